@@ -26,6 +26,12 @@ export type TrainerEvent =
 
 export type TrainerEventType = TrainerEvent['type'];
 
+/** An event before the host stamps its `seq`: what a command handler hands to `send` or `reply`. */
+export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'seq'> : never) : never;
+
+/** The command of one type, e.g. `CommandOf<'ping'>`. */
+export type CommandOf<T extends TrainerCommandType> = Extract<TrainerCommand, { type: T }>;
+
 export type ParsedCommand = { ok: true; command: TrainerCommand } | { ok: false; code: TrainerErrorCode; message: string; replyTo?: number };
 
 const KNOWN_COMMANDS: readonly string[] = trainerCommandSchema.options.map((o) => o.shape.type.value);

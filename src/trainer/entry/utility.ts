@@ -1,0 +1,18 @@
+/**
+ * Entry of the Electron utility process that runs the trainer (built to out/main/trainer.js, forked by main).
+ * It imports nothing from Electron: the utility process hands it `process.parentPort`, declared here structurally
+ * because src/trainer is compiled without Node types.
+ */
+import { serveParentPort, type ParentPortLike } from '../serve';
+
+declare const process: { parentPort?: ParentPortLike };
+declare const console: { error(...data: unknown[]): void };
+
+const parentPort = process.parentPort;
+if (!parentPort) {
+  throw new Error('the trainer entry must run as an Electron utility process (process.parentPort is missing)');
+}
+serveParentPort(parentPort, {
+  hostName: 'netwright-trainer (utility process)',
+  onUnreportableError: (error) => console.error('[trainer]', error),
+});
