@@ -1,0 +1,111 @@
+import type { LucideIcon } from 'lucide-react';
+import { FilePlus, FolderOpen, LayoutTemplate, Moon, Pause, Play, Redo2, RotateCcw, Save, StepForward, Sun, Undo2 } from 'lucide-react';
+import { DEFAULT_TRAINING, OPTIMIZER_NAMES, type OptimizerName } from '../../core/document';
+import { useTheme } from '../state/theme';
+import './Toolbar.css';
+
+export const COMING_SOON = 'coming soon';
+
+const OPTIMIZER_LABELS: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'Momentum', adam: 'Adam' };
+
+interface ToolButtonProps {
+  label: string;
+  icon: LucideIcon;
+  /** What the button does when it works; omitted for a button whose feature is not built yet (shown disabled). */
+  onClick?: () => void;
+  shortcut?: string;
+}
+
+/** A toolbar button. Without onClick it is disabled and says so: its tooltip reads "<label> — coming soon". */
+function ToolButton({ label, icon: Icon, onClick, shortcut }: ToolButtonProps) {
+  const ready = onClick !== undefined;
+  const tooltip = ready ? (shortcut ? `${label} (${shortcut})` : label) : `${label} — ${COMING_SOON}`;
+  // The tooltip sits on a wrapper: a disabled button gets no pointer events, so its own title may never show.
+  return (
+    <span className="tool" title={tooltip}>
+      <button type="button" className="tool-button" aria-label={label} disabled={!ready} onClick={onClick}>
+        <Icon size={17} strokeWidth={1.9} aria-hidden />
+      </button>
+    </span>
+  );
+}
+
+function Separator() {
+  return <span className="toolbar-separator" role="separator" aria-orientation="vertical" />;
+}
+
+/** A training setting shown with its default; disabled until training exists. */
+function SettingField({ label, title, value, width }: { label: string; title: string; value: string; width: string }) {
+  return (
+    <label className="setting" title={`${title} — ${COMING_SOON}`}>
+      <span className="setting-label">{label}</span>
+      <input className="setting-input" style={{ width }} value={value} disabled readOnly aria-label={title} inputMode="decimal" />
+    </label>
+  );
+}
+
+function ThemeToggle() {
+  const theme = useTheme((s) => s.theme);
+  const toggle = useTheme((s) => s.toggle);
+  const next = theme === 'dark' ? 'light' : 'dark';
+  const Icon = theme === 'dark' ? Sun : Moon;
+  return (
+    <button type="button" className="tool-button theme-toggle" onClick={toggle} aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`}>
+      <Icon size={17} strokeWidth={1.9} aria-hidden />
+    </button>
+  );
+}
+
+export function Toolbar() {
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Main toolbar">
+      <div className="brand" aria-label="Netwright">
+        <svg className="brand-mark" viewBox="0 0 24 24" aria-hidden>
+          <circle cx="5" cy="7" r="2.4" />
+          <circle cx="5" cy="17" r="2.4" />
+          <circle cx="19" cy="12" r="2.6" />
+          <path d="M7.2 7.8 16.6 11.3M7.2 16.2l9.4-3.5" />
+        </svg>
+        <span>Netwright</span>
+      </div>
+      <div className="toolbar-group" aria-label="File">
+        <ToolButton label="New" icon={FilePlus} />
+        <ToolButton label="Open" icon={FolderOpen} />
+        <ToolButton label="Save" icon={Save} />
+      </div>
+      <Separator />
+      <div className="toolbar-group" aria-label="History">
+        <ToolButton label="Undo" icon={Undo2} />
+        <ToolButton label="Redo" icon={Redo2} />
+      </div>
+      <Separator />
+      <div className="toolbar-group" aria-label="Templates">
+        <ToolButton label="Templates" icon={LayoutTemplate} />
+      </div>
+      <Separator />
+      <div className="toolbar-group" aria-label="Training">
+        <ToolButton label="Play" icon={Play} />
+        <ToolButton label="Pause" icon={Pause} />
+        <ToolButton label="Step" icon={StepForward} />
+        <ToolButton label="Reset" icon={RotateCcw} />
+      </div>
+      <Separator />
+      <div className="toolbar-group settings" aria-label="Training settings">
+        <SettingField label="lr" title="Learning rate" value={String(DEFAULT_TRAINING.learningRate)} width="4.5em" />
+        <SettingField label="batch" title="Batch size" value={String(DEFAULT_TRAINING.batchSize)} width="3.2em" />
+        <label className="setting" title={`Optimizer — ${COMING_SOON}`}>
+          <span className="setting-label">optimizer</span>
+          <select className="setting-input" aria-label="Optimizer" disabled value={DEFAULT_TRAINING.optimizer} onChange={() => undefined}>
+            {OPTIMIZER_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {OPTIMIZER_LABELS[name]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="toolbar-spacer" />
+      <ThemeToggle />
+    </header>
+  );
+}

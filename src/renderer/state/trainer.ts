@@ -1,0 +1,140 @@
+/**
+ * The trainer connection as the UI sees it: connecting → ready (after a real hello round-trip), or gone (the trainer
+ * died) / error (it never answered properly). One store per window; components read it through useTrainer().
+ */
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { createTrainerClient, describeError, type TrainerClient } from '../trainer/client';
+import type { TrainerLink, TrainerTransport, TrainerTransportKind } from '../trainer/transport';
+
+export type TrainerConnection =
+  | { status: 'connecting'; transport: TrainerTransportKind }
+  | { status: 'ready'; transport: TrainerTransportKind; protocolVersion: number; host: string }
+  | { status: 'gone'; transport: TrainerTransportKind; reason: string }
+  | { status: 'error'; transport: TrainerTransportKind; message: string };
+
+export type TrainerStatus = TrainerConnection['status'];
+
+export interface TrainerState {
+  connection: TrainerConnection;
+  /** The client of the live trainer; null unless the connection is 'ready'. */
+  client: TrainerClient | null;
+  /** Connect to the trainer and say hello. */
+  start(): Promise<void>;
+  /** Replace the trainer with a fresh one (the banner's Restart, or the status bar's "Restart trainer"). */
+  restart(): Promise<void>;
+  /** Let go of the trainer (window closing, tests). */
+  stop(): void;
+}
+
+export type TrainerStore = StoreApi<TrainerState>;
+
+export interface TrainerStoreOptions {
+  /** How long the first hello may take. */
+  helloTimeoutMs?: number;
+}
+
+export const HELLO_TIMEOUT_MS = 10_000;
+
+export function createTrainerStore(transport: TrainerTransport, options: TrainerStoreOptions = {}): TrainerStore {
+  const helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+  const kind = transport.kind;
+  /** Bumped on every start/restart/stop, so a late answer from an older trainer changes nothing. */
+  let generation = 0;
+  let link: TrainerLink | null = null;
+  let stopWatching: (() => void) | null = null;
+
+  return createStore<TrainerState>()((set, get) => {
+    function teardown(reason: string): void {
+      stopWatching?.();
+      stopWatching = null;
+      get().client?.dispose(reason);
+      link?.close();
+      link = null;
+    }
+
+    async function bringUp(open: () => Promise<TrainerLink>): Promise<void> {
+      const mine = ++generation;
+      teardown('the trainer is being restarted');
+      set({ connection: { status: 'connecting', transport: kind }, client: null });
+
+      let opened: TrainerLink;
+      try {
+        opened = await open();
+      } catch (error) {
+        if (mine === generation) set({ connection: { status: 'error', transport: kind, message: describeError(error) } });
+        return;
+      }
+      if (mine !== generation) {
+        opened.close();
+        return;
+      }
+      link = opened;
+      const client = createTrainerClient(opened.port);
+      stopWatching = opened.onGone((reason) => {
+        if (mine !== generation) return;
+        client.dispose(reason);
+        set({ connection: { status: 'gone', transport: kind, reason }, client: null });
+      });
+
+      try {
+        const hello = await client.hello({ timeoutMs: helloTimeoutMs });
+        if (mine !== generation) return;
+        if (hello.protocolVersion !== PROTOCOL_VERSION) {
+          set({
+            connection: {
+              status: 'error',
+              transport: kind,
+              message: `the trainer speaks protocol v${hello.protocolVersion}, this window speaks v${PROTOCOL_VERSION}`,
+            },
+          });
+          return;
+        }
+        set({
+          connection: { status: 'ready', transport: kind, protocolVersion: hello.protocolVersion, host: hello.host },
+          client,
+        });
+      } catch (error) {
+        if (mine !== generation || get().connection.status === 'gone') return;
+        set({ connection: { status: 'error', transport: kind, message: describeError(error) } });
+      }
+    }
+
+    return {
+      connection: { status: 'connecting', transport: kind },
+      client: null,
+      start: () => bringUp(() => transport.connect()),
+      restart: () => bringUp(() => transport.restart()),
+      stop() {
+        generation++;
+        teardown('the window let go of the trainer');
+        set({ client: null });
+      },
+    };
+  });
+}
+
+export const TrainerStoreContext = createContext<TrainerStore | null>(null);
+
+/** Read the trainer store of this window. */
+export function useTrainer<T>(selector: (state: TrainerState) => T): T {
+  const store = useContext(TrainerStoreContext);
+  if (!store) throw new Error('useTrainer: no TrainerStoreContext above this component');
+  return useStore(store, selector);
+}
+
+/** The words the status bar shows for a connection. */
+export function describeConnection(connection: TrainerConnection): string {
+  switch (connection.status) {
+    case 'connecting':
+      return 'Connecting to trainer…';
+    case 'ready':
+      return `Trainer ready · protocol v${connection.protocolVersion}`;
+    case 'gone':
+      return 'Trainer stopped';
+    case 'error':
+      return 'Trainer unreachable';
+  }
+}
