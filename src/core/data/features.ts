@@ -1,0 +1,71 @@
+/**
+ * Engineered input features over the 2-D plane, as in TensorFlow Playground: a network may see x², x·y or sin x
+ * instead of (or besides) the raw coordinates. The same map turns heatmap grid points into network inputs, so a
+ * heatmap is drawn exactly the way the data set was built.
+ */
+
+/** Half-width of the input plane: generated points lie roughly in [−PLANE_EXTENT, PLANE_EXTENT]². */
+export const PLANE_EXTENT = 6;
+
+/** Feature ids saved in files (`DataReference.features`). These strings are the file format: never rename one. */
+export const PLANE_FEATURES = ['x', 'y', 'x2', 'y2', 'xy', 'sinx', 'siny'] as const;
+export type PlaneFeature = (typeof PLANE_FEATURES)[number];
+
+/** The raw coordinates: what a 2-D set uses when the reference names no features. */
+export const DEFAULT_PLANE_FEATURES: readonly PlaneFeature[] = ['x', 'y'];
+
+interface FeatureDef {
+  /** For display: "x²". */
+  label: string;
+  f: (x: number, y: number) => number;
+}
+
+const FEATURES: Record<PlaneFeature, FeatureDef> = {
+  x: { label: 'x', f: (x) => x },
+  y: { label: 'y', f: (_x, y) => y },
+  x2: { label: 'x²', f: (x) => x * x },
+  y2: { label: 'y²', f: (_x, y) => y * y },
+  xy: { label: 'x·y', f: (x, y) => x * y },
+  sinx: { label: 'sin x', f: (x) => Math.sin(x) },
+  siny: { label: 'sin y', f: (_x, y) => Math.sin(y) },
+};
+
+export function isPlaneFeature(name: string): name is PlaneFeature {
+  return Object.prototype.hasOwnProperty.call(FEATURES, name);
+}
+
+/** Display label of a feature id ("x2" → "x²"); any other name is returned as it is. */
+export function featureLabel(name: string): string {
+  return isPlaneFeature(name) ? FEATURES[name].label : name;
+}
+
+/** Why a list of plane features is unusable, or undefined if it is fine. */
+export function checkPlaneFeatures(names: readonly string[]): string | undefined {
+  if (names.length === 0) return 'Choose at least one input feature.';
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!isPlaneFeature(name)) {
+      return `Unknown input feature "${name}"; the 2-D sets offer ${PLANE_FEATURES.join(', ')}.`;
+    }
+    if (seen.has(name)) return `Input feature "${name}" is listed twice.`;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/** Writes the features of one plane point into `out` starting at `offset`, in the order they were named. */
+export type FeatureMapper = (x: number, y: number, out: Float32Array | Float64Array, offset: number) => void;
+
+/**
+ * The mapper for these feature ids. Throws a RangeError naming the bad id (use `checkPlaneFeatures` first where the
+ * names come from a user or a file).
+ */
+export function featureMap(names: readonly string[]): FeatureMapper {
+  const problem = checkPlaneFeatures(names);
+  if (problem) throw new RangeError(problem);
+  const fs = names.map((name) => FEATURES[name as PlaneFeature].f);
+  const k = fs.length;
+  return (x, y, out, offset) => {
+    for (let i = 0; i < k; i++) out[offset + i] = fs[i](x, y);
+  };
+}
