@@ -1,0 +1,179 @@
+/**
+ * The three matrix products a dense layer needs, on row-major Float32Array buffers with offsets (so a weight block
+ * can live inside the one flat parameter array). All ACCUMULATE into C; C is M×N and K is the summed dimension:
+ *
+ *   gemmNN: C += A·B     A: M×K, B: K×N   forward        Z  += X · W
+ *   gemmTN: C += Aᵀ·B    A: K×M, B: K×N   weight grad    dW += Xᵀ · dZ   (K = batch)
+ *   gemmNT: C += A·Bᵀ    A: M×K, B: N×K   input grad     dX += dZ · Wᵀ
+ *
+ * The fast versions compute 4×4 tiles of C in sixteen local accumulators (registers), reading each loaded A and B
+ * value four times; the ragged edges (M or N not a multiple of 4) fall back to a strided dot product.
+ * The `...Plain` versions are the textbook loops, kept to test the fast ones against.
+ * Sums are formed in float64 locals and rounded once when added to C.
+ */
+
+/** C[i,j] += Σ_k A[aOff + i·ai + k·ak] · B[bOff + k·bk + j·bj] for i in [i0, i1), j in [j0, j1). */
+function stridedEdge(
+  i0: number, i1: number, j0: number, j1: number, N: number, K: number,
+  A: Float32Array, aOff: number, ai: number, ak: number,
+  B: Float32Array, bOff: number, bk: number, bj: number,
+  C: Float32Array, cOff: number,
+): void {
+  for (let i = i0; i < i1; i++) {
+    for (let j = j0; j < j1; j++) {
+      let s = 0;
+      let a = aOff + i * ai;
+      let b = bOff + j * bj;
+      for (let k = 0; k < K; k++, a += ak, b += bk) s += A[a] * B[b];
+      C[cOff + i * N + j] += s;
+    }
+  }
+}
+
+/** C (M×N) += A (M×K) · B (K×N). */
+export function gemmNN(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+): void {
+  const M4 = M - (M % 4);
+  const N4 = N - (N % 4);
+  for (let i = 0; i < M4; i += 4) {
+    const r0 = aOff + i * K;
+    const r1 = r0 + K;
+    const r2 = r1 + K;
+    const r3 = r2 + K;
+    for (let j = 0; j < N4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let b = bOff + j;
+      for (let k = 0; k < K; k++, b += N) {
+        const a0 = A[r0 + k], a1 = A[r1 + k], a2 = A[r2 + k], a3 = A[r3 + k];
+        const b0 = B[b], b1 = B[b + 1], b2 = B[b + 2], b3 = B[b + 3];
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      }
+      let c = cOff + i * N + j;
+      C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03; c += N;
+      C[c] += c10; C[c + 1] += c11; C[c + 2] += c12; C[c + 3] += c13; c += N;
+      C[c] += c20; C[c + 1] += c21; C[c + 2] += c22; C[c + 3] += c23; c += N;
+      C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
+    }
+  }
+  if (N4 < N) stridedEdge(0, M4, N4, N, N, K, A, aOff, K, 1, B, bOff, N, 1, C, cOff);
+  if (M4 < M) stridedEdge(M4, M, 0, N, N, K, A, aOff, K, 1, B, bOff, N, 1, C, cOff);
+}
+
+/** C (M×N) += Aᵀ · B, A: K×M, B: K×N. */
+export function gemmTN(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+): void {
+  const M4 = M - (M % 4);
+  const N4 = N - (N % 4);
+  for (let i = 0; i < M4; i += 4) {
+    for (let j = 0; j < N4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let a = aOff + i;
+      let b = bOff + j;
+      for (let k = 0; k < K; k++, a += M, b += N) {
+        const a0 = A[a], a1 = A[a + 1], a2 = A[a + 2], a3 = A[a + 3];
+        const b0 = B[b], b1 = B[b + 1], b2 = B[b + 2], b3 = B[b + 3];
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      }
+      let c = cOff + i * N + j;
+      C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03; c += N;
+      C[c] += c10; C[c + 1] += c11; C[c + 2] += c12; C[c + 3] += c13; c += N;
+      C[c] += c20; C[c + 1] += c21; C[c + 2] += c22; C[c + 3] += c23; c += N;
+      C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
+    }
+  }
+  if (N4 < N) stridedEdge(0, M4, N4, N, N, K, A, aOff, 1, M, B, bOff, N, 1, C, cOff);
+  if (M4 < M) stridedEdge(M4, M, 0, N, N, K, A, aOff, 1, M, B, bOff, N, 1, C, cOff);
+}
+
+/** C (M×N) += A · Bᵀ, A: M×K, B: N×K. */
+export function gemmNT(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+): void {
+  const M4 = M - (M % 4);
+  const N4 = N - (N % 4);
+  for (let i = 0; i < M4; i += 4) {
+    const r0 = aOff + i * K;
+    const r1 = r0 + K;
+    const r2 = r1 + K;
+    const r3 = r2 + K;
+    for (let j = 0; j < N4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      const s0 = bOff + j * K;
+      const s1 = s0 + K;
+      const s2 = s1 + K;
+      const s3 = s2 + K;
+      for (let k = 0; k < K; k++) {
+        const a0 = A[r0 + k], a1 = A[r1 + k], a2 = A[r2 + k], a3 = A[r3 + k];
+        const b0 = B[s0 + k], b1 = B[s1 + k], b2 = B[s2 + k], b3 = B[s3 + k];
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      }
+      let c = cOff + i * N + j;
+      C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03; c += N;
+      C[c] += c10; C[c + 1] += c11; C[c + 2] += c12; C[c + 3] += c13; c += N;
+      C[c] += c20; C[c + 1] += c21; C[c + 2] += c22; C[c + 3] += c23; c += N;
+      C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
+    }
+  }
+  if (N4 < N) stridedEdge(0, M4, N4, N, N, K, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
+  if (M4 < M) stridedEdge(M4, M, 0, N, N, K, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
+}
+
+/** Textbook C (M×N) += A (M×K) · B (K×N), i-k-j order. */
+export function gemmNNPlain(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+): void {
+  for (let i = 0; i < M; i++)
+    for (let k = 0; k < K; k++) {
+      const a = A[aOff + i * K + k];
+      for (let j = 0; j < N; j++) C[cOff + i * N + j] += a * B[bOff + k * N + j];
+    }
+}
+
+/** Textbook C (M×N) += Aᵀ · B, A: K×M, B: K×N. */
+export function gemmTNPlain(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+): void {
+  for (let k = 0; k < K; k++)
+    for (let i = 0; i < M; i++) {
+      const a = A[aOff + k * M + i];
+      for (let j = 0; j < N; j++) C[cOff + i * N + j] += a * B[bOff + k * N + j];
+    }
+}
+
+/** Textbook C (M×N) += A · Bᵀ, A: M×K, B: N×K. */
+export function gemmNTPlain(
+  M: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+): void {
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[aOff + i * K + k] * B[bOff + j * K + k];
+      C[cOff + i * N + j] += s;
+    }
+}
