@@ -1,0 +1,97 @@
+/** The app's lifecycle, with Electron replaced by fake-electron.ts. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', async () => (await import('./fake-electron')).electronMock);
+
+import { IPC } from '../../src/shared/ipc';
+import type { ElectronMock } from './fake-electron';
+
+const realPlatform = process.platform;
+
+function setPlatform(platform: NodeJS.Platform): void {
+  Object.defineProperty(process, 'platform', { value: platform, configurable: true });
+}
+
+/**
+ * Load main afresh, as Electron would at startup. `singleInstance` is what requestSingleInstanceLock returns.
+ * Returns the fake Electron main sees: the mocked module survives vi.resetModules, so it is taken from 'electron'.
+ */
+async function start(singleInstance = true) {
+  vi.resetModules();
+  const electronMock = (await import('electron')) as unknown as ElectronMock;
+  electronMock.__reset();
+  electronMock.app.requestSingleInstanceLock.mockReturnValue(singleInstance);
+  await import('../../src/main/index');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return { electronMock, FakeBrowserWindow: electronMock.BrowserWindow };
+}
+
+beforeEach(() => {
+  setPlatform('linux');
+});
+
+afterEach(() => setPlatform(realPlatform));
+
+describe('main: app lifecycle', () => {
+  it('opens one hardened window showing the built page once the app is ready', async () => {
+    const { FakeBrowserWindow } = await start();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    const window = FakeBrowserWindow.instances[0]!;
+    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(String((window.options.webPreferences as { preload: string }).preload)).toMatch(/[\\/]preload[\\/]index\.cjs$/);
+    expect(window.loadURL).toHaveBeenCalledWith(expect.stringMatching(/^file:\/\/.*\/renderer\/index\.html$/));
+    expect(window.webContents.setWindowOpenHandler).toHaveBeenCalled();
+  });
+
+  it('quits when all windows close, except on macOS', async () => {
+    const linux = await start();
+    linux.electronMock.app.emit('window-all-closed');
+    expect(linux.electronMock.app.quit).toHaveBeenCalledTimes(1);
+
+    setPlatform('darwin');
+    const mac = await start();
+    mac.electronMock.app.emit('window-all-closed');
+    expect(mac.electronMock.app.quit).not.toHaveBeenCalled();
+  });
+
+  it('reopens a window on activate when none is open', async () => {
+    const { FakeBrowserWindow, electronMock } = await start();
+    FakeBrowserWindow.instances[0]!.destroyed = true;
+    electronMock.app.emit('activate');
+    expect(FakeBrowserWindow.instances).toHaveLength(2);
+    electronMock.app.emit('activate');
+    expect(FakeBrowserWindow.instances).toHaveLength(2);
+  });
+
+  it('quits at once when another instance already runs', async () => {
+    const { FakeBrowserWindow, electronMock } = await start(false);
+    expect(electronMock.app.quit).toHaveBeenCalled();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('serves the trainer port to its own window and kills the trainer on quit', async () => {
+    const { FakeBrowserWindow, electronMock } = await start();
+    const contents = FakeBrowserWindow.instances[0]!.webContents;
+    const appUrl = (FakeBrowserWindow.instances[0]!.loadURL.mock.calls[0] as unknown[])[0] as string;
+    contents.mainFrame.url = appUrl;
+    electronMock.ipcMain.emit(IPC.requestTrainerPort, { sender: contents, senderFrame: contents.mainFrame });
+    expect(electronMock.utilityProcess.fork).toHaveBeenCalledWith(expect.stringMatching(/trainer\.js$/), [], {
+      serviceName: 'Netwright Trainer',
+    });
+    expect(contents.postMessage).toHaveBeenCalledWith(IPC.trainerPort, null, expect.any(Array));
+    electronMock.app.emit('will-quit');
+    const child = electronMock.utilityProcess.fork.mock.results[0]?.value as { kill: ReturnType<typeof vi.fn> };
+    expect(child.kill).toHaveBeenCalled();
+  });
+
+  it('refuses the trainer port to a frame showing another page', async () => {
+    const { FakeBrowserWindow, electronMock } = await start();
+    const contents = FakeBrowserWindow.instances[0]!.webContents;
+    contents.mainFrame.url = 'https://evil.example/';
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    electronMock.ipcMain.emit(IPC.requestTrainerPort, { sender: contents, senderFrame: contents.mainFrame });
+    expect(electronMock.utilityProcess.fork).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('refused'));
+    warn.mockRestore();
+  });
+});
