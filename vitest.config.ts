@@ -19,6 +19,7 @@ export default defineConfig({
           name: 'dom',
           environment: 'jsdom',
           include: ['tests/renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['tests/renderer/setup.ts'],
           testTimeout: 30_000,
         },
       },

@@ -52,14 +52,14 @@ export function Canvas({ nodes, edges, onDropNodeType }: CanvasProps) {
         minZoom={0.2}
         maxZoom={4}
       >
-        <Background variant={BackgroundVariant.Dots} gap={GRID_SIZE} size={1.4} color="var(--grid-dot)" />
+        <Background variant={BackgroundVariant.Dots} gap={GRID_SIZE} size={1.6} color="var(--grid-dot)" />
         <Controls position="bottom-left" />
         <MiniMap position="bottom-right" pannable zoomable ariaLabel="Minimap" />
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty" aria-hidden>
           <p className="canvas-empty-title">An empty network</p>
-          <p className="canvas-empty-hint">Drag to pan, scroll to zoom. Building a network here is coming soon.</p>
+          <p className="canvas-empty-hint">Drag to pan, scroll to zoom. Adding nodes is coming soon.</p>
         </div>
       )}
     </main>

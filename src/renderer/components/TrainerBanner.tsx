@@ -13,7 +13,7 @@ export function TrainerBanner() {
     <div className="trainer-banner" role="alert">
       <TriangleAlert className="trainer-banner-icon" size={18} strokeWidth={2} aria-hidden />
       <div className="trainer-banner-text">
-        <strong>{title}</strong> <span>Your network is safe; training is unavailable until it restarts.</span>
+        <strong>{title}</strong> <span>Your network is safe; restart the trainer to train again.</span>
         <div className="trainer-banner-detail">{capitalise(detail)}</div>
       </div>
       <button type="button" className="trainer-banner-button" onClick={() => void restart()}>

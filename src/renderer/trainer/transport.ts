@@ -90,10 +90,12 @@ export function createTrainerWorker(): Worker {
 export function describeWorkerError(event: Event): string {
   const error = event as ErrorEvent;
   if (typeof error.message === 'string' && error.message !== '') {
-    const where = error.filename ? ` (${error.filename.split('/').pop()}:${error.lineno})` : '';
-    return `the trainer stopped on an uncaught error: ${error.message}${where}`;
+    const message = error.message.replace(/^Uncaught\s+/, '');
+    const file = typeof error.filename === 'string' && error.filename !== '' ? error.filename.split('/').pop() : undefined;
+    const where = file ? ` (${file}:${error.lineno})` : '';
+    return `uncaught error in the trainer: ${message}${where}`;
   }
-  return 'the trainer could not start or stopped unexpectedly';
+  return 'the trainer could not start, or stopped without saying why';
 }
 
 export function workerTransport(createWorker: () => Worker = createTrainerWorker): TrainerTransport {
