@@ -170,6 +170,11 @@ export interface NetworkDocument {
   edges: NetworkEdge[];
   training: TrainingSetup;
   data: DataReference;
+  /**
+   * The next number `newId` (src/core/edit.ts) hands out, so an id is never reused even after its node is deleted.
+   * Optional and backward-compatible: when absent, ids continue after the highest numbered id in the document.
+   */
+  nextId?: number;
 }
 
 export const DEFAULT_TRAINING: TrainingSetup = {

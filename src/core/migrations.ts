@@ -1,0 +1,71 @@
+/**
+ * File migrations: how a document saved by an older Netwright becomes a current one.
+ *
+ * Each version bump adds one named migration, keyed by the version it produces (`{ version: 2, name: 'AddDropoutRate' }`),
+ * that turns a version N−1 document into a version N one. Every version above the first has exactly one, in order
+ * (a test checks it), each with a test on a fixture of the old version. Migrations never mutate their input.
+ *
+ * Version 1 is the first file format, so there is nothing to migrate yet: MIGRATIONS is empty, and files of version 1
+ * pass through unchanged. The machinery is tested with migrations made up inside the test, not with invented history.
+ */
+import { DOCUMENT_VERSION } from './document';
+
+/** A document as read from JSON, before it is checked against the current schema. */
+export type RawDocument = Record<string, unknown>;
+
+export interface Migration {
+  /** The version this migration produces (it reads version − 1). */
+  version: number;
+  /** What it does, in one word or phrase: 'AddDropoutRate'. */
+  name: string;
+  /** Returns a new document; must not mutate `doc`. */
+  up(doc: RawDocument): RawDocument;
+}
+
+/** The oldest version this build can read. */
+export const FIRST_VERSION = 1;
+
+export const MIGRATIONS: readonly Migration[] = [];
+
+export type MigrationResult =
+  | { ok: true; doc: RawDocument; migratedFrom?: number; applied: string[] }
+  | { ok: false; reason: 'version-too-new' | 'invalid'; message: string };
+
+/** Bring a raw document of any readable version up to `target` with the given migrations. Never mutates `raw`; never throws. */
+export function runMigrations(raw: RawDocument, migrations: readonly Migration[], target: number, first = FIRST_VERSION): MigrationResult {
+  const version = raw.version;
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    return { ok: false, reason: 'invalid', message: `version: expected a whole number, got ${JSON.stringify(version) ?? 'nothing'}` };
+  }
+  if (version > target) {
+    return { ok: false, reason: 'version-too-new', message: `This file was made by a newer Netwright (version ${version}); this one reads up to ${target}. Update Netwright to open it.` };
+  }
+  if (version < first) {
+    return { ok: false, reason: 'invalid', message: `version: ${version} is not a Netwright file version (the first is ${first})` };
+  }
+  let doc: RawDocument = clone(raw);
+  const applied: string[] = [];
+  for (let v = version + 1; v <= target; v++) {
+    const migration = migrations.find((m) => m.version === v);
+    if (migration === undefined) {
+      return { ok: false, reason: 'invalid', message: `no migration produces version ${v}, so a version ${version} file cannot be read` };
+    }
+    try {
+      doc = { ...migration.up(doc), version: v };
+    } catch (error) {
+      return { ok: false, reason: 'invalid', message: `migration ${migration.name} (to version ${v}) failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    applied.push(migration.name);
+  }
+  return version === target ? { ok: true, doc, applied } : { ok: true, doc, migratedFrom: version, applied };
+}
+
+/** Bring a raw document up to the current version. Never mutates `raw`; never throws. */
+export function migrate(raw: RawDocument): MigrationResult {
+  return runMigrations(raw, MIGRATIONS, DOCUMENT_VERSION);
+}
+
+/** A deep copy of plain JSON data (what a parsed file holds). */
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,174 @@
+/**
+ * The structure of a network document, checked with zod: what every field must be on its own (types, ranges, names).
+ * How the nodes fit together (cycles, sizes, losses) is validate.ts's job, so a half-built network still loads and saves.
+ * The key order here is the key order in saved files.
+ */
+import { z } from 'zod';
+import {
+  ACTIVATION_NAMES, DOCUMENT_FORMAT, DOCUMENT_VERSION, INITIALIZER_NAMES, LOSS_NAMES, OPTIMIZER_NAMES,
+  type BuiltinDatasetName, type NetworkDocument, type NetworkNode, type NodeType,
+} from './document';
+
+export const BUILTIN_DATASET_NAMES = ['circle', 'xor', 'gaussians', 'spiral', 'moons', 'plane', 'sine', 'iris', 'cars'] as const satisfies readonly BuiltinDatasetName[];
+
+/** Larger layers than this are refused when loading: a file must not be able to make the app allocate without bound. */
+export const MAX_UNITS = 100_000;
+
+const finite = () => z.number();
+const positiveInt = () => z.number().int({ error: 'expected a positive integer' }).min(1, { error: 'expected a positive integer' });
+const probability = () => finite().min(0, { error: 'expected a number from 0 up to (not including) 1' }).lt(1, { error: 'expected a number from 0 up to (not including) 1' });
+
+const position = z.object({ x: finite(), y: finite() });
+const activation = z.enum(ACTIVATION_NAMES);
+const id = z.string().min(1, { error: 'expected a non-empty id' });
+/** A node schema: id, type, name, position first (the order in files), then the type's own fields. */
+const nodeOf = <T extends NodeType, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
+  z.object({ id, type: z.literal(type), name: z.string(), position, ...shape });
+
+export const nodeSchemas = {
+  input: nodeOf('input', { features: z.array(z.string()).min(1, { error: 'expected at least one feature name' }) }),
+  neuron: nodeOf('neuron', { activation, bias: finite() }),
+  dense: nodeOf('dense', {
+    units: positiveInt().max(MAX_UNITS, { error: `expected at most ${MAX_UNITS} units` }),
+    activation,
+    useBias: z.boolean(),
+    bias: z.array(finite()).optional(),
+  }),
+  activation: nodeOf('activation', { activation }),
+  dropout: nodeOf('dropout', { rate: probability() }),
+  add: nodeOf('add', {}),
+  concat: nodeOf('concat', {}),
+  output: nodeOf('output', { loss: z.enum(LOSS_NAMES), targets: z.array(z.string()).min(1, { error: 'expected at least one target column' }) }),
+} satisfies { [T in NodeType]: z.ZodType<Extract<NetworkNode, { type: T }>> };
+
+export const nodeSchema = z.discriminatedUnion('type', [
+  nodeSchemas.input, nodeSchemas.neuron, nodeSchemas.dense, nodeSchemas.activation,
+  nodeSchemas.dropout, nodeSchemas.add, nodeSchemas.concat, nodeSchemas.output,
+]);
+
+export const edgeSchema = z.object({
+  id,
+  source: z.string(),
+  target: z.string(),
+  weights: z.array(finite()).optional(),
+  order: finite().optional(),
+});
+
+const nonNegative = () => finite().min(0, { error: 'expected a number of at least 0' });
+const positive = () => finite().gt(0, { error: 'expected a number above 0' });
+const fraction = () => finite().gt(0, { error: 'expected a number above 0 and at most 1' }).max(1, { error: 'expected a number above 0 and at most 1' });
+
+export const trainingSchema = z.object({
+  optimizer: z.enum(OPTIMIZER_NAMES),
+  learningRate: positive(),
+  schedule: z.object({
+    kind: z.enum(['constant', 'stepDecay']),
+    factor: positive().optional(),
+    everyEpochs: positiveInt().optional(),
+  }),
+  momentum: probability(),
+  nesterov: z.boolean(),
+  beta1: probability(),
+  beta2: probability(),
+  epsilon: positive(),
+  batchSize: positiveInt(),
+  epochs: positiveInt(),
+  l1: nonNegative(),
+  l2: nonNegative(),
+  clipNorm: positive().optional(),
+  initializer: z.enum(INITIALIZER_NAMES),
+  initialValue: finite().optional(),
+  seed: finite(),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({
+    kind: z.literal('builtin'),
+    name: z.enum(BUILTIN_DATASET_NAMES),
+    noise: nonNegative(),
+    trainRatio: fraction(),
+    seed: finite(),
+    samples: positiveInt().optional(),
+    features: z.array(z.string()).optional(),
+  }),
+  z.object({
+    kind: z.literal('csv'),
+    fileName: z.string(),
+    text: z.string(),
+    roles: z.record(z.string(), z.enum(['feature', 'target', 'ignored'])),
+    standardize: z.boolean(),
+    trainRatio: fraction(),
+    seed: finite(),
+  }),
+]);
+
+export const documentSchema = z.object({
+  format: z.literal(DOCUMENT_FORMAT),
+  version: z.literal(DOCUMENT_VERSION),
+  name: z.string(),
+  nodes: z.array(nodeSchema),
+  edges: z.array(edgeSchema),
+  training: trainingSchema,
+  data: dataSchema,
+  nextId: positiveInt().optional(),
+}) satisfies z.ZodType<NetworkDocument>;
+
+/** `nodes[3].units` from ['nodes', 3, 'units']. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text', number: 'a number', boolean: 'true or false', array: 'a list', object: 'an object',
+};
+
+/** Plain-words messages for zod's generic issues (custom messages on the schema win). */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.expected === 'number' && typeof issue.input === 'number') return `expected a finite number, got ${issue.input}`;
+      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+      return `expected ${expected}, got ${describeValue(issue.input)}`;
+    }
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `expected ${JSON.stringify(issue.values[0])}, got ${describeValue(issue.input)}`
+        : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(issue.input)}`;
+    case 'invalid_union':
+      if ('discriminator' in issue && typeof issue.discriminator === 'string') {
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        const input = issue.input as Record<string, unknown> | undefined;
+        const got = typeof input === 'object' && input !== null ? input[issue.discriminator] : undefined;
+        return `unknown ${issue.discriminator} ${typeof got === 'string' ? JSON.stringify(got) : describeValue(got)}; expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}`;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+};
+
+export type SchemaResult<T> = { ok: true; value: T } | { ok: false; message: string; path: string };
+
+/** Check a value against a schema; the first problem as `path: message`. */
+export function checkSchema<T>(schema: z.ZodType<T>, value: unknown, pathPrefix: readonly PropertyKey[] = []): SchemaResult<T> {
+  const parsed = schema.safeParse(value, { error: errorMap });
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const path = formatPath([...pathPrefix, ...issue.path]);
+  return { ok: false, path, message: path === '' ? issue.message : `${path}: ${issue.message}` };
+}

@@ -1,0 +1,212 @@
+/**
+ * Saving and loading .netwright files.
+ *
+ * A file is pretty JSON starting with its header (`"format": "netwright", "version": 1`), then the name, nodes, edges,
+ * training setup and data reference, in the key order of schema.ts. Lists of numbers sit on one line each.
+ * Numbers are written with the shortest digits that read back as the same double (and -0 as "-0"), so float32
+ * weights taken from a Float32Array round-trip bit for bit.
+ *
+ * What saves, loads, and the other way round: serializeDocument refuses exactly what parseDocument would refuse
+ * (non-finite numbers, fields of the wrong type or range, duplicate ids, edges to missing nodes), so a saved file
+ * always opens. Problems of the network itself (cycles, sizes, losses) do not stop a save: that is validation's job.
+ */
+import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type NetworkDocument } from './document';
+import { nodeLabel } from './graph';
+import { migrate } from './migrations';
+import { checkSchema, documentSchema, formatPath } from './schema';
+
+export type ParseFailureReason = 'invalid-json' | 'not-netwright' | 'version-too-new' | 'invalid';
+
+export type ParseResult =
+  | { ok: true; doc: NetworkDocument; migratedFrom?: number }
+  | { ok: false; reason: ParseFailureReason; message: string; path?: string };
+
+export type SerializeResult = { ok: true; text: string } | { ok: false; message: string; path?: string };
+
+/** Thrown by serializeDocument when a document cannot be saved; `path` points at the field, e.g. `edges[2].weights[0]`. */
+export class DocumentSaveError extends Error {
+  readonly path: string | undefined;
+  constructor(message: string, path?: string) {
+    super(message);
+    this.name = 'DocumentSaveError';
+    this.path = path;
+  }
+}
+
+/** Keys that could reach an object's prototype; refused anywhere in a file. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The document as file text, or why it cannot be saved. Never throws. */
+export function trySerializeDocument(doc: NetworkDocument): SerializeResult {
+  try {
+    const nonFinite = findNonFinite(doc);
+    if (nonFinite) return { ok: false, ...nonFinite };
+    const forbidden = findForbiddenKey(doc);
+    if (forbidden) return { ok: false, message: `${forbidden}: this name is not allowed as a key in a Netwright file`, path: forbidden };
+    const checked = checkSchema(documentSchema, doc);
+    if (!checked.ok) return { ok: false, message: `Cannot save: ${checked.message}`, path: checked.path };
+    const refs = checkReferences(checked.value);
+    if (refs) return { ok: false, message: `Cannot save: ${refs.message}`, path: refs.path };
+    return { ok: true, text: `${writeJson(checked.value, '')}\n` };
+  } catch (error) {
+    return { ok: false, message: `Cannot save: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** The document as file text. Throws DocumentSaveError (with a message naming the node or edge) if it cannot be saved. */
+export function serializeDocument(doc: NetworkDocument): string {
+  const result = trySerializeDocument(doc);
+  if (!result.ok) throw new DocumentSaveError(result.message, result.path);
+  return result.text;
+}
+
+/** Read a file's text into a document, migrating older versions. Never throws. */
+export function parseDocument(text: string): ParseResult {
+  try {
+    return parseUnsafe(text);
+  } catch (error) {
+    return { ok: false, reason: 'invalid', message: `This file could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function parseUnsafe(text: string): ParseResult {
+  if (typeof text !== 'string') return { ok: false, reason: 'invalid-json', message: 'This file is not text.' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: 'invalid-json', message: `This file is not valid JSON (${detail}), so it is not a Netwright network.` };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || (raw as Record<string, unknown>).format !== DOCUMENT_FORMAT) {
+    return { ok: false, reason: 'not-netwright', message: `This is not a Netwright network: its first line should say "format": "${DOCUMENT_FORMAT}".` };
+  }
+  const forbidden = findForbiddenKey(raw);
+  if (forbidden) return { ok: false, reason: 'invalid', message: `${forbidden}: this name is not allowed as a key in a Netwright file`, path: forbidden };
+  const migrated = migrate(raw as Record<string, unknown>);
+  if (!migrated.ok) {
+    return migrated.reason === 'invalid'
+      ? { ok: false, reason: 'invalid', message: migrated.message, path: 'version' }
+      : { ok: false, reason: migrated.reason, message: migrated.message };
+  }
+  const checked = checkSchema(documentSchema, migrated.doc);
+  if (!checked.ok) return { ok: false, reason: 'invalid', message: checked.message, path: checked.path };
+  const refs = checkReferences(checked.value);
+  if (refs) return { ok: false, reason: 'invalid', message: refs.message, path: refs.path };
+  return migrated.migratedFrom === undefined ? { ok: true, doc: checked.value } : { ok: true, doc: checked.value, migratedFrom: migrated.migratedFrom };
+}
+
+/** Duplicate ids and edges to missing nodes: a file with them cannot be edited sensibly, so it is refused whole. */
+function checkReferences(doc: NetworkDocument): { message: string; path: string } | undefined {
+  const nodeAt = new Map<string, number>();
+  for (let i = 0; i < doc.nodes.length; i++) {
+    const id = doc.nodes[i]!.id;
+    const first = nodeAt.get(id);
+    if (first !== undefined) return { path: `nodes[${i}].id`, message: `nodes[${i}].id: "${id}" is already the id of nodes[${first}]; ids must be unique` };
+    nodeAt.set(id, i);
+  }
+  const edgeAt = new Map<string, number>();
+  for (let i = 0; i < doc.edges.length; i++) {
+    const edge = doc.edges[i]!;
+    const first = edgeAt.get(edge.id);
+    if (first !== undefined) return { path: `edges[${i}].id`, message: `edges[${i}].id: "${edge.id}" is already the id of edges[${first}]; ids must be unique` };
+    edgeAt.set(edge.id, i);
+    for (const end of ['source', 'target'] as const) {
+      if (!nodeAt.has(edge[end])) {
+        return { path: `edges[${i}].${end}`, message: `edges[${i}].${end}: the connection "${edge.id}" points to "${edge[end]}", which is not a node of this network` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The first NaN or ±Infinity, named after the node or edge that holds it. */
+function findNonFinite(doc: NetworkDocument): { message: string; path: string } | undefined {
+  const bad = (v: unknown): v is number => typeof v === 'number' && !Number.isFinite(v);
+  const nodes = Array.isArray(doc.nodes) ? doc.nodes : [];
+  const byId = new Map(nodes.filter((n) => n && typeof n === 'object').map((n) => [n.id, n]));
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    if (!node || typeof node !== 'object') continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (bad(value)) return { path: `nodes[${i}].${key}`, message: `Cannot save: ${nodeLabel(node)} has a ${key} of ${value}; only finite numbers can be saved.` };
+      if (Array.isArray(value)) {
+        const j = value.findIndex(bad);
+        if (j >= 0) return { path: `nodes[${i}].${key}[${j}]`, message: `Cannot save: ${nodeLabel(node)} has a ${key} of ${value[j]} (unit ${j + 1}); only finite numbers can be saved.` };
+      }
+      if (key === 'position' && value && typeof value === 'object') {
+        for (const axis of ['x', 'y'] as const) {
+          const v = (value as Record<string, unknown>)[axis];
+          if (bad(v)) return { path: `nodes[${i}].position.${axis}`, message: `Cannot save: ${nodeLabel(node)} sits at ${axis} = ${v}; only finite numbers can be saved.` };
+        }
+      }
+    }
+  }
+  const edges = Array.isArray(doc.edges) ? doc.edges : [];
+  for (let i = 0; i < edges.length; i++) {
+    const edge = edges[i];
+    if (!edge || typeof edge !== 'object') continue;
+    const conn = `the connection ${nodeLabel(byId.get(edge.source) ?? { id: edge.source })} → ${nodeLabel(byId.get(edge.target) ?? { id: edge.target })}`;
+    if (Array.isArray(edge.weights)) {
+      const j = edge.weights.findIndex(bad);
+      if (j >= 0) return { path: `edges[${i}].weights[${j}]`, message: `Cannot save: ${conn} has a weight of ${edge.weights[j]} at position ${j + 1}; only finite numbers can be saved.` };
+    }
+    if (bad(edge.order)) return { path: `edges[${i}].order`, message: `Cannot save: ${conn} has an order of ${edge.order}; only finite numbers can be saved.` };
+  }
+  for (const section of ['training', 'data'] as const) {
+    const value = doc[section] as unknown;
+    if (!value || typeof value !== 'object') continue;
+    for (const [key, v] of Object.entries(value)) {
+      if (bad(v)) return { path: `${section}.${key}`, message: `Cannot save: the ${section === 'training' ? 'training setting' : 'data setting'} ${key} is ${v}; only finite numbers can be saved.` };
+    }
+  }
+  return undefined;
+}
+
+/** Path of the first key that could reach a prototype, searching without recursion (files can nest deeply). */
+function findForbiddenKey(root: unknown): string | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return formatPath([...path, key]);
+      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+function writeNumber(n: number): string {
+  return Object.is(n, -0) ? '-0' : JSON.stringify(n);
+}
+
+const isPrimitive = (v: unknown) => v === null || typeof v !== 'object';
+
+function writePrimitive(v: unknown): string {
+  return typeof v === 'number' ? writeNumber(v) : JSON.stringify(v);
+}
+
+/** Pretty JSON: objects one key a line, except small all-primitive ones; lists of primitives on one line. */
+function writeJson(value: unknown, indent: string): string {
+  if (isPrimitive(value)) return writePrimitive(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every(isPrimitive)) return `[${value.map(writePrimitive).join(', ')}]`;
+    return `[\n${value.map((v) => inner + writeJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  if (entries.every(([, v]) => isPrimitive(v))) {
+    const flat = `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${writePrimitive(v)}`).join(', ')} }`;
+    if (flat.length <= 72) return flat;
+  }
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${writeJson(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+export const FILE_HEADER = { format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION } as const;
