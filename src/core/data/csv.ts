@@ -148,11 +148,7 @@ function readGrid(text: string): { ok: true; grid: Grid } | { ok: false; errors:
   if (body.trim() === '') return { ok: false, errors: [{ message: 'The file is empty.' }] };
 
   // Read a few records past the limit, so that "too many rows" is known without parsing a huge file to the end.
-  const parsed = parseRecords(body, {
-    skipEmptyLines: false,
-    preview: MAX_CSV_ROWS + 3,
-    delimitersToGuess: [',', ';', '\t', '|'],
-  });
+  const parsed = parseRecords(body, { delimiter: guessDelimiter(body), skipEmptyLines: false, preview: MAX_CSV_ROWS + 3 });
   const errors: CsvError[] = [];
   for (const e of parsed.errors) {
     if (e.type !== 'Quotes') continue; // 'Delimiter': a single column; papaparse falls back to a comma.
@@ -203,6 +199,28 @@ function readGrid(text: string): { ok: true; grid: Grid } | { ok: false; errors:
     return { ok: false, errors: [{ message: `The file has more than ${formatCount(MAX_CSV_ROWS)} rows; Netwright reads at most ${formatCount(MAX_CSV_ROWS)}. Use a sample of it.` }] };
   }
   return { ok: true, grid };
+}
+
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * The delimiter that splits the first lines into the same number (> 1) of fields, the most fields winning; ties go
+ * to the earlier of , ; tab |. A comma when none does (one column, or a ragged file whose rows we then report).
+ * (papaparse's own guess gives up on a file as plain as "a;b\n1;2\n" when it ends with a newline.)
+ */
+function guessDelimiter(body: string): string {
+  let best = ',';
+  let bestFields = 1;
+  for (const delimiter of DELIMITERS) {
+    const probe = parseRecords(body, { delimiter, skipEmptyLines: 'greedy', preview: 50 });
+    if (probe.errors.some((e) => e.type === 'Quotes') || probe.data.length === 0) continue;
+    const fields = probe.data[0].length;
+    if (fields > bestFields && probe.data.every((r) => r.length === fields)) {
+      best = delimiter;
+      bestFields = fields;
+    }
+  }
+  return best;
 }
 
 function capErrors(errors: CsvError[]): CsvError[] {
@@ -318,6 +336,7 @@ export function datasetFromCsv(text: string, options: CsvOptions): CsvResult {
         message: `Feature column "${name}" holds text (e.g. ${quote(grid.rows[i][j])} in row ${grid.rowNumbers[i]}), not numbers; mark it ignored or make it the target.`,
       });
     } else {
+      numericFeatures++; // Meant to be numeric: report its bad cells, not the column.
       for (let i = 0; i < grid.rows.length; i++) {
         const cell = grid.rows[i][j];
         if (!isMissingCell(cell) && !isNumberCell(cell)) {

@@ -29,7 +29,6 @@ export interface PapaConfig {
   skipEmptyLines?: boolean | 'greedy';
   /** Stop after this many records (0: all). */
   preview?: number;
-  delimitersToGuess?: string[];
 }
 
 interface PapaModule {
