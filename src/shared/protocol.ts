@@ -38,22 +38,34 @@ const KNOWN_COMMANDS: readonly string[] = trainerCommandSchema.options.map((o) =
 
 /** Check an incoming message; never throws. */
 export function parseCommand(raw: unknown): ParsedCommand {
+  try {
+    return parseUnsafe(raw);
+  } catch (error) {
+    // Only reachable for objects that throw when read (getters, proxies); cloned messages never do.
+    const why = error instanceof Error ? error.message : 'unreadable';
+    return { ok: false, code: 'malformed', message: `the command could not be read: ${why}` };
+  }
+}
+
+function parseUnsafe(raw: unknown): ParsedCommand {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, code: 'malformed', message: `a command must be an object, got ${describe(raw)}` };
   }
   const record = raw as Record<string, unknown>;
   const replyTo = typeof record.seq === 'number' && Number.isInteger(record.seq) ? record.seq : undefined;
+  const fail = (code: TrainerErrorCode, message: string): ParsedCommand =>
+    replyTo === undefined ? { ok: false, code, message } : { ok: false, code, message, replyTo };
   if (typeof record.type !== 'string') {
-    return { ok: false, code: 'malformed', message: 'a command needs a string "type"', replyTo };
+    return fail('malformed', 'a command needs a string "type"');
   }
   if (!KNOWN_COMMANDS.includes(record.type)) {
-    return { ok: false, code: 'unknown-command', message: `unknown command "${record.type}"`, replyTo };
+    return fail('unknown-command', `unknown command "${record.type}"`);
   }
   const parsed = trainerCommandSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'command';
-    return { ok: false, code: 'malformed', message: `${record.type}: ${where}: ${issue?.message ?? 'invalid'}`, replyTo };
+    return fail('malformed', `${record.type}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return { ok: true, command: parsed.data };
 }
