@@ -3,7 +3,7 @@
  * the renderer one end of a MessageChannelMain and the trainer the other, tell the renderer when it dies, fork it
  * again on request. Training traffic then flows renderer ⇄ trainer directly; main never sees it.
  */
-import { MessageChannelMain, utilityProcess, type IpcMain, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess, type WebContents } from 'electron';
+import { MessageChannelMain, utilityProcess, type IpcMain, type IpcMainEvent, type UtilityProcess, type WebContents } from 'electron';
 import { IPC, type TrainerGoneInfo } from '../shared/ipc';
 import { isTrustedSender, type FrameLike } from './security';
 
@@ -126,7 +126,7 @@ export class TrainerSupervisor {
 /** How the IPC handlers find out who may call them. */
 export interface TrustedWindow {
   /** The window's WebContents, if the window is open. */
-  contents(): (RendererLike & { readonly mainFrame: FrameLike }) | undefined;
+  contents(): (RendererLike & { readonly id: number; readonly mainFrame: FrameLike }) | undefined;
   /** file://…/out/renderer/index.html, or the dev server URL. */
   appUrl: string;
 }
@@ -136,11 +136,12 @@ export interface TrustedWindow {
  * Returns the renderer to answer, or a reason for refusing.
  */
 export function checkSender(
-  event: Pick<IpcMainEvent | IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  event: { readonly sender: { readonly id: number }; readonly senderFrame: FrameLike | null },
   window: TrustedWindow,
 ): { ok: true; renderer: RendererLike } | { ok: false; reason: string } {
   const contents = window.contents();
-  if (!contents || event.sender !== contents) return { ok: false, reason: 'the sender is not the Netwright window' };
+  // Compared by id: a WebContents is unique by id, whatever wrapper object an event carries.
+  if (!contents || event.sender.id !== contents.id) return { ok: false, reason: 'the sender is not the Netwright window' };
   if (!isTrustedSender(event.senderFrame, window.appUrl, contents.mainFrame)) {
     return { ok: false, reason: `the sender frame (${event.senderFrame?.url ?? 'gone'}) is not the app's main frame` };
   }

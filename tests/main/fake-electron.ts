@@ -14,7 +14,10 @@ export class FakeFrame {
   ) {}
 }
 
+let nextContentsId = 1;
+
 export class FakeWebContents extends EventEmitter {
+  readonly id = nextContentsId++;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
   readonly setWindowOpenHandler = vi.fn((handler: (details: { url: string }) => { action: string }) => {
     this.windowOpenHandler = handler;
