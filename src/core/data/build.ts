@@ -94,14 +94,22 @@ export function columnStats(values: Float64Array, width: number, rows: ArrayLike
     for (let j = 0; j < width; j++) mean[j] += values[base + j];
   }
   for (let j = 0; j < width; j++) mean[j] /= m;
+  // Sum squares of deviations divided by the largest one, so tiny (1e-170) or huge (1e170) values neither underflow
+  // nor overflow: std = big · √(Σ (d / big)² / m).
+  const big = new Array<number>(width).fill(0);
+  for (let r = 0; r < m; r++) {
+    const base = rows[r] * width;
+    for (let j = 0; j < width; j++) big[j] = Math.max(big[j], Math.abs(values[base + j] - mean[j]));
+  }
   for (let r = 0; r < m; r++) {
     const base = rows[r] * width;
     for (let j = 0; j < width; j++) {
-      const d = values[base + j] - mean[j];
+      if (big[j] === 0) continue;
+      const d = (values[base + j] - mean[j]) / big[j];
       std[j] += d * d;
     }
   }
-  for (let j = 0; j < width; j++) std[j] = Math.sqrt(std[j] / m);
+  for (let j = 0; j < width; j++) std[j] = big[j] * Math.sqrt(std[j] / m);
   return { mean, std };
 }
 
@@ -183,7 +191,12 @@ export function buildDataset(table: Table, opts: BuildOptions): BuildResult {
     findNonFinite(test.x, f, order.test, table.featureNames, 'Feature', table) ??
     findNonFinite(train.y, t, order.train, table.targetNames, 'Target', table) ??
     findNonFinite(test.y, t, order.test, table.targetNames, 'Target', table);
-  if (bad) return { ok: false, message: bad };
+  if (bad) {
+    const hint = opts.standardizeFeatures || opts.standardizeTarget
+      ? ' Its column barely varies in the training rows, so scaling by their std blows this value up; turn standardisation off or check the values.'
+      : '';
+    return { ok: false, message: bad + hint };
+  }
 
   const dataset: Dataset = {
     name: opts.name,

@@ -288,6 +288,15 @@ describe('datasetFromCsv', () => {
       expect(atLimit.dataset.train.n).toBe(MAX_CSV_ROWS);
     });
 
+    it('a test value that scaling would blow past float32 (fuzz seed 86956089)', () => {
+      const text = '0,0\n3.1434555694052576e-162,0\n-7.563655858275558e-124,-7.563655858275558e-124';
+      const e = errors(load(text, { 'column 1': 'feature', 'column 2': 'target' }, { standardize: true, trainRatio: 0.7, seed: 86956089 }));
+      expect(e[0].message).toMatch(/^Feature "column 1" of row 3 is -Infinity after scaling.*barely varies in the training rows/);
+      // Unscaled, the same file is fine.
+      const plain = dataset(load(text, { 'column 1': 'feature', 'column 2': 'target' }, { trainRatio: 0.7, seed: 86956089 }));
+      expect(plain.dataset.train.n + plain.dataset.test.n).toBe(3);
+    });
+
     it('bad split options', () => {
       expect(errors(load(FLOWERS, { length: 'feature', species: 'target' }, { trainRatio: 0 }))[0].message).toMatch(/train ratio/);
       expect(errors(load(FLOWERS, { length: 'feature', species: 'target' }, { seed: Number.NaN }))[0].message).toMatch(/seed/);
