@@ -18,6 +18,17 @@ for (const theme of ['light', 'dark'] as const) {
   });
 }
 
+test('screenshot at a projector’s 1280×720, with nothing cut off in the toolbar', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openApp(page);
+  const toolbar = page.getByRole('toolbar', { name: 'Main toolbar' });
+  const fits = await toolbar.evaluate((el) => el.scrollWidth <= el.clientWidth);
+  expect(fits).toBe(true);
+  const dir = process.env.NETWRIGHT_SCREENS_DIR ?? testInfo.outputDir;
+  await page.screenshot({ path: join(dir, 'main-window-1280x720.png') });
+});
+
 test('screenshot of the trainer-stopped banner', async ({ page }, testInfo) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await openApp(page);
