@@ -33,14 +33,15 @@ describe('loss gradients match central differences', () => {
         loss.gradient(p, t, rows, cols, g);
         for (let k = 0; k < p.length; k++) expect(g[k]).toBeCloseTo(numeric((v) => loss.value(v, t, rows, cols), p, k, 1e-3), 3);
       });
-      if (loss.link === null) continue;
-      it(`${loss.name} fused with ${loss.link} on logits, rows=${rows} cols=${cols}`, () => {
-        const c = loss.link === 'softmax' ? Math.max(cols, 2) : cols;
+      const link = loss.link;
+      if (link === null) continue;
+      it(`${loss.name} fused with ${link} on logits, rows=${rows} cols=${cols}`, () => {
+        const c = link === 'softmax' ? Math.max(cols, 2) : cols;
         const rng = createRng(rows * 5 + c);
         const z = Float32Array.from({ length: rows * c }, () => rng.uniform(-3, 3));
         const t = targets(loss.name, rows, c, 4);
         const a = new Float32Array(rows * c);
-        ACTIVATIONS[loss.link].apply(z, a, rows, c);
+        ACTIVATIONS[link].apply(z, a, rows, c);
         // The fused value equals the plain loss of the link's output ...
         expect(loss.valueFromLogits(z, t, rows, c)).toBeCloseTo(loss.value(a, t, rows, c), 5);
         // ... and the fused gradient (a − t)/rows is its derivative with respect to z.
