@@ -6,8 +6,8 @@
  * - Rows are numbered as the user sees the file: 1-based records, the header line counted. Blank lines are skipped
  *   but still counted, so the numbers match a text editor's lines unless a quoted cell spans lines.
  * - Cells are trimmed. A cell that is empty or one of NA, N/A, NaN, null, ? (any case) is a missing value.
- * - Header: the first line is a header when some column has a non-numeric first cell and only numbers below it
- *   (or the file is a single line with no number in it). Otherwise columns are named "column 1", "column 2"…
+ * - Header: the first line is a header when some column has a non-numeric first cell and mostly (more than half)
+ *   numbers below it, or the file is a single line with no number in it. Otherwise columns are named "column 1"…
  *   Empty header cells get those names too; a repeated name gets " (2)", " (3)"… appended.
  * - A column is numeric when every non-missing cell is a finite decimal number (1, -2.5, .5, 3e-4), categorical
  *   when some cell is not, empty when every cell is missing.
@@ -118,13 +118,14 @@ function detectHeader(records: string[][]): boolean {
     if (isMissingCell(first[j]) || isNumberCell(first[j])) continue;
     let numbers = 0;
     let others = 0;
-    for (let i = 1; i < records.length && others === 0; i++) {
+    for (let i = 1; i < records.length; i++) {
       const cell = records[i][j];
       if (isMissingCell(cell)) continue;
       if (isNumberCell(cell)) numbers++;
       else others++;
     }
-    if (numbers > 0 && others === 0) return true;
+    // Mostly numbers below: a stray bad cell must not turn the header into a data row.
+    if (numbers > others) return true;
   }
   return false;
 }

@@ -50,6 +50,22 @@ describe('inspectCsv', () => {
     expect(r.columns[3].sample).toEqual(['setosa', 'versicolor', 'virginica', 'setosa', 'versicolor']);
   });
 
+  it('still finds the header when a numeric column has a stray text cell', () => {
+    const r = inspectCsv('w,kind\n1,cat\nheavy,dog\n2,cat\n');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.hasHeader).toBe(true);
+    expect(r.columns.map((c) => c.name)).toEqual(['w', 'kind']);
+  });
+
+  it('reads no header when nothing marks one: all text, or text over mostly text', () => {
+    for (const text of ['red,blue\ngreen,cyan\n', 'a,b\nx,1\ny,z\nw,q\n']) {
+      const r = inspectCsv(text);
+      if (!r.ok) throw new Error(r.error);
+      expect(r.hasHeader).toBe(false);
+      expect(r.columns[0].name).toBe('column 1');
+    }
+  });
+
   it('names columns "column 1"… when the first row is data', () => {
     const r = inspectCsv('1,2,a\n3,4,b\n');
     if (!r.ok) throw new Error(r.error);
