@@ -14,7 +14,7 @@ test.describe('the main window in the browser build', () => {
     await expect(toolbar.getByRole('button', { name: /Switch to (dark|light) theme/ })).toBeEnabled();
 
     const palette = page.getByRole('complementary', { name: 'Node palette' });
-    for (const label of ['Input', 'Neuron', 'Dense', 'Activation', 'Dropout', 'Add', 'Concat', 'Output']) {
+    for (const label of ['Input', 'Neuron', 'Dense layer', 'Activation', 'Dropout', 'Add', 'Concat', 'Output']) {
       await expect(palette.getByText(label, { exact: true })).toBeVisible();
     }
 

@@ -5,26 +5,35 @@
 import type { LucideIcon } from 'lucide-react';
 import { ArrowRightToLine, CircleDot, Combine, Layers, Plus, Sigma, Target, Waves } from 'lucide-react';
 import type { NodeType } from '../../core/document';
+import { NODE_TYPES } from '../../core/nodes';
 
 export interface PaletteItem {
   type: NodeType;
+  /** The node type's name, from the core registry (src/core/nodes.ts). */
   label: string;
-  /** One line shown as the item's tooltip and description. */
+  /** One sentence a learner understands, from the core registry; the item's tooltip. */
   hint: string;
   icon: LucideIcon;
   group: 'Data' | 'Units & layers' | 'Combine' | 'Result';
 }
 
-export const PALETTE_ITEMS: readonly PaletteItem[] = [
-  { type: 'input', label: 'Input', hint: 'A feature (or feature vector) of each example', icon: ArrowRightToLine, group: 'Data' },
-  { type: 'neuron', label: 'Neuron', hint: 'One unit: weights, a bias and an activation', icon: CircleDot, group: 'Units & layers' },
-  { type: 'dense', label: 'Dense', hint: 'A fully connected layer of units', icon: Layers, group: 'Units & layers' },
-  { type: 'activation', label: 'Activation', hint: 'Applies a function such as ReLU or tanh', icon: Sigma, group: 'Units & layers' },
-  { type: 'dropout', label: 'Dropout', hint: 'Randomly silences units while training', icon: Waves, group: 'Units & layers' },
-  { type: 'add', label: 'Add', hint: 'Adds inputs of the same size', icon: Plus, group: 'Combine' },
-  { type: 'concat', label: 'Concat', hint: 'Joins inputs end to end, in edge order', icon: Combine, group: 'Combine' },
-  { type: 'output', label: 'Output', hint: "The network's prediction and its loss", icon: Target, group: 'Result' },
+/** Only how each type looks and where it sits here; what it is comes from the core's node-type registry. */
+const LOOKS: readonly Pick<PaletteItem, 'type' | 'icon' | 'group'>[] = [
+  { type: 'input', icon: ArrowRightToLine, group: 'Data' },
+  { type: 'neuron', icon: CircleDot, group: 'Units & layers' },
+  { type: 'dense', icon: Layers, group: 'Units & layers' },
+  { type: 'activation', icon: Sigma, group: 'Units & layers' },
+  { type: 'dropout', icon: Waves, group: 'Units & layers' },
+  { type: 'add', icon: Plus, group: 'Combine' },
+  { type: 'concat', icon: Combine, group: 'Combine' },
+  { type: 'output', icon: Target, group: 'Result' },
 ];
+
+export const PALETTE_ITEMS: readonly PaletteItem[] = LOOKS.map((look) => ({
+  ...look,
+  label: NODE_TYPES[look.type].label,
+  hint: NODE_TYPES[look.type].description,
+}));
 
 export const PALETTE_GROUPS: readonly PaletteItem['group'][] = ['Data', 'Units & layers', 'Combine', 'Result'];
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { App } from '../../../src/renderer/App';
-import { PALETTE_DRAG_MIME, readPaletteDrop } from '../../../src/renderer/palette/items';
+import { NODE_TYPES } from '../../../src/core/nodes';
+import { PALETTE_DRAG_MIME, PALETTE_ITEMS, readPaletteDrop } from '../../../src/renderer/palette/items';
 import { createTrainerStore } from '../../../src/renderer/state/trainer';
 import { PROTOCOL_VERSION } from '../../../src/shared/protocol';
 import { inMemoryTransport } from '../helpers/transport';
@@ -46,12 +47,12 @@ describe('the app shell', () => {
   it('lists every node type in the palette as a draggable item carrying its type', async () => {
     renderApp();
     const palette = screen.getByRole('complementary', { name: 'Node palette' });
-    const labels = ['Input', 'Neuron', 'Dense', 'Activation', 'Dropout', 'Add', 'Concat', 'Output'];
+    const labels = ['Input', 'Neuron', 'Dense layer', 'Activation', 'Dropout', 'Add', 'Concat', 'Output'];
     for (const label of labels) {
       const item = within(palette).getByText(label).closest('li');
       expect(item?.getAttribute('draggable')).toBe('true');
     }
-    const dense = within(palette).getByText('Dense').closest('li')!;
+    const dense = within(palette).getByText('Dense layer').closest('li')!;
     const transfer = dataTransfer();
     fireEvent.dragStart(dense, { dataTransfer: transfer });
     expect(transfer.data.get(PALETTE_DRAG_MIME)).toBe('dense');
@@ -121,5 +122,11 @@ describe('the app shell', () => {
     await screen.findByText(/Trainer ready/);
     view.unmount();
     expect(fake.trainers.every((t) => t.closed)).toBe(true);
+  });
+});
+
+describe('the palette', () => {
+  it('offers every node type of the document format exactly once', () => {
+    expect(PALETTE_ITEMS.map((item) => item.type).sort()).toEqual(Object.keys(NODE_TYPES).sort());
   });
 });
