@@ -11,8 +11,8 @@ import { checkSchema, nodeSchemas } from './schema';
 export type EditResult = { ok: true; doc: NetworkDocument } | { ok: false; reason: string };
 export type ConnectResult = { ok: true; doc: NetworkDocument; edge: NetworkEdge } | { ok: false; reason: string };
 
-/** The number after which ids continue: above `nextId` and above the number ending any id in the document. */
-function idCounter(doc: NetworkDocument): number {
+/** The number the next new id gets: at least `nextId`, and above the number ending any id in the document. */
+export function idCounter(doc: NetworkDocument): number {
   let next = typeof doc.nextId === 'number' && Number.isInteger(doc.nextId) && doc.nextId > 0 ? doc.nextId : 1;
   const bump = (id: unknown) => {
     if (typeof id !== 'string') return;
