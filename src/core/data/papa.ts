@@ -1,13 +1,15 @@
 /**
  * The slice of papaparse the core uses, with our own types.
  *
- * Why the `papaparse/papaparse.js` subpath and not `papaparse`: `@types/papaparse` starts with
- * `/// <reference types="node" />`, so importing the bare name would pull Node's globals (process, Buffer…) into
- * every typecheck that reaches src/core, and `tsconfig.core.json` could no longer catch core code that uses them.
- * The subpath is the same file papaparse's `main` points at; it has no declaration, so we type it here.
+ * Why the `papaparse/papaparse.min.js` subpath and not `papaparse`:
+ * - `@types/papaparse` starts with `/// <reference types="node" />`, so importing the bare name would pull Node's
+ *   globals (process, Buffer…) into every typecheck that reaches src/core, and `tsconfig.core.json` could no longer
+ *   catch core code that uses them. The subpath has no declaration, so we type the part we use here.
+ * - The min build is papaparse's `browser` entry: it lacks the Node-stream reader, whose `require('stream')` in
+ *   papaparse.js makes Vite warn and stub a Node built-in in browser bundles. It parses strings the same way.
  */
 // @ts-expect-error -- untyped on purpose, see above; PapaModule below is the contract we rely on.
-import PapaUntyped from 'papaparse/papaparse.js';
+import PapaUntyped from 'papaparse/papaparse.min.js';
 
 export interface PapaError {
   /** 'Quotes' | 'Delimiter' | 'FieldMismatch' */
