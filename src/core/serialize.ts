@@ -191,7 +191,7 @@ function writePrimitive(v: unknown): string {
   return typeof v === 'number' ? writeNumber(v) : JSON.stringify(v);
 }
 
-/** Pretty JSON: objects one key a line, except small all-primitive ones; lists of primitives on one line. */
+/** Pretty JSON: objects one key a line, except short ones of primitives and lists of primitives; lists of primitives on one line. */
 function writeJson(value: unknown, indent: string): string {
   if (isPrimitive(value)) return writePrimitive(value);
   const inner = `${indent}  `;
@@ -202,9 +202,10 @@ function writeJson(value: unknown, indent: string): string {
   }
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return '{}';
-  if (entries.every(([, v]) => isPrimitive(v))) {
-    const flat = `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${writePrimitive(v)}`).join(', ')} }`;
-    if (flat.length <= 72) return flat;
+  const flatValue = (v: unknown) => (Array.isArray(v) ? `[${v.map(writePrimitive).join(', ')}]` : writePrimitive(v));
+  if (entries.every(([, v]) => isPrimitive(v) || (Array.isArray(v) && v.every(isPrimitive)))) {
+    const flat = `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${flatValue(v)}`).join(', ')} }`;
+    if (flat.length <= 96) return flat;
   }
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${writeJson(v, inner)}`).join(',\n')}\n${indent}}`;
 }
