@@ -3,8 +3,9 @@
  * Parsing is papaparse's (delimiter guessed among , ; tab |, quotes per RFC 4180); the rest is ours.
  *
  * Decisions, so the UI and the docs can say them:
- * - Rows are numbered as the user sees the file: 1-based records, the header line counted. Blank lines are skipped
- *   but still counted, so the numbers match a text editor's lines unless a quoted cell spans lines.
+ * - Rows are numbered as the user sees the file: 1-based records, the header line counted. Blank lines (and lines
+ *   of only delimiters, ",,,") are skipped but still counted, so the numbers match a text editor's lines unless a
+ *   quoted cell spans lines.
  * - Cells are trimmed. A cell that is empty or one of NA, N/A, NaN, null, ? (any case) is a missing value.
  * - Header: the first line is a header when some column has a non-numeric first cell and mostly (more than half)
  *   numbers below it, or the file is a single line with no number in it. Otherwise columns are named "column 1"…
@@ -107,8 +108,9 @@ interface Grid {
   delimiter: string;
 }
 
+/** A blank line, or a line of only delimiters and spaces (spreadsheets write ",,," below the data). */
 function isBlankRecord(record: string[]): boolean {
-  return record.length === 1 && record[0].trim() === '';
+  return record.every((cell) => cell.trim() === '');
 }
 
 function detectHeader(records: string[][]): boolean {

@@ -69,3 +69,20 @@ export function featureMap(names: readonly string[]): FeatureMapper {
     for (let i = 0; i < k; i++) out[offset + i] = fs[i](x, y);
   };
 }
+
+/**
+ * Network inputs for a size × size heatmap over [−extent, extent]²: row-major, image order (row 0 at the top,
+ * y = +extent; column 0 on the left, x = −extent), each cell sampled at its centre, features as `featureMap` writes them.
+ */
+export function planeGridInputs(names: readonly string[], size: number, extent = PLANE_EXTENT): Float32Array {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`A heatmap grid needs a whole number of cells per side; got ${size}.`);
+  const map = featureMap(names);
+  const f = names.length;
+  const out = new Float32Array(size * size * f);
+  const step = (2 * extent) / size;
+  for (let row = 0; row < size; row++) {
+    const y = extent - (row + 0.5) * step;
+    for (let col = 0; col < size; col++) map(-extent + (col + 0.5) * step, y, out, (row * size + col) * f);
+  }
+  return out;
+}

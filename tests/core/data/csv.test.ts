@@ -99,6 +99,13 @@ describe('inspectCsv', () => {
     expect(r.columns.map((c) => c.name)).toEqual(['x', 'x (2)', 'column 3', 'y']);
   });
 
+  it('reads Windows line ends, a quoted line break, and skips lines of only delimiters', () => {
+    const r = inspectCsv('a,b\r\n1,"two\r\nlines"\r\n3,x\r\n,\r\n,,\r\n');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.rowCount).toBe(2);
+    expect(r.columns[1].sample).toEqual(['two\r\nlines', 'x']);
+  });
+
   it('reports an empty file', () => {
     expect(inspectCsv('')).toEqual({ ok: false, error: 'The file is empty.' });
     expect(inspectCsv(' \n\n  \n')).toEqual({ ok: false, error: 'The file is empty.' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLANE_FEATURES, checkPlaneFeatures, featureLabel, featureMap } from '../../../src/core/data/features';
+import { PLANE_FEATURES, checkPlaneFeatures, featureLabel, featureMap, planeGridInputs } from '../../../src/core/data/features';
 import { makePlaneSet } from '../../../src/core/data/synthetic';
 
 /** Each feature written out by hand, independently of the table in features.ts. */
@@ -63,5 +63,31 @@ describe('engineered features', () => {
     if (!a.ok || !b.ok) throw new Error('spiral failed');
     expect(b.value.plane.train).toEqual(a.value.plane.train);
     expect(b.value.dataset.train.y).toEqual(a.value.dataset.train.y);
+  });
+});
+
+describe('heatmap grid inputs', () => {
+  it('samples cell centres in image order: top row is +y, left column is −x', () => {
+    const g = planeGridInputs(['x', 'y'], 2, 6);
+    expect([...g]).toEqual([-3, 3, 3, 3, -3, -3, 3, -3]);
+  });
+
+  it('maps each cell through the same features as the data', () => {
+    const names = ['xy', 'sinx', 'y2'];
+    const size = 5;
+    const g = planeGridInputs(names, size);
+    const map = featureMap(names);
+    const one = new Float32Array(3);
+    const step = 12 / size;
+    for (let row = 0; row < size; row++) {
+      for (let col = 0; col < size; col++) {
+        map(-6 + (col + 0.5) * step, 6 - (row + 0.5) * step, one, 0);
+        expect([...g.subarray((row * size + col) * 3, (row * size + col + 1) * 3)]).toEqual([...one]);
+      }
+    }
+  });
+
+  it('refuses a grid size that is not a positive whole number', () => {
+    expect(() => planeGridInputs(['x'], 0)).toThrow(/whole number of cells per side; got 0/);
   });
 });
