@@ -34,7 +34,7 @@ export type ColumnKind = 'numeric' | 'categorical' | 'empty';
 export interface CsvColumn {
   name: string;
   kind: ColumnKind;
-  /** Number of distinct non-missing values. */
+  /** Number of distinct non-missing values (counting stops past MAX_CSV_CLASSES). */
   distinct?: number;
   /** Up to five non-missing values from the top of the column, as written. */
   sample: string[];

@@ -17,7 +17,7 @@ export {
 } from './features';
 export type { FeatureMapper, PlaneFeature } from './features';
 export { DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, PLANE_SET_NAMES, makePlaneSet } from './synthetic';
-export type { PlaneSet, PlaneSetName, PlaneSetOptions } from './synthetic';
+export type { PlaneSet, PlaneSetName, PlaneSetOptions, PlaneSetResult } from './synthetic';
 export { CARS_FEATURES, CARS_TARGET, IRIS_CLASSES, IRIS_FEATURES, makeCars, makeIris } from './tabular';
 export { MAX_CSV_ROWS, datasetFromCsv, inspectCsv } from './csv';
 export type { ColumnKind, ColumnRole, CsvColumn, CsvError, CsvInspection, CsvOptions, CsvResult } from './csv';
@@ -118,7 +118,7 @@ export function loadDataset(ref: DataReference): LoadResult {
       if (isPlaneSetName(ref.name)) {
         const made = makePlaneSet(ref.name, { ...opts, noise: ref.noise, samples: ref.samples });
         if (!made.ok) return made;
-        return { ok: true, dataset: made.value.dataset, notes: [], plane: made.value.plane };
+        return { ok: true, dataset: made.dataset, notes: [], plane: made.plane };
       }
       if (ref.name === 'iris' || ref.name === 'cars') {
         const made = ref.name === 'iris' ? makeIris(opts) : makeCars(opts);

@@ -189,8 +189,10 @@ function checkPlaneOptions(samples: number, noise: number): string | undefined {
   return undefined;
 }
 
+export type PlaneSetResult = ({ ok: true } & PlaneSet) | { ok: false; message: string };
+
 /** Generate a 2-D set, map it through the chosen features and split it. Never throws on bad options. */
-export function makePlaneSet(name: PlaneSetName, opts: PlaneSetOptions = {}): { ok: true; value: PlaneSet } | { ok: false; message: string } {
+export function makePlaneSet(name: PlaneSetName, opts: PlaneSetOptions = {}): PlaneSetResult {
   const def = PLANE_SETS[name];
   if (!def) return { ok: false, message: `Unknown 2-D data set "${String(name)}".` };
   const samples = opts.samples ?? DEFAULT_SAMPLES;
@@ -235,5 +237,5 @@ export function makePlaneSet(name: PlaneSetName, opts: PlaneSetOptions = {}): { 
     }
     return out;
   };
-  return { ok: true, value: { dataset: built.dataset, plane: { train: pick(built.order.train), test: pick(built.order.test) } } };
+  return { ok: true, dataset: built.dataset, plane: { train: pick(built.order.train), test: pick(built.order.test) } };
 }

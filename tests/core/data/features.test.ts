@@ -47,7 +47,7 @@ describe('engineered features', () => {
   it('builds a data set whose columns are the named features of the same points', () => {
     const made = makePlaneSet('circle', { seed: 3, features: ['x', 'y', 'xy'] });
     if (!made.ok) throw new Error(made.message);
-    const { dataset, plane } = made.value;
+    const { dataset, plane } = made;
     expect(dataset.featureNames).toEqual(['x', 'y', 'xy']);
     for (let i = 0; i < dataset.train.n; i++) {
       const [px, py] = [plane.train[2 * i], plane.train[2 * i + 1]];
@@ -61,8 +61,8 @@ describe('engineered features', () => {
     const a = makePlaneSet('spiral', { seed: 9, features: ['x', 'y'] });
     const b = makePlaneSet('spiral', { seed: 9, features: ['sinx', 'x2'] });
     if (!a.ok || !b.ok) throw new Error('spiral failed');
-    expect(b.value.plane.train).toEqual(a.value.plane.train);
-    expect(b.value.dataset.train.y).toEqual(a.value.dataset.train.y);
+    expect(b.plane.train).toEqual(a.plane.train);
+    expect(b.dataset.train.y).toEqual(a.dataset.train.y);
   });
 });
 

@@ -4,7 +4,7 @@ import { PLANE_SET_NAMES, makePlaneSet, type PlaneSet, type PlaneSetName, type P
 function make(name: PlaneSetName, opts: PlaneSetOptions = {}): PlaneSet {
   const made = makePlaneSet(name, opts);
   if (!made.ok) throw new Error(made.message);
-  return made.value;
+  return made;
 }
 
 /** All bytes of a generated set: features, targets and plane coordinates of both splits. */
