@@ -193,8 +193,8 @@ export type PlaneSetResult = ({ ok: true } & PlaneSet) | { ok: false; message: s
 
 /** Generate a 2-D set, map it through the chosen features and split it. Never throws on bad options. */
 export function makePlaneSet(name: PlaneSetName, opts: PlaneSetOptions = {}): PlaneSetResult {
+  if (!isPlaneSetName(name)) return { ok: false, message: `Unknown 2-D data set "${String(name)}".` };
   const def = PLANE_SETS[name];
-  if (!def) return { ok: false, message: `Unknown 2-D data set "${String(name)}".` };
   const samples = opts.samples ?? DEFAULT_SAMPLES;
   const noise = opts.noise ?? 0;
   const seed = opts.seed ?? 1;

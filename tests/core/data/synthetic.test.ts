@@ -174,6 +174,12 @@ describe('generated 2-D sets', () => {
     expect(s.dataset.test.x.length).toBe(0);
   });
 
+  it('refuses a name that is not a 2-D set, even one every object has', () => {
+    for (const name of ['toString', 'iris', 'Circle']) {
+      expect(makePlaneSet(name as PlaneSetName)).toEqual({ ok: false, message: `Unknown 2-D data set "${name}".` });
+    }
+  });
+
   it('names the set, its noise and its seed', () => {
     expect(make('spiral', { noise: 0.1, seed: 1 }).dataset.name).toBe('Spiral (noise 0.1, seed 1)');
   });
