@@ -43,7 +43,12 @@ export function runMigrations(raw: RawDocument, migrations: readonly Migration[]
   if (version < first) {
     return { ok: false, reason: 'invalid', message: `version: ${version} is not a Netwright file version (the first is ${first})` };
   }
-  let doc: RawDocument = clone(raw);
+  let doc: RawDocument;
+  try {
+    doc = clone(raw);
+  } catch {
+    return { ok: false, reason: 'invalid', message: 'the file is nested too deeply to read' };
+  }
   const applied: string[] = [];
   for (let v = version + 1; v <= target; v++) {
     const migration = migrations.find((m) => m.version === v);
@@ -65,7 +70,13 @@ export function migrate(raw: RawDocument): MigrationResult {
   return runMigrations(raw, MIGRATIONS, DOCUMENT_VERSION);
 }
 
-/** A deep copy of plain JSON data (what a parsed file holds). */
+/** A deep copy of plain JSON data (what a parsed file holds), keeping -0 (which a JSON round trip would turn into 0). */
 function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: clone(v), enumerable: true, writable: true, configurable: true });
+    return out as T;
+  }
+  return value;
 }
