@@ -1,0 +1,89 @@
+/**
+ * What every implementation in the benchmark shares: the scenarios, the seeded data and the initial weights.
+ * Each implementation runs in its own process (bench/worker.ts) and receives exactly these arrays.
+ */
+import { createRng } from '../src/core/random';
+
+export type ScenarioId = 'playground-small' | 'playground-deep' | 'mnist-train' | 'infer-b1' | 'infer-b256';
+
+export interface Scenario {
+  id: ScenarioId;
+  title: string;
+  /** Layer sizes, input first. */
+  sizes: number[];
+  hidden: 'tanh' | 'relu';
+  output: 'sigmoid' | 'softmax';
+  batch: number;
+  /** 'train': samples (or steps) per second of SGD training; 'infer': samples per second of forward passes. */
+  mode: 'train' | 'infer';
+  /** What one unit of throughput is. */
+  unit: 'samples/s' | 'steps/s';
+  samples: number;
+  learningRate: number;
+}
+
+const MNIST = [784, 128, 64, 10];
+
+export const SCENARIOS: Record<ScenarioId, Scenario> = {
+  'playground-small': { id: 'playground-small', title: 'Playground 2-4-2-1 tanh, batch 10, 500 spiral points', sizes: [2, 4, 2, 1], hidden: 'tanh', output: 'sigmoid', batch: 10, mode: 'train', unit: 'samples/s', samples: 500, learningRate: 0.03 },
+  'playground-deep': { id: 'playground-deep', title: 'Playground 2-8-8-8-1 tanh, batch 10, 500 spiral points', sizes: [2, 8, 8, 8, 1], hidden: 'tanh', output: 'sigmoid', batch: 10, mode: 'train', unit: 'samples/s', samples: 500, learningRate: 0.03 },
+  'mnist-train': { id: 'mnist-train', title: 'MNIST-sized 784-128-64-10 ReLU, softmax CE, batch 64 (synthetic data)', sizes: MNIST, hidden: 'relu', output: 'softmax', batch: 64, mode: 'train', unit: 'steps/s', samples: 2048, learningRate: 0.01 },
+  'infer-b1': { id: 'infer-b1', title: 'Inference 784-128-64-10, batch 1', sizes: MNIST, hidden: 'relu', output: 'softmax', batch: 1, mode: 'infer', unit: 'samples/s', samples: 2048, learningRate: 0 },
+  'infer-b256': { id: 'infer-b256', title: 'Inference 784-128-64-10, batch 256', sizes: MNIST, hidden: 'relu', output: 'softmax', batch: 256, mode: 'infer', unit: 'samples/s', samples: 2048, learningRate: 0 },
+};
+
+export interface BenchData {
+  /** samples × sizes[0], row-major. */
+  x: Float32Array;
+  /** samples × sizes[last], row-major (0/1 labels or one-hot). */
+  y: Float32Array;
+  /** Per layer l: sizes[l] × sizes[l+1] row-major (input unit i → unit j at i·n + j). */
+  weights: Float32Array[];
+  biases: Float32Array[];
+}
+
+/** The same bits for every implementation: spiral points for the Playground scenarios, Gaussian noise for MNIST-sized. */
+export function makeData(s: Scenario, seed = 42): BenchData {
+  const rng = createRng(seed);
+  const nIn = s.sizes[0];
+  const nOut = s.sizes[s.sizes.length - 1];
+  const x = new Float32Array(s.samples * nIn);
+  const y = new Float32Array(s.samples * nOut);
+  for (let i = 0; i < s.samples; i++) {
+    if (nIn === 2) {
+      // Two interleaved spirals, as in TensorFlow Playground.
+      const label = i % 2;
+      const r = ((i >> 1) / (s.samples / 2)) * 5;
+      const t = 1.75 * ((i >> 1) / (s.samples / 2)) * 2 * Math.PI + label * Math.PI;
+      x[i * 2] = r * Math.sin(t) + rng.uniform(-0.1, 0.1);
+      x[i * 2 + 1] = r * Math.cos(t) + rng.uniform(-0.1, 0.1);
+      y[i] = label;
+    } else {
+      for (let k = 0; k < nIn; k++) x[i * nIn + k] = rng.normal();
+      y[i * nOut + rng.int(nOut)] = 1;
+    }
+  }
+  const weights: Float32Array[] = [];
+  const biases: Float32Array[] = [];
+  for (let l = 0; l + 1 < s.sizes.length; l++) {
+    const m = s.sizes[l];
+    const n = s.sizes[l + 1];
+    const limit = Math.sqrt(6 / (m + n));
+    const w = new Float32Array(m * n);
+    for (let k = 0; k < w.length; k++) w[k] = rng.uniform(-limit, limit);
+    weights.push(w);
+    biases.push(new Float32Array(n));
+  }
+  return { x, y, weights, biases };
+}
+
+/** One implementation under test, created fresh in its own process. */
+export interface BenchImpl {
+  name: string;
+  /** Prepare for a scenario: build the model with the given weights. */
+  setup(s: Scenario, data: BenchData): Promise<void>;
+  /** Run `count` units of work (training steps of one batch, or forward passes of one batch); returns the last loss or output checksum. */
+  run(count: number): Promise<number>;
+  /** Whether this implementation takes part in the scenario. */
+  supports(s: Scenario): boolean;
+}
