@@ -106,6 +106,15 @@ describe('inspectCsv', () => {
     expect(r.columns[1].sample).toEqual(['two\r\nlines', 'x']);
   });
 
+  it('guesses the delimiter of a long file from its first lines', () => {
+    const text = 'a;b\n' + Array.from({ length: 40_000 }, (_, i) => `${i};${i % 7}`).join('\n');
+    expect(text.length).toBeGreaterThan(1 << 18);
+    const r = inspectCsv(text);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.delimiter).toBe(';');
+    expect(r.rowCount).toBe(40_000);
+  });
+
   it('reports an empty file', () => {
     expect(inspectCsv('')).toEqual({ ok: false, error: 'The file is empty.' });
     expect(inspectCsv(' \n\n  \n')).toEqual({ ok: false, error: 'The file is empty.' });
