@@ -1,0 +1,7 @@
+// Module hooks for running the built main (out/main/index.js) under plain Node: 'electron' resolves to the stub.
+export async function resolve(specifier, context, nextResolve) {
+  if (specifier === 'electron') {
+    return { url: new URL('./electron-stub.mjs', import.meta.url).href, shortCircuit: true };
+  }
+  return nextResolve(specifier, context);
+}
