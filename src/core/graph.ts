@@ -203,13 +203,11 @@ export function analyzeGraph(doc: NetworkDocument): GraphAnalysis {
   // Topological order (Kahn), ties broken by document order.
   const indegree: Record<string, number> = Object.create(null);
   for (const node of nodes) indegree[node.id] = incoming[node.id]!.length;
-  const ready: number[] = nodes.filter((n) => indegree[n.id] === 0).map((n) => index[n.id]!);
+  const ready = new MinHeap();
+  for (const n of nodes) if (indegree[n.id] === 0) ready.push(index[n.id]!);
   const order: string[] = [];
-  while (ready.length > 0) {
-    let best = 0;
-    for (let i = 1; i < ready.length; i++) if (ready[i]! < ready[best]!) best = i;
-    const [i] = ready.splice(best, 1);
-    const node = nodes[i!]!;
+  while (ready.size > 0) {
+    const node = nodes[ready.pop()]!;
     order.push(node.id);
     for (const edge of outgoing[node.id]!) {
       indegree[edge.target] = indegree[edge.target]! - 1;
@@ -381,4 +379,46 @@ export function edgeBlockShape(analysis: GraphAnalysis, edge: NetworkEdge): { ro
   const cols = analysis.sizes[edge.target];
   if (rows === undefined || cols === undefined) return undefined;
   return { rows, cols };
+}
+
+/** A binary min-heap of numbers (node indices), so ordering a wide graph stays O(n log n). */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(value: number): void {
+    const a = this.items;
+    a.push(value);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (a[parent]! <= value) break;
+      a[i] = a[parent]!;
+      i = parent;
+    }
+    a[i] = value;
+  }
+
+  pop(): number {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && a[r]! < a[l]! ? r : l;
+        if (a[c]! >= last) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }

@@ -41,7 +41,7 @@ export function trySerializeDocument(doc: NetworkDocument): SerializeResult {
   try {
     const nonFinite = findNonFinite(doc);
     if (nonFinite) return { ok: false, ...nonFinite };
-    const forbidden = findForbiddenKey(doc);
+    const forbidden = typeof doc === 'object' && doc !== null ? findForbiddenKey(doc) : undefined;
     if (forbidden) return { ok: false, message: `${forbidden}: this name is not allowed as a key in a Netwright file`, path: forbidden };
     const checked = checkSchema(documentSchema, doc);
     if (!checked.ok) return { ok: false, message: `Cannot save: ${checked.message}`, path: checked.path };
@@ -165,17 +165,27 @@ function findNonFinite(doc: NetworkDocument): { message: string; path: string } 
 
 /** Path of the first key that could reach a prototype, searching without recursion (files can nest deeply). */
 function findForbiddenKey(root: unknown): string | undefined {
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  interface Frame { value: unknown; key: PropertyKey | undefined; parent: Frame | undefined }
+  const pathOf = (frame: Frame | undefined, last: PropertyKey): string => {
+    const keys: PropertyKey[] = [last];
+    for (let f = frame; f !== undefined && f.key !== undefined; f = f.parent) keys.push(f.key);
+    return formatPath(keys.reverse());
+  };
+  const stack: Frame[] = [{ value: root, key: undefined, parent: undefined }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
+    const frame = stack.pop()!;
+    const value = frame.value;
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      for (let i = value.length - 1; i >= 0; i--) {
+        const v: unknown = value[i];
+        if (typeof v === 'object' && v !== null) stack.push({ value: v, key: i, parent: frame });
+      }
       continue;
     }
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return formatPath([...path, key]);
-      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    for (const key of Object.keys(value as object)) {
+      if (FORBIDDEN_KEYS.has(key)) return pathOf(frame, key);
+      const v = (value as Record<string, unknown>)[key];
+      if (typeof v === 'object' && v !== null) stack.push({ value: v, key, parent: frame });
     }
   }
   return undefined;

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyDocument, type NetworkDocument, type NetworkEdge, type NetworkNode } from '../../src/core/document';
 import { analyzeGraph, edgeBlockShape } from '../../src/core/graph';
-import { createNode } from '../../src/core/nodes';
+import { NODE_TYPE_LIST, createNode } from '../../src/core/nodes';
+import { validateDocument } from '../../src/core/validate';
 
 const p = { x: 0, y: 0 };
 
@@ -178,5 +180,72 @@ describe('analyzeGraph', () => {
     for (const g of garbage) expect(() => analyzeGraph(g as NetworkDocument)).not.toThrow();
     const a = analyzeGraph(garbage[4] as NetworkDocument);
     expect(a.order).toEqual(['constructor', '__proto__']);
+  });
+
+  /** Naive reference: repeatedly take the first node (in document order) whose inputs are all placed. */
+  function naiveOrder(d: NetworkDocument): string[] {
+    const placed = new Set<string>();
+    const order: string[] = [];
+    const ins = (id: string) => d.edges.filter((e) => e.target === id && e.source !== id && d.nodes.some((n) => n.id === e.source));
+    for (;;) {
+      const next = d.nodes.find((n) => !placed.has(n.id) && ins(n.id).every((e) => placed.has(e.source)));
+      if (!next) return order;
+      placed.add(next.id);
+      order.push(next.id);
+    }
+  }
+
+  /** Random graphs over n nodes of random types, with random edges (cycles, self-loops and dangling ends included). */
+  const graphArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.record({
+    types: fc.array(fc.constantFrom(...NODE_TYPE_LIST), { minLength: n, maxLength: n }),
+    units: fc.array(fc.integer({ min: -1, max: 4 }), { minLength: n, maxLength: n }),
+    edges: fc.array(fc.tuple(fc.integer({ min: 0, max: n }), fc.integer({ min: 0, max: n }), fc.option(fc.integer({ min: 0, max: 3 }))), { maxLength: 3 * n }),
+  })).map(({ types, units, edges }) => build(
+    types.map((t, i) => createNode(t, `n${i}`, p, t === 'dense' ? { units: units[i] } : t === 'input' ? { features: Array.from({ length: Math.max(units[i]!, 0) }, (_, k) => `f${k}`) } : undefined)),
+    edges.map(([a, b, order]) => [`n${a}`, `n${b}`, order === null ? undefined : { order }]),
+  ));
+
+  function build(nodes: NetworkNode[], edges: [string, string, Partial<NetworkEdge>?][]) {
+    return doc(nodes, edges);
+  }
+
+  it('orders random graphs like the naive reference, every edge pointing forward', () => {
+    fc.assert(fc.property(graphArb, (d) => {
+      const a = analyzeGraph(d);
+      expect(a.order).toEqual(naiveOrder(d));
+      const pos = new Map(a.order.map((id, i) => [id, i]));
+      for (const e of d.edges) {
+        if (pos.has(e.source) && pos.has(e.target) && e.source !== e.target) expect(pos.get(e.source)!).toBeLessThan(pos.get(e.target)!);
+      }
+      expect(a.cycles.length > 0).toBe(a.order.length < d.nodes.length);
+      for (const cycle of a.cycles) {
+        for (let k = 0; k < cycle.length; k++) {
+          const from = cycle[k]!;
+          const to = cycle[(k + 1) % cycle.length]!;
+          expect(d.edges.some((e) => e.source === from && e.target === to)).toBe(true);
+        }
+      }
+    }), { numRuns: 400 });
+  });
+
+  it('validates random graphs without throwing, pointing only at nodes and edges that exist', () => {
+    fc.assert(fc.property(graphArb, (d) => {
+      const report = validateDocument(d);
+      const nodeIds = new Set(d.nodes.map((n) => n.id));
+      const edgeIds = new Set(d.edges.map((e) => e.id));
+      for (const q of [...report.errors, ...report.warnings]) {
+        for (const id of q.nodeIds) expect(nodeIds.has(id)).toBe(true);
+        for (const id of q.edgeIds) expect(edgeIds.has(id)).toBe(true);
+        expect(q.message).not.toMatch(/undefined|NaN|\[object/);
+      }
+      expect(report.parameterCount).toBeGreaterThanOrEqual(0);
+    }), { numRuns: 400 });
+  });
+
+  it('never throws on random JSON in place of nodes and edges', () => {
+    fc.assert(fc.property(fc.jsonValue(), fc.jsonValue(), (nodes, edges) => {
+      const d = { ...emptyDocument(), nodes, edges } as unknown as NetworkDocument;
+      expect(() => validateDocument(d)).not.toThrow();
+    }), { numRuns: 300 });
   });
 });
