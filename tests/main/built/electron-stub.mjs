@@ -5,7 +5,8 @@
 // Everything observed is reported to the test with process.send.
 import { EventEmitter } from 'node:events';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
+import { setTimeout } from 'node:timers';
+import { URL, fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 
 const shim = fileURLToPath(new URL('../../trainer/utility-shim.mjs', import.meta.url));
