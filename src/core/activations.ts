@@ -74,10 +74,14 @@ const linear: Activation = {
   f: (z) => z,
   df: () => 1,
   apply(z, a, rows, cols) {
-    if (a !== z) a.set(z.subarray(0, rows * cols));
+    if (a === z) return;
+    const n = rows * cols;
+    for (let i = 0; i < n; i++) a[i] = z[i]!;
   },
   backprop(_z, _a, da, dz, rows, cols) {
-    if (dz !== da) dz.set(da.subarray(0, rows * cols));
+    if (dz === da) return;
+    const n = rows * cols;
+    for (let i = 0; i < n; i++) dz[i] = da[i]!;
   },
 };
 

@@ -7,7 +7,7 @@
  *   gemmNT: C += A·Bᵀ    A: M×K, B: N×K   input grad     dX += dZ · Wᵀ
  *
  * The fast versions compute 4×4 tiles of C in sixteen local accumulators (registers), reading each loaded A and B
- * value four times; the ragged edges (M or N not a multiple of 4) fall back to a strided dot product.
+ * value four times; the ragged edges (M or N not a multiple of 4) use 1×4 and 4×1 tiles, the corner a dot product.
  * The `...Plain` versions are the textbook loops, kept to test the fast ones against.
  * Sums are formed in float64 locals and rounded once when added to C.
  */
@@ -28,6 +28,46 @@ function stridedEdge(
       C[cOff + i * N + j] += s;
     }
   }
+}
+
+/**
+ * The ragged edges of a 4×4-tiled product, with strided access (A[aOff + i·ai + k·ak], B[bOff + k·bk + j·bj]):
+ * rows [M4, M) in 1×4 tiles, columns [N4, N) of rows [0, M4) in 4×1 tiles, and the corner one value at a time.
+ * A batch of one row (inference, trace) runs entirely here, so it still reads B in rows.
+ */
+function edges(
+  M: number, N: number, K: number, M4: number, N4: number,
+  A: Float32Array, aOff: number, ai: number, ak: number,
+  B: Float32Array, bOff: number, bk: number, bj: number,
+  C: Float32Array, cOff: number,
+): void {
+  for (let i = M4; i < M; i++) {
+    for (let j = 0; j < N4; j += 4) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      let a = aOff + i * ai;
+      let b = bOff + j * bj;
+      for (let k = 0; k < K; k++, a += ak, b += bk) {
+        const v = A[a];
+        c0 += v * B[b]; c1 += v * B[b + bj]; c2 += v * B[b + 2 * bj]; c3 += v * B[b + 3 * bj];
+      }
+      const c = cOff + i * N + j;
+      C[c] += c0; C[c + 1] += c1; C[c + 2] += c2; C[c + 3] += c3;
+    }
+  }
+  for (let j = N4; j < N; j++) {
+    for (let i = 0; i < M4; i += 4) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      let a = aOff + i * ai;
+      let b = bOff + j * bj;
+      for (let k = 0; k < K; k++, a += ak, b += bk) {
+        const v = B[b];
+        c0 += A[a] * v; c1 += A[a + ai] * v; c2 += A[a + 2 * ai] * v; c3 += A[a + 3 * ai] * v;
+      }
+      const c = cOff + i * N + j;
+      C[c] += c0; C[c + N] += c1; C[c + 2 * N] += c2; C[c + 3 * N] += c3;
+    }
+  }
+  if (M4 < M && N4 < N) stridedEdge(M4, M, N4, N, N, K, A, aOff, ai, ak, B, bOff, bk, bj, C, cOff);
 }
 
 /** C (M×N) += A (M×K) · B (K×N). */
@@ -63,8 +103,7 @@ export function gemmNN(
       C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
     }
   }
-  if (N4 < N) stridedEdge(0, M4, N4, N, N, K, A, aOff, K, 1, B, bOff, N, 1, C, cOff);
-  if (M4 < M) stridedEdge(M4, M, 0, N, N, K, A, aOff, K, 1, B, bOff, N, 1, C, cOff);
+  edges(M, N, K, M4, N4, A, aOff, K, 1, B, bOff, N, 1, C, cOff);
 }
 
 /** C (M×N) += Aᵀ · B, A: K×M, B: K×N. */
@@ -97,8 +136,7 @@ export function gemmTN(
       C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
     }
   }
-  if (N4 < N) stridedEdge(0, M4, N4, N, N, K, A, aOff, 1, M, B, bOff, N, 1, C, cOff);
-  if (M4 < M) stridedEdge(M4, M, 0, N, N, K, A, aOff, 1, M, B, bOff, N, 1, C, cOff);
+  edges(M, N, K, M4, N4, A, aOff, 1, M, B, bOff, N, 1, C, cOff);
 }
 
 /** C (M×N) += A · Bᵀ, A: M×K, B: N×K. */
@@ -137,8 +175,7 @@ export function gemmNT(
       C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
     }
   }
-  if (N4 < N) stridedEdge(0, M4, N4, N, N, K, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
-  if (M4 < M) stridedEdge(M4, M, 0, N, N, K, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
+  edges(M, N, K, M4, N4, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
 }
 
 /** Textbook C (M×N) += A (M×K) · B (K×N), i-k-j order. */

@@ -113,6 +113,8 @@ export function createTrainingSession(
   const state: SessionState = { step: 0, epoch: 0, sampleInEpoch: 0 };
   let shuffleRng: Rng = createRng(0);
   let dropoutRng: Rng = createRng(0);
+  /** Forward options of a training step, made once (no allocation per step). */
+  const trainingPass: { training: true; rng: Rng } = { training: true, rng: dropoutRng };
   const order = new Uint32Array(train.n);
 
   /** Batch buffers per batch size (the full size and the last, partial one). */
@@ -162,30 +164,34 @@ export function createTrainingSession(
 
   const learningRate = () => scheduledLearningRate(current, state.epoch);
 
+  const diverged = (stepNumber: number, where: string, message: string) =>
+    ({ kind: 'diverged', step: stepNumber, epoch: state.epoch, where, message }) as const;
+
   /** One optimiser step on the next batch. Returns the batch loss, or a divergence. */
   const step = (): number | Extract<StepResult, { kind: 'diverged' }> => {
     const size = Math.min(Math.max(1, Math.floor(current.batchSize)), train.n - state.sampleInEpoch);
     const { x, y } = batchBuffers(size);
+    const tx = train.x;
+    const ty = train.y;
     for (let r = 0; r < size; r++) {
       const row = order[state.sampleInEpoch + r]!;
-      x.set(train.x.subarray(row * inW, row * inW + inW), r * inW);
-      y.set(train.y.subarray(row * outW, row * outW + outW), r * outW);
+      for (let c = 0; c < inW; c++) x[r * inW + c] = tx[row * inW + c]!;
+      for (let c = 0; c < outW; c++) y[r * outW + c] = ty[row * outW + c]!;
     }
     const stepNumber = state.step + 1;
-    const diverged = (where: string, message: string) =>
-      ({ kind: 'diverged', step: stepNumber, epoch: state.epoch, where, message }) as const;
 
     net.zeroGrads();
-    net.forward(x, size, { training: true, rng: dropoutRng });
+    trainingPass.rng = dropoutRng;
+    net.forward(x, size, trainingPass);
     const loss = net.loss(y, size);
     if (!Number.isFinite(loss)) {
-      return diverged('loss', `Training diverged at step ${stepNumber}: the loss became ${loss}. Try a smaller learning rate. The last good weights are kept.`);
+      return diverged(stepNumber, 'loss', `Training diverged at step ${stepNumber}: the loss became ${loss}. Try a smaller learning rate. The last good weights are kept.`);
     }
     net.backward(y, size);
     const badGrad = firstNonFinite(grads);
     if (badGrad >= 0) {
       const owner = ownerOf(badGrad);
-      return diverged(owner.id, `Training diverged at step ${stepNumber}: the gradient of ${describe(owner)} became ${grads[badGrad]}. Try a smaller learning rate. The last good weights are kept.`);
+      return diverged(stepNumber, owner.id, `Training diverged at step ${stepNumber}: the gradient of ${describe(owner)} became ${grads[badGrad]}. Try a smaller learning rate. The last good weights are kept.`);
     }
     lastGood.set(params);
     lastGoodOptimizer = optimizer.saveState(lastGoodOptimizer);
@@ -197,7 +203,7 @@ export function createTrainingSession(
       const value = params[badParam];
       params.set(lastGood);
       optimizer.restoreState(lastGoodOptimizer);
-      return diverged(owner.id, `Training diverged at step ${stepNumber}: ${describe(owner)} became ${value}. Try a smaller learning rate. The last good weights are kept.`);
+      return diverged(stepNumber, owner.id, `Training diverged at step ${stepNumber}: ${describe(owner)} became ${value}. Try a smaller learning rate. The last good weights are kept.`);
     }
     state.step = stepNumber;
     state.sampleInEpoch += size;

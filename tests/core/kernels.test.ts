@@ -3,7 +3,7 @@ import { gemmNN, gemmNNPlain, gemmNT, gemmNTPlain, gemmTN, gemmTNPlain } from '.
 import { createRng } from '../../src/core/random';
 
 type Kernel = typeof gemmNN;
-const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [17, 9, 13], [4, 4, 4], [8, 12, 1], [5, 1, 7], [33, 20, 64], [64, 10, 3]];
+const shapes: [number, number, number][] = [[1, 1, 1], [1, 9, 6], [2, 8, 3], [6, 3, 5], [1, 128, 31], [3, 5, 2], [17, 9, 13], [4, 4, 4], [8, 12, 1], [5, 1, 7], [33, 20, 64], [64, 10, 3]];
 
 function random(n: number, rng: ReturnType<typeof createRng>): Float32Array {
   const a = new Float32Array(n);

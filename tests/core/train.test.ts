@@ -43,7 +43,7 @@ describe('learning', () => {
   it('learns the spiral to ≥ 95% training accuracy (2-8-8-1 tanh, Adam lr 0.03, batch 10, 500 points, 400 epochs, seed 1)', () => {
     const made = makePlaneSet('spiral', { samples: 500, noise: 0, seed: 1, trainRatio: 0.5 });
     if (!made.ok) throw new Error(made.message);
-    const s = session(binaryNet([8, 8], 'tanh', 1), made.value.dataset, { optimizer: 'adam', learningRate: 0.03, batchSize: 10 });
+    const s = session(binaryNet([8, 8], 'tanh', 1), made.dataset, { optimizer: 'adam', learningRate: 0.03, batchSize: 10 });
     for (let e = 0; e < 400; e++) expect(s.stepEpoch().kind).toBe('ok');
     expect(s.evaluate().trainAccuracy).toBeGreaterThanOrEqual(0.95);
   });
@@ -78,7 +78,7 @@ describe('determinism', () => {
       5,
     );
     const run = () => {
-      const s = session(d, made.value.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
+      const s = session(d, made.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
       s.stepBatches(123);
       return s.net.params.slice();
     };
@@ -86,7 +86,7 @@ describe('determinism', () => {
     const b = run();
     expect(Array.from(b)).toEqual(Array.from(a));
     // A different seed gives different parameters (so the comparison above can fail).
-    const other = session({ ...d, training: { ...d.training, seed: 6 } }, made.value.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
+    const other = session({ ...d, training: { ...d.training, seed: 6 } }, made.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
     other.stepBatches(123);
     expect(Array.from(other.net.params)).not.toEqual(Array.from(a));
   });

@@ -183,7 +183,8 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
       case 'dense': {
         const z = ws.z[i]!;
         if (p.bias) {
-          for (let r = 0; r < B; r++) z.set(params.subarray(p.bias.offset, p.bias.offset + size), r * size);
+          const o = p.bias.offset;
+          for (let r = 0; r < B; r++) for (let c = 0; c < size; c++) z[r * size + c] = params[o + c]!;
         } else z.fill(0);
         for (let k = 0; k < p.inputs.length; k++) {
           const block = p.blocks[k]!;
@@ -206,12 +207,12 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
             mask[k] = m;
             out[k] = src[k]! * m;
           }
-        } else out.set(src.subarray(0, n));
+        } else out.set(src);
         return;
       }
       case 'add': {
         const n = B * size;
-        out.set(ws.a[p.inputs[0]!]!.subarray(0, n));
+        out.set(ws.a[p.inputs[0]!]!);
         for (let k = 1; k < p.inputs.length; k++) {
           const src = ws.a[p.inputs[k]!]!;
           for (let e = 0; e < n; e++) out[e] += src[e]!;
