@@ -201,7 +201,7 @@ describe('analyzeGraph', () => {
     units: fc.array(fc.integer({ min: -1, max: 4 }), { minLength: n, maxLength: n }),
     edges: fc.array(fc.tuple(fc.integer({ min: 0, max: n }), fc.integer({ min: 0, max: n }), fc.option(fc.integer({ min: 0, max: 3 }))), { maxLength: 3 * n }),
   })).map(({ types, units, edges }) => build(
-    types.map((t, i) => createNode(t, `n${i}`, p, t === 'dense' ? { units: units[i] } : t === 'input' ? { features: Array.from({ length: Math.max(units[i]!, 0) }, (_, k) => `f${k}`) } : undefined)),
+    types.map((t, i) => createNode(t, `n${i}`, p, (t === 'dense' ? { units: units[i] } : t === 'input' ? { features: Array.from({ length: Math.max(units[i]!, 0) }, (_, k) => `f${k}`) } : undefined) as never)),
     edges.map(([a, b, order]) => [`n${a}`, `n${b}`, order === null ? undefined : { order }]),
   ));
 
