@@ -1,0 +1,331 @@
+/**
+ * The command line over the core: `info`, `forward`, `train`. Every command is a function of its arguments and an
+ * `Io` (files and output), so tests run it in memory; main.ts wires it to Node. Bad arguments and bad files end with a
+ * one-line message and a non-zero exit code, never a stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { BUILTIN_DATASETS, inspectCsv, loadDataset, type LoadResult } from '../core/data';
+import type { BuiltinDatasetName, DataReference, NetworkDocument, OptimizerName, TrainingSetup } from '../core/document';
+import { OPTIMIZER_NAMES } from '../core/document';
+import { compileNetwork, writeWeights } from '../core/network';
+import { parseDocument, trySerializeDocument } from '../core/serialize';
+import { createTrainingSession } from '../core/train';
+import { validateDocument } from '../core/validate';
+
+export interface Io {
+  readText(path: string): string;
+  writeText(path: string, text: string): void;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** A failure the user caused or can fix: printed as one line. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+const USAGE = `usage: netwright <command> [options]
+
+commands:
+  info FILE                      nodes, parameters, memory and validation messages
+  forward FILE --input 1,2       the outputs for one example (repeat --input for more); --trace: every node's z and a
+  train FILE [options]           train and print loss and accuracy per epoch
+      --dataset NAME             a built-in set: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')}
+      --csv PATH --target COL    your own data (all other numeric columns are features)
+      --epochs N --batch B --lr X --optimizer ${OPTIMIZER_NAMES.join('|')} --seed S
+      --noise X --train-ratio R  for generated sets
+      --out FILE                 write the trained network
+common: --json (machine-readable output), --help`;
+
+const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  input: { type: 'string', multiple: true },
+  trace: { type: 'boolean' },
+  dataset: { type: 'string' },
+  csv: { type: 'string' },
+  target: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  seed: { type: 'string' },
+  noise: { type: 'string' },
+  'train-ratio': { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>['values'];
+
+/** Run one command line; returns the exit code. Never throws. */
+export function runCli(argv: readonly string[], io: Io): number {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new CliError(`${e instanceof Error ? e.message : String(e)} (see --help)`, 2);
+    }
+    const [command, ...rest] = parsed.positionals;
+    const flags = parsed.values;
+    if (flags.help || command === undefined || command === 'help') {
+      io.out(USAGE);
+      return command === undefined && !flags.help ? 2 : 0;
+    }
+    switch (command) {
+      case 'info':
+        return info(requireFile(rest, command), flags, io);
+      case 'forward':
+        return forward(requireFile(rest, command), flags, io);
+      case 'train':
+        return train(requireFile(rest, command), flags, io);
+      default:
+        throw new CliError(`unknown command "${command}" (commands: info, forward, train)`, 2);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`netwright: ${e.message}`);
+      return e.exitCode;
+    }
+    io.err(`netwright: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    return 70;
+  }
+}
+
+function requireFile(rest: string[], command: string): string {
+  if (rest.length !== 1) throw new CliError(`${command} takes one FILE (got ${rest.length})`, 2);
+  return rest[0];
+}
+
+function readDocument(path: string, io: Io): NetworkDocument {
+  let text: string;
+  try {
+    text = io.readText(path);
+  } catch (e) {
+    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const parsed = parseDocument(text);
+  if (!parsed.ok) throw new CliError(`${path}: ${parsed.message}`);
+  return parsed.doc;
+}
+
+function info(path: string, flags: Flags, io: Io): number {
+  const doc = readDocument(path, io);
+  const report = validateDocument(doc);
+  const counts = new Map<string, number>();
+  for (const n of doc.nodes) counts.set(n.type, (counts.get(n.type) ?? 0) + 1);
+  if (flags.json) {
+    io.out(JSON.stringify({
+      name: doc.name,
+      nodes: doc.nodes.length,
+      edges: doc.edges.length,
+      nodeTypes: Object.fromEntries(counts),
+      parameters: report.parameterCount,
+      memory: report.memory,
+      errors: report.errors.map(({ code, message, nodeIds, edgeIds }) => ({ code, message, nodeIds, edgeIds })),
+      warnings: report.warnings.map(({ code, message, nodeIds, edgeIds }) => ({ code, message, nodeIds, edgeIds })),
+    }, null, 2));
+    return report.errors.length > 0 ? 1 : 0;
+  }
+  io.out(`${doc.name}`);
+  io.out(`  nodes       ${doc.nodes.length} (${[...counts].map(([t, c]) => `${c} ${t}`).join(', ')})`);
+  io.out(`  edges       ${doc.edges.length}`);
+  io.out(`  parameters  ${report.parameterCount}`);
+  io.out(`  memory      ${formatBytes(report.memory.fp32)} fp32 · ${formatBytes(report.memory.fp16)} fp16 · ${formatBytes(report.memory.int8)} int8`);
+  if (report.errors.length === 0 && report.warnings.length === 0) io.out('  valid       ✓ no problems');
+  for (const p of report.errors) io.out(`  error       ${p.message}`);
+  for (const p of report.warnings) io.out(`  warning     ${p.message}`);
+  return report.errors.length > 0 ? 1 : 0;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+function forward(path: string, flags: Flags, io: Io): number {
+  const doc = readDocument(path, io);
+  const compiled = compileNetwork(doc);
+  if (!compiled.ok) throw new CliError(`${path}: ${compiled.problems[0].message}`);
+  const net = compiled.net;
+  const inputs = flags.input ?? [];
+  if (inputs.length === 0) {
+    throw new CliError(`forward needs --input with ${net.inputSize} number${net.inputSize === 1 ? '' : 's'} (${net.featureNames.join(', ')})`, 2);
+  }
+  const names = new Map(doc.nodes.map((n) => [n.id, n.name]));
+  const results = inputs.map((text, k) => {
+    const x = parseNumberList(text, `--input ${k + 1}`);
+    if (x.length !== net.inputSize) {
+      throw new CliError(`--input ${k + 1} has ${x.length} value${x.length === 1 ? '' : 's'}; the network takes ${net.inputSize} (${net.featureNames.join(', ')})`, 2);
+    }
+    const row = Float32Array.from(x);
+    const output = Array.from(net.forward(row, 1));
+    const trace = flags.trace ? net.trace(row) : undefined;
+    return { input: x, output, trace };
+  });
+  if (flags.json) {
+    io.out(JSON.stringify(results.map((r) => ({
+      input: r.input,
+      output: r.output,
+      ...(r.trace ? {
+        trace: Object.fromEntries(net.analysis.order.filter((id) => r.trace![id]).map((id) => [id, {
+          name: names.get(id), z: r.trace![id].z ? Array.from(r.trace![id].z!) : null, a: Array.from(r.trace![id].a),
+        }])),
+      } : {}),
+    })), null, 2));
+    return 0;
+  }
+  for (const r of results) {
+    io.out(`input  ${net.featureNames.map((f, i) => `${f}=${fmt(r.input[i])}`).join(' ')}`);
+    if (r.trace) {
+      for (const id of net.analysis.order) {
+        const t = r.trace[id];
+        if (!t) continue;
+        const z = t.z ? `z = ${vec(t.z)}  ` : '';
+        io.out(`  ${(names.get(id) ?? id).padEnd(12)} ${z}a = ${vec(t.a)}`);
+      }
+    }
+    io.out(`output ${net.targetNames.map((t, i) => `${t}=${fmt(r.output[i])}`).join(' ')}`);
+  }
+  return 0;
+}
+
+const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
+const vec = (v: Float32Array): string => (v.length === 1 ? fmt(v[0]) : `[${Array.from(v, fmt).join(', ')}]`);
+
+function parseNumberList(text: string, what: string): number[] {
+  const parts = text.split(',').map((s) => s.trim());
+  return parts.map((p, i) => {
+    const v = p === '' ? NaN : Number(p);
+    if (!Number.isFinite(v)) throw new CliError(`${what}: value ${i + 1} ("${p}") is not a number`, 2);
+    return v;
+  });
+}
+
+function numberFlag(flags: Flags, name: 'epochs' | 'batch' | 'lr' | 'seed' | 'noise' | 'train-ratio', check: (v: number) => string | undefined): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  const problem = raw.trim() === '' || !Number.isFinite(v) ? 'is not a number' : check(v);
+  if (problem) throw new CliError(`--${name} ${raw}: ${problem}`, 2);
+  return v;
+}
+
+const positiveInt = (v: number) => (Number.isInteger(v) && v > 0 ? undefined : 'must be a positive whole number');
+
+function dataReference(doc: NetworkDocument, flags: Flags, io: Io, seed: number): DataReference {
+  const noise = numberFlag(flags, 'noise', (v) => (v >= 0 && v <= 1 ? undefined : 'must be between 0 and 1'));
+  const trainRatio = numberFlag(flags, 'train-ratio', (v) => (v > 0 && v <= 1 ? undefined : 'must be in (0, 1]'));
+  if (flags.dataset && flags.csv) throw new CliError('use --dataset or --csv, not both', 2);
+  if (flags.dataset) {
+    const info = BUILTIN_DATASETS.find((d) => d.id === flags.dataset);
+    if (!info) throw new CliError(`unknown data set "${flags.dataset}" (built-in: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')})`, 2);
+    const previous = doc.data.kind === 'builtin' && doc.data.name === info.id ? doc.data : undefined;
+    return {
+      kind: 'builtin',
+      name: info.id as BuiltinDatasetName,
+      noise: noise ?? previous?.noise ?? 0,
+      trainRatio: trainRatio ?? previous?.trainRatio ?? info.defaultTrainRatio,
+      seed,
+      ...(previous?.samples ? { samples: previous.samples } : {}),
+      ...(previous?.features ? { features: previous.features } : {}),
+    };
+  }
+  if (flags.csv) {
+    if (!flags.target) throw new CliError('--csv needs --target COLUMN', 2);
+    let text: string;
+    try {
+      text = io.readText(flags.csv);
+    } catch (e) {
+      throw new CliError(`cannot read ${flags.csv}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const inspected = inspectCsv(text);
+    if (!inspected.ok) throw new CliError(`${flags.csv}: ${inspected.error}`);
+    if (!inspected.columns.some((c) => c.name === flags.target)) {
+      throw new CliError(`${flags.csv}: no column "${flags.target}" (columns: ${inspected.columns.map((c) => c.name).join(', ')})`, 2);
+    }
+    const roles: Record<string, 'feature' | 'target' | 'ignored'> = {};
+    for (const c of inspected.columns) {
+      roles[c.name] = c.name === flags.target ? 'target' : c.kind === 'numeric' ? 'feature' : 'ignored';
+      if (roles[c.name] === 'ignored') io.err(`note: column "${c.name}" is not numeric; ignored`);
+    }
+    const fileName = flags.csv.split(/[\\/]/).pop() ?? flags.csv;
+    return { kind: 'csv', fileName, text, roles, standardize: true, trainRatio: trainRatio ?? 0.8, seed };
+  }
+  if (doc.data.kind === 'none') throw new CliError('the file names no data set: use --dataset NAME or --csv PATH --target COLUMN', 2);
+  if (doc.data.kind === 'builtin') {
+    return { ...doc.data, seed, ...(noise !== undefined ? { noise } : {}), ...(trainRatio !== undefined ? { trainRatio } : {}) };
+  }
+  return { ...doc.data, seed, ...(trainRatio !== undefined ? { trainRatio } : {}) };
+}
+
+function train(path: string, flags: Flags, io: Io): number {
+  const doc = readDocument(path, io);
+  const epochs = numberFlag(flags, 'epochs', positiveInt) ?? doc.training.epochs;
+  const batchSize = numberFlag(flags, 'batch', positiveInt);
+  const learningRate = numberFlag(flags, 'lr', (v) => (v > 0 ? undefined : 'must be positive'));
+  const seed = numberFlag(flags, 'seed', (v) => (Number.isInteger(v) ? undefined : 'must be a whole number')) ?? doc.training.seed;
+  if (flags.optimizer !== undefined && !(OPTIMIZER_NAMES as readonly string[]).includes(flags.optimizer)) {
+    throw new CliError(`--optimizer ${flags.optimizer}: must be one of ${OPTIMIZER_NAMES.join(', ')}`, 2);
+  }
+  const setup: Partial<TrainingSetup> = {
+    epochs,
+    seed,
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(learningRate !== undefined ? { learningRate } : {}),
+    ...(flags.optimizer !== undefined ? { optimizer: flags.optimizer as OptimizerName } : {}),
+  };
+  const data = dataReference(doc, flags, io, seed);
+  const loaded: LoadResult = loadDataset(data);
+  if (!loaded.ok) throw new CliError(loaded.message);
+  for (const note of loaded.notes) io.err(`note: ${note}`);
+  const made = createTrainingSession(doc, loaded.dataset, setup);
+  if (!made.ok) throw new CliError(`${path}: ${made.problems[0].message}`);
+  const session = made.session;
+  const history: Record<string, number | null>[] = [];
+  let diverged: string | undefined;
+  for (let e = 1; e <= epochs; e++) {
+    const result = session.stepEpoch();
+    if (result.kind === 'diverged') {
+      diverged = `diverged at step ${result.step} (epoch ${result.epoch + 1}): ${result.message}; kept the last good weights`;
+      break;
+    }
+    const ev = session.evaluate();
+    const row = {
+      epoch: e,
+      trainLoss: ev.trainLoss,
+      testLoss: ev.testLoss,
+      ...(ev.trainAccuracy !== undefined ? { trainAccuracy: ev.trainAccuracy } : {}),
+      ...(ev.testAccuracy !== undefined ? { testAccuracy: ev.testAccuracy } : {}),
+    };
+    history.push(row);
+    if (!flags.json) {
+      const acc = (v: number | undefined) => (v === undefined ? '' : `  ${(v * 100).toFixed(1).padStart(5)}%`);
+      io.out(`epoch ${String(e).padStart(4)}  train loss ${ev.trainLoss.toFixed(5)}${acc(ev.trainAccuracy)}  test loss ${ev.testLoss === null ? '—' : ev.testLoss.toFixed(5)}${acc(ev.testAccuracy)}`);
+    }
+  }
+  if (flags.out) {
+    const trained: NetworkDocument = {
+      ...writeWeights(doc, session.net),
+      training: { ...doc.training, ...setup, initializer: 'document' },
+      data,
+    };
+    const saved = trySerializeDocument(trained);
+    if (!saved.ok) throw new CliError(`cannot save: ${saved.message}`);
+    try {
+      io.writeText(flags.out, saved.text);
+    } catch (e) {
+      throw new CliError(`cannot write ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (flags.json) io.out(JSON.stringify({ epochs: history, diverged: diverged ?? null, out: flags.out ?? null }, null, 2));
+  if (diverged) {
+    io.err(`netwright: ${diverged}`);
+    return 1;
+  }
+  if (flags.out && !flags.json) io.out(`wrote ${flags.out}`);
+  return 0;
+}
