@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 
+/** The major version: a host refuses (error 'version-mismatch') a client that says hello with another one. */
 export const PROTOCOL_VERSION = 1;
 
 const seq = z.number().int().nonnegative();
@@ -27,7 +28,10 @@ export type TrainerEvent =
 export type TrainerEventType = TrainerEvent['type'];
 
 /** An event before the host stamps its `seq`: what a command handler hands to `send` or `reply`. */
-export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'seq'> : never) : never;
+export type TrainerEventBody = DistributiveOmit<TrainerEvent, 'seq'>;
+
+/** Omit applied to each member of a union (plain Omit would merge the members). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** The command of one type, e.g. `CommandOf<'ping'>`. */
 export type CommandOf<T extends TrainerCommandType> = Extract<TrainerCommand, { type: T }>;

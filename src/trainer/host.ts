@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   parseCommand,
   type CommandOf,
+  type DistributiveOmit,
   type TrainerCommand,
   type TrainerCommandType,
   type TrainerErrorCode,
@@ -172,8 +173,6 @@ export function startTrainerHost(port: TrainerPort, options: TrainerHostOptions 
     },
   };
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
