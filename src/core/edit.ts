@@ -107,8 +107,8 @@ function reaches(doc: NetworkDocument, from: string, to: string): boolean {
 /**
  * Connect `source` to `target` with a new edge (no weights yet: they come at training time or from setEdgeWeight).
  * Refuses, with a reason a learner understands: unknown nodes, a self-loop, an existing connection, a cycle, an Input
- * as target, an Output as source, or a target that already has all the inputs it takes. Into a Concat, the new edge
- * goes last.
+ * as target, an Output as source, a target that already has all the inputs it takes, or an Add input of another size
+ * than the Add's other inputs. Into a Concat, the new edge goes last.
  */
 export function connect(doc: NetworkDocument, source: string, target: string): ConnectResult {
   const from = findNode(doc, source);
@@ -128,6 +128,14 @@ export function connect(doc: NetworkDocument, source: string, target: string): C
   }
   if (reaches(doc, target, source)) {
     return { ok: false, reason: `Connecting ${nodeLabel(from)} to ${nodeLabel(to)} would make a loop, because ${nodeLabel(to)} already feeds ${nodeLabel(from)}. A network must flow one way.` };
+  }
+  if (to.type === 'add' && ins.length > 0) {
+    const { sizes } = analyzeGraph(doc);
+    const have = ins.map((e) => sizes[e.source]).find((s) => s !== undefined);
+    const give = sizes[source];
+    if (have !== undefined && give !== undefined && have !== give) {
+      return { ok: false, reason: `${nodeLabel(to)} adds values of size ${have}, but ${nodeLabel(from)} gives ${give}: Add needs inputs of the same size.` };
+    }
   }
   const { ids, doc: counted } = newIds(doc, ['e']);
   const edge: NetworkEdge = { id: ids[0]!, source, target };

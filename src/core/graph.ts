@@ -367,7 +367,7 @@ function findCycles(nodes: NetworkNode[], index: Record<string, number>, outgoin
 
 function describeNumber(value: unknown): string {
   if (typeof value === 'number') return String(value);
-  if (value === undefined) return 'no number of';
+  if (value === undefined) return 'no';
   return JSON.stringify(value) ?? String(value);
 }
 

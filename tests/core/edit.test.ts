@@ -130,6 +130,14 @@ describe('connect', () => {
     expect(second).toEqual({ ok: false, reason: '"act" takes only one input and already has one: remove that connection first.' });
   });
 
+  it('rejects an Add input of another size than the others', () => {
+    const doc = build([node('input', 'x', { features: ['a', 'b'] }), node('dense', 'd', { units: 3 }), node('add', 'sum')], [['x', 'd'], ['x', 'sum']]);
+    const r = connect(doc, 'd', 'sum');
+    expect(r).toEqual({ ok: false, reason: '"sum" adds values of size 2, but "d" gives 3: Add needs inputs of the same size.' });
+    const same = build([node('input', 'x', { features: ['a', 'b'] }), node('dense', 'd', { units: 2 }), node('add', 'sum')], [['x', 'd'], ['x', 'sum']]);
+    expect(connect(same, 'd', 'sum').ok).toBe(true);
+  });
+
   it('rejects a longer cycle through a Dense layer', () => {
     const r = connect(net(), 'h2', 'd');
     expect(r.ok).toBe(false);

@@ -159,6 +159,11 @@ describe('analyzeGraph', () => {
     expect(q.field).toBe('targets');
   });
 
+  it('says plainly when a dense layer has no units at all', () => {
+    const d = doc([{ ...dense('d', 1), units: undefined as unknown as number }], []);
+    expect(analyzeGraph(d).problems.find((q) => q.code === 'invalid-units')!.message).toBe('"d" has no units: a Dense layer needs a whole number of units, at least 1.');
+  });
+
   it.each([0, -1, 2.5, Number.NaN])('reports dense units=%s as invalid', (units) => {
     const a = analyzeGraph(doc([dense('d', units)], []));
     expect(a.problems.map((q) => q.code)).toContain('invalid-units');
