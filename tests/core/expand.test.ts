@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActivationName, NetworkDocument, NetworkNode } from '../../src/core/document';
 import { collapseNeurons, expandDense } from '../../src/core/expand';
 import { analyzeGraph } from '../../src/core/graph';
-import { findTemplate } from '../../src/core/templates';
+import { TEMPLATES, findTemplate } from '../../src/core/templates';
 import { validateDocument } from '../../src/core/validate';
 import { build, node, type EdgeSpec } from './helpers/build';
 import { evaluate, evaluateAll, randomExample, withRandomWeights } from './helpers/reference-eval';
@@ -127,6 +127,21 @@ describe('expandDense', () => {
 
   it('is deterministic', () => {
     expect(expanded(fixture(3, 'tanh', 'mixed')).doc).toEqual(expanded(fixture(3, 'tanh', 'mixed')).doc);
+  });
+
+  const templateLayers = TEMPLATES.flatMap((t) => t.build().nodes.filter((n) => n.type === 'dense').map((n) => [t.id, n.id] as const));
+
+  it.each(templateLayers)('template %s: expanding %s keeps it valid and computing the same, and collapsing restores it', (templateId, denseId) => {
+    const t = findTemplate(templateId)!.build();
+    const before = withRandomWeights(t, analyzeGraph(t).sizes, 11);
+    const r = expanded(before, denseId);
+    expect(validateDocument(r.doc).errors).toEqual([]);
+    expectSameFunction(before, r.doc);
+    const back = collapseNeurons(r.doc, r.neuronIds);
+    if (!back.ok) throw new Error(back.reason);
+    expectSameFunction(before, back.doc);
+    expect(validateDocument(back.doc).errors).toEqual([]);
+    expect(validateDocument(back.doc).parameterCount).toBe(validateDocument(before).parameterCount);
   });
 
   it('keeps missing weights missing', () => {
