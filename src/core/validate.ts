@@ -40,7 +40,7 @@ export interface ValidationReport {
 const problem = (severity: Problem['severity'], code: ProblemCode, message: string, nodeIds: string[], edgeIds: string[] = [], field?: string): Problem =>
   field === undefined ? { severity, code, message, nodeIds, edgeIds } : { severity, code, message, nodeIds, edgeIds, field };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 /** The activation a node's values come out of, looking through Dropout and through Concats of like inputs. */
 export function finalActivation(analysis: GraphAnalysis, nodeId: string, seen: Set<string> = new Set()): ActivationName | undefined {
@@ -114,6 +114,12 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
         const source = ins[0]!.source;
         const act = finalActivation(analysis, source);
         const from = nodeLabel(nodesById[source]);
+        const sourceType = nodesById[source]!.type;
+        /** What is wrong with the producer and how to fix it, after "but <producer> …". */
+        const fix = (who: string, got: ActivationName | undefined, want: ActivationName, output: string) =>
+          sourceType === 'neuron' || sourceType === 'dense' || sourceType === 'activation'
+            ? `has a ${got} activation: give ${who} a ${want} activation`
+            : `${got === undefined ? 'is not squashed by any activation' : `ends in a ${got} activation`}: put a ${want} Activation between ${who} and ${output}`;
         if (node.loss === 'binaryCrossEntropy') {
           if (size !== 1) {
             problems.push(problem('error', 'loss-activation-mismatch',
@@ -121,7 +127,7 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
               [node.id, source], [ins[0]!.id], 'loss'));
           } else if (act !== 'sigmoid') {
             problems.push(problem('error', 'loss-activation-mismatch',
-              `${label} uses binary cross-entropy, which needs a probability between 0 and 1, but ${from} has ${act === undefined ? 'no' : `a ${act}`} activation: give ${from} a sigmoid activation.`,
+              `${label} uses binary cross-entropy, which needs a probability between 0 and 1, but ${from} ${fix(from, act, 'sigmoid', label)}.`,
               [node.id, source], [ins[0]!.id], 'loss'));
           }
         } else if (node.loss === 'softmaxCrossEntropy') {
@@ -131,7 +137,7 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
               [node.id, source], [ins[0]!.id], 'loss'));
           } else if (act !== 'softmax') {
             problems.push(problem('error', 'loss-activation-mismatch',
-              `${label} uses softmax cross-entropy, which needs class probabilities, but ${from} has ${act === undefined ? 'no' : `a ${act}`} activation: give ${from} a softmax activation.`,
+              `${label} uses softmax cross-entropy, which needs class probabilities, but ${from} ${fix(from, act, 'softmax', label)}.`,
               [node.id, source], [ins[0]!.id], 'loss'));
           }
         }
@@ -154,7 +160,7 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
           const units = sizes[node.id];
           if (!Array.isArray(node.bias) || (units !== undefined && node.bias.length !== units)) {
             problems.push(problem('error', 'bias-wrong-length',
-              `${label} has ${Array.isArray(node.bias) ? plural(node.bias.length, 'bias') : 'a bias that is not a list'}${units !== undefined ? ` but ${plural(units, 'unit')}: it needs one bias per unit` : ''}.`,
+              `${label} has ${Array.isArray(node.bias) ? plural(node.bias.length, 'bias', 'biases') : 'a bias that is not a list'}${units !== undefined ? ` but ${plural(units, 'unit')}: it needs one bias per unit` : ''}.`,
               [node.id], [], 'bias'));
           } else {
             const bad = node.bias.findIndex((b) => typeof b !== 'number' || !Number.isFinite(b));

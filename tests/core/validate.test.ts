@@ -144,6 +144,12 @@ describe('validateDocument', () => {
       expect(r.errors[0]!.field).toBe('loss');
     });
 
+    it('suggests an Activation node when the Output is fed by a node without activation', () => {
+      const d = build([node('input', 'x', { features: ['a', 'b'] }), node('output', 'o', { loss: 'softmaxCrossEntropy', targets: ['p', 'q'] })], [['x', 'o']]);
+      expect(validateDocument(d).errors[0]!.message).toBe(
+        '"o" uses softmax cross-entropy, which needs class probabilities, but "x" is not squashed by any activation: put a softmax Activation between "x" and "o".');
+    });
+
     it('accepts binary cross-entropy after a separate sigmoid Activation node and a Dropout', () => {
       const d = build([
         node('input', 'x'), node('neuron', 'n', { activation: 'linear' }), node('activation', 's', { activation: 'sigmoid' }),
@@ -217,6 +223,7 @@ describe('validateDocument', () => {
       const d = classifier(3, 'linear', 'mse');
       (d.nodes[1] as { bias?: number[] }).bias = [0, 0];
       expect(codesOf(d).errors).toEqual(['bias-wrong-length']);
+      expect(validateDocument(d).errors[0]!.message).toBe('"h" has 2 biases but 8 units: it needs one bias per unit.');
       const t = textbook();
       (t.nodes[2] as { bias: number }).bias = Number.NaN;
       expect(codesOf(t).errors).toEqual(['bias-not-finite']);
