@@ -3,6 +3,7 @@
  * float64 on the float32 network. With h = 1e-2·max(1, |w|) the truncation error is O(h²) and the float32 rounding of
  * the loss contributes ~1e-7·L/h, so atol 1e-4 and rtol 1e-2 are tight enough to catch any wrong derivative.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_NAMES, type ActivationName, type LossName } from '../../src/core/document';
 import {
@@ -150,5 +151,31 @@ describe('the gradient check has teeth', () => {
       net.grads[1] = net.grads[1]! * 1.05;
     };
     expect(gradCheck(net, x, y, 4, EPS, ATOL, RTOL).worst).toBeGreaterThan(1);
+  });
+});
+
+describe('random dense shapes (fast-check, fixed seed)', () => {
+  const smooth = ACTIVATION_NAMES.filter((a) => a !== 'softmax' && a !== 'relu' && a !== 'leakyRelu');
+  const layerArb = fc.record({ units: fc.integer({ min: 1, max: 6 }), activation: fc.constantFrom(...smooth) });
+  const caseArb = fc.record({
+    inputs: fc.integer({ min: 1, max: 5 }),
+    hidden: fc.array(layerArb, { minLength: 0, maxLength: 3 }),
+    head: fc.constantFrom<{ loss: LossName; activation: ActivationName; units: number }>(
+      { loss: 'mse', activation: 'linear', units: 2 },
+      { loss: 'binaryCrossEntropy', activation: 'sigmoid', units: 1 },
+      { loss: 'softmaxCrossEntropy', activation: 'softmax', units: 3 },
+    ),
+    batch: fc.integer({ min: 1, max: 9 }),
+    seed: fc.integer({ min: 1, max: 1000 }),
+  });
+  it('every parameter gradient matches central differences', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const net = compileOrThrow(mlp(c.inputs, [...c.hidden, { units: c.head.units, activation: c.head.activation }], c.head.loss, c.seed));
+        const { x, y } = randomBatch(net, c.batch, c.head.loss, c.seed + 1);
+        return gradCheck(net, x, y, c.batch, EPS, ATOL, RTOL).worst <= 1;
+      }),
+      { seed: 20261129, numRuns: 60 },
+    );
   });
 });

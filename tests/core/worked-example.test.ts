@@ -60,6 +60,27 @@ describe('the worked example', () => {
     expect(net.grads[net.layout.biases.h2!.offset]).toBeCloseTo(-dz, 6);
   });
 
+  it('explains the example number by number without touching the accumulated gradients', () => {
+    const net = compileOrThrow(workedExample());
+    net.grads.fill(7);
+    const e = net.explain(X, Y);
+    expect(Array.from(net.grads).every((g) => g === 7)).toBe(true);
+    const out = 1 / (1 + Math.exp(0.2));
+    expect(e.loss).toBeCloseTo((out - 1) ** 2, 6);
+    expect(e.output[0]).toBeCloseTo(out, 6);
+    expect(e.nodes.o!.outputGrad![0]).toBeCloseTo(2 * (out - 1), 6);
+    expect(e.nodes.o!.preactivationGrad![0]).toBeCloseTo(2 * (out - 1) * out * (1 - out), 6);
+    expect(e.nodes.h2!.preactivationGrad![0]).toBeCloseTo(-2 * (out - 1) * out * (1 - out), 6);
+    expect(e.nodes.x1!.outputGrad).toBeNull();
+    expect(e.grads[net.layout.edges['x2->h1']!.offset]).toBeCloseTo(2 * 2 * (out - 1) * out * (1 - out), 6);
+  });
+
+  it('refuses an input row of the wrong size with a clear message', () => {
+    const net = compileOrThrow(workedExample());
+    expect(() => net.forward(Float32Array.of(1), 1)).toThrow(/x must hold 1 rows of 2 values \(2\); it has 1 values/);
+    expect(() => net.forward(X, 0)).toThrow(/batch size/);
+  });
+
   it('moves the output toward 1 after one SGD step, by w −= lr·dL/dw', () => {
     const d = workedExample();
     const data = dataset('regression', ['x1', 'x2'], ['y'], [[1, 2]], [[1]]);

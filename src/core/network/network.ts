@@ -34,6 +34,22 @@ export interface NodeTrace {
   a: Float32Array;
 }
 
+export interface NodeExplanation extends NodeTrace {
+  /** dLoss/dOutput of this node for the example; null where no gradient flows (nodes not depending on parameters). */
+  outputGrad: Float32Array | null;
+  /** dLoss/dPreactivation (Neuron, Dense, Activation); null elsewhere. */
+  preactivationGrad: Float32Array | null;
+}
+
+export interface Explanation {
+  loss: number;
+  /** The Output's values. */
+  output: Float32Array;
+  nodes: Record<string, NodeExplanation>;
+  /** dLoss/dparam for this example alone, in `layout` order. */
+  grads: Float32Array;
+}
+
 export interface GridOptions {
   xRange: readonly [number, number];
   yRange: readonly [number, number];
@@ -73,6 +89,8 @@ export interface Network {
   zeroGrads(): void;
   /** Every node's z and a for one example (a copy, safe to keep). */
   trace(x: Float32Array): Record<string, NodeTrace>;
+  /** One example forward and backward, every value and gradient copied out (for explain mode). `grads` is left as it was. */
+  explain(x: Float32Array, yTrue: Float32Array): Explanation;
   /** Each node's first output unit over a grid of plane points: value[iy·res + ix] at
    *  x = xRange[0] + ix/(res−1)·(xRange[1]−xRange[0]), y likewise (iy = 0 is yRange[0]). */
   gridOutputs(nodeIds: readonly string[], options: GridOptions): Record<string, Float32Array>;
@@ -314,6 +332,15 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
 
   const outSize = nodes[plan.outputIndex]!.size;
 
+  /** Misuse of the API (wrong buffer sizes) is a programming error: say exactly what is wrong. */
+  function checkRows(what: 'x' | 'yTrue', values: Float32Array, batch: number, width: number): void {
+    if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`The batch size must be a whole number ≥ 1; got ${batch}.`);
+    if (!(values instanceof Float32Array) || values.length < batch * width) {
+      const got = values instanceof Float32Array ? `${values.length} values` : 'not a Float32Array';
+      throw new RangeError(`${what} must hold ${batch} rows of ${width} values (${batch * width}); it has ${got}.`);
+    }
+  }
+
   const net: Network = {
     params,
     grads,
@@ -329,6 +356,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     seed,
 
     forward(x, batch, options = {}) {
+      checkRows('x', x, batch, plan.inputWidth);
       const ws = workspace(batch);
       ws.training = options.training === true;
       const rng = options.rng ?? ownRng;
@@ -337,6 +365,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     },
 
     loss(yTrue, batch) {
+      checkRows('yTrue', yTrue, batch, plan.targetWidth);
       const ws = workspace(batch);
       gatherTargets(ws, yTrue);
       if (plan.fused) return plan.loss.valueFromLogits(ws.z[plan.producerIndex]!, ws.target, batch, outSize);
@@ -344,6 +373,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     },
 
     backward(yTrue, batch) {
+      checkRows('yTrue', yTrue, batch, plan.targetWidth);
       const ws = workspace(batch);
       gatherTargets(ws, yTrue);
       for (let i = 0; i < count; i++) ws.da[i]?.fill(0);
@@ -363,6 +393,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     },
 
     trace(x) {
+      checkRows('x', x, 1, plan.inputWidth);
       const ws = workspace(1);
       ws.training = false;
       for (let i = 0; i < count; i++) forwardNode(ws, i, x, ownRng);
@@ -371,6 +402,33 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
         const p = nodes[i]!;
         const z = ws.z[i];
         result[p.id] = { z: z ? z.slice(0, p.size) : null, a: ws.a[i]!.slice(0, p.size) };
+      }
+      return result;
+    },
+
+    explain(x, yTrue) {
+      const saved = grads.slice();
+      grads.fill(0);
+      const output = net.forward(x, 1).slice();
+      const loss = net.loss(yTrue, 1);
+      net.backward(yTrue, 1);
+      const ws = workspace(1);
+      const producer = plan.producerIndex;
+      // A fused loss gives the producer dLoss/dz directly; fill in its dLoss/da for display.
+      if (plan.fused && ws.da[producer]) plan.loss.gradient(ws.a[producer]!, ws.target, 1, outSize, ws.da[producer]!);
+      const result: Explanation = { loss, output, nodes: {}, grads: grads.slice() };
+      grads.set(saved);
+      for (let i = 0; i < count; i++) {
+        const p = nodes[i]!;
+        const z = ws.z[i];
+        const da = p.node.type === 'output' ? ws.da[producer] : ws.da[i];
+        const dz = ws.dz[i];
+        result.nodes[p.id] = {
+          z: z ? z.slice(0, p.size) : null,
+          a: ws.a[i]!.slice(0, p.size),
+          outputGrad: da ? da.slice(0, p.size) : null,
+          preactivationGrad: dz ? dz.slice(0, p.size) : null,
+        };
       }
       return result;
     },
