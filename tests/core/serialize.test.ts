@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +10,9 @@ import { FIRST_VERSION, MIGRATIONS, migrate, runMigrations, type Migration } fro
 import { BUILTIN_DATASET_NAMES } from '../../src/core/schema';
 import { DocumentSaveError, parseDocument, serializeDocument, trySerializeDocument } from '../../src/core/serialize';
 import { findTemplate } from '../../src/core/templates';
+import { validateDocument } from '../../src/core/validate';
+
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), 'utf8');
 
 const worked = () => findTemplate('worked-example')!.build();
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
@@ -339,4 +344,17 @@ describe('migrations', () => {
 
 it('the default training setup is a valid one', () => {
   expect(parseDocument(serializeDocument({ ...worked(), training: { ...DEFAULT_TRAINING } })).ok).toBe(true);
+});
+
+describe('golden files', () => {
+  it('a hand-written v1 file (keys out of order, unknown fields, -0) loads and re-saves to the known canonical text', () => {
+    const loaded = parseDocument(fixture('v1-handwritten.netwright'));
+    if (!loaded.ok) throw new Error(loaded.message);
+    expect(loaded.migratedFrom).toBeUndefined();
+    expect(validateDocument(loaded.doc).errors).toEqual([]);
+    const saved = fixture('v1-handwritten.saved.netwright');
+    expect(serializeDocument(loaded.doc)).toBe(saved);
+    expect(parseDocument(saved)).toEqual({ ok: true, doc: loaded.doc });
+    expect(Object.is(loaded.doc.edges[0]!.weights![1], -0)).toBe(true);
+  });
 });
