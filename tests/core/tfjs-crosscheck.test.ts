@@ -116,6 +116,7 @@ describe('TF.js cross-check', () => {
   const optimizers: { name: string; ours: Partial<OptimizerSettings>; theirs: (lr: number) => tf.Optimizer; lr: number }[] = [
     { name: 'sgd', ours: { kind: 'sgd' }, theirs: (lr) => tf.train.sgd(lr), lr: 0.5 },
     { name: 'adam', ours: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, theirs: (lr) => tf.train.adam(lr, 0.9, 0.999, 1e-7), lr: 0.01 },
+    { name: 'momentum', ours: { kind: 'momentum', momentum: 0.9, nesterov: false }, theirs: (lr) => tf.train.momentum(lr, 0.9, false), lr: 0.02 },
     { name: 'momentum (Nesterov)', ours: { kind: 'momentum', momentum: 0.9, nesterov: true }, theirs: (lr) => tf.train.momentum(lr, 0.9, true), lr: 0.02 },
   ];
   for (const o of optimizers) {

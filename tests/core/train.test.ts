@@ -161,6 +161,17 @@ describe('session controls', () => {
     }
   });
 
+  it('applies L1 as l1·sign(w) on weights only', () => {
+    const zeroData = dataset('binary', ['x', 'y'], ['label'], [[0, 0]], [[0.5]]);
+    const s = session(binaryNet([3], 'tanh', 1), zeroData, { learningRate: 0.1, batchSize: 1, l1: 0.01 });
+    const w0 = s.net.params.slice();
+    s.stepBatches(1);
+    for (let k = 0; k < w0.length; k++) {
+      const expected = s.net.layout.isWeight[k] ? w0[k]! - 0.1 * 0.01 * Math.sign(w0[k]!) : w0[k]!;
+      expect(s.net.params[k]).toBeCloseTo(expected, 7);
+    }
+  });
+
   it('clips the global gradient norm', () => {
     const s = session(binaryNet([4], 'tanh', 1), XOR, { learningRate: 0.1, batchSize: 4, clipNorm: 1e-3 });
     s.stepBatches(1);
