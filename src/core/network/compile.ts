@@ -46,7 +46,7 @@ export interface ParamLayout {
   isWeight: Uint8Array;
 }
 
-export type CompileProblemCode = ProblemCode | 'unknown-feature' | 'unknown-target' | 'target-count-mismatch';
+export type CompileProblemCode = ProblemCode | 'unknown-feature' | 'unknown-target' | 'target-count-mismatch' | 'unknown-activation' | 'unknown-loss' | 'network-too-large';
 
 export interface CompileProblem extends Omit<Problem, 'code'> {
   code: CompileProblemCode;
@@ -110,6 +110,10 @@ export interface CompiledParameters {
   seed: number;
   analysis: GraphAnalysis;
 }
+
+/** Limits that keep a typo (units = 1000000000) from exhausting memory: 2^26 parameters (256 MB), 2^22 values per example. */
+export const MAX_PARAMETERS = 1 << 26;
+export const MAX_VALUES_PER_EXAMPLE = 1 << 22;
 
 const problem = (code: CompileProblemCode, message: string, nodeIds: string[], field?: string): CompileProblem =>
   field === undefined ? { severity: 'error', code, message, nodeIds, edgeIds: [] } : { severity: 'error', code, message, nodeIds, edgeIds: [], field };
@@ -176,14 +180,24 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
         columns![c] = col;
       });
     }
-    if (node.type === 'output') outputIndex = i;
-    const activation = node.type === 'neuron' || node.type === 'dense' || node.type === 'activation' ? ACTIVATIONS[node.activation] : null;
+    if (node.type === 'output') {
+      outputIndex = i;
+      if (!Object.prototype.hasOwnProperty.call(LOSSES, node.loss)) {
+        problems.push(problem('unknown-loss', `${nodeLabel(node)} has an unknown loss "${String(node.loss)}".`, [id], 'loss'));
+      }
+    }
+    const hasActivation = node.type === 'neuron' || node.type === 'dense' || node.type === 'activation';
+    const activation = hasActivation && Object.prototype.hasOwnProperty.call(ACTIVATIONS, node.activation) ? ACTIVATIONS[node.activation] : null;
+    if (hasActivation && activation === null) {
+      problems.push(problem('unknown-activation', `${nodeLabel(node)} has an unknown activation "${String(node.activation)}".`, [id], 'activation'));
+    }
     nodes.push({
       id, node, size, inputs: ins, blocks: [], bias: null, activation,
       needsGrad: dependsOnParams[i]!, columns, rate: node.type === 'dropout' ? node.rate : 0,
     });
   }
 
+  if (problems.length > 0) return { ok: false, problems };
   const outputPlan = nodes[outputIndex]!;
   const outputNode = outputPlan.node as Extract<NetworkNode, { type: 'output' }>;
   const producerIndex = outputPlan.inputs[0]!;
@@ -213,6 +227,24 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
     });
   }
   if (problems.length > 0) return { ok: false, problems };
+
+  // Size limits, before anything is allocated.
+  let values = 0;
+  let weights = 0;
+  let biggest: PlanNode = nodes[0]!;
+  for (const p of nodes) {
+    values += p.size;
+    if (p.size > biggest.size) biggest = p;
+    if (NODE_TYPES[p.node.type].weighted) for (const k of p.inputs) weights += nodes[k]!.size * p.size + 1;
+  }
+  if (values > MAX_VALUES_PER_EXAMPLE || weights > MAX_PARAMETERS) {
+    return {
+      ok: false,
+      problems: [problem('network-too-large',
+        `The network is too large to run here (${weights.toLocaleString('en')} weights, ${values.toLocaleString('en')} values per example; the limits are ${MAX_PARAMETERS.toLocaleString('en')} and ${MAX_VALUES_PER_EXAMPLE.toLocaleString('en')}). ${nodeLabel(biggest.node)} is the largest node, with ${biggest.size.toLocaleString('en')} values.`,
+        [biggest.id])],
+    };
+  }
 
   // Layout.
   const edges: Record<string, ParamBlock> = Object.create(null);

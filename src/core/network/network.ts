@@ -53,7 +53,7 @@ export interface Explanation {
 export interface GridOptions {
   xRange: readonly [number, number];
   yRange: readonly [number, number];
-  /** Points per side (≥ 2). */
+  /** Points per side, clamped to [2, MAX_GRID_RESOLUTION]. */
   resolution: number;
   /** Turns a plane point into an input row (engineered features). Default: the plane-feature map of the network's
    *  feature names when they are all plane features (x, y, x2, …), else x and y into the first two columns. */
@@ -97,6 +97,9 @@ export interface Network {
   /** Replace all parameters (length must match). */
   setParams(values: Float32Array): void;
 }
+
+/** Heatmaps larger than this per side are not useful on a screen and would take a lot of memory. */
+export const MAX_GRID_RESOLUTION = 512;
 
 export type CompileResult = { ok: true; net: Network } | { ok: false; problems: CompileProblem[] };
 
@@ -434,7 +437,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     },
 
     gridOutputs(nodeIds, options) {
-      const res = Math.max(2, Math.floor(options.resolution));
+      const res = Math.min(MAX_GRID_RESOLUTION, Math.max(2, Math.floor(options.resolution) || 2));
       const n = res * res;
       const map = options.featureMap ?? defaultFeatureMap(plan.featureNames);
       const x = new Float32Array(n * plan.inputWidth);
