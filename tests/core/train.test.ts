@@ -91,6 +91,20 @@ describe('determinism', () => {
     expect(Array.from(other.net.params)).not.toEqual(Array.from(a));
   });
 
+  it('is not disturbed by heatmaps, traces and evaluations between steps', () => {
+    const plain = session(binaryNet([4], 'tanh', 3), XOR, { optimizer: 'adam', learningRate: 0.05, batchSize: 4 });
+    plain.stepBatches(6);
+    const watched = session(binaryNet([4], 'tanh', 3), XOR, { optimizer: 'adam', learningRate: 0.05, batchSize: 4 });
+    for (let k = 0; k < 6; k++) {
+      watched.stepBatches(1);
+      // A 2×2 grid is a batch of 4, the training batch size.
+      watched.net.gridOutputs(['h1', 'o'], { xRange: [0, 1], yRange: [0, 1], resolution: 2 });
+      watched.net.trace(Float32Array.of(0, 1));
+      watched.evaluate();
+    }
+    expect(Array.from(watched.net.params)).toEqual(Array.from(plain.net.params));
+  });
+
   it('reset() starts the same run again, reset(seed) starts a different one', () => {
     const s = session(binaryNet([4], 'tanh', 2), XOR, { optimizer: 'momentum', learningRate: 0.1, batchSize: 3 });
     const initial = s.net.params.slice();

@@ -101,6 +101,8 @@ export interface Network {
 /** Heatmaps larger than this per side are not useful on a screen and would take a lot of memory. */
 export const MAX_GRID_RESOLUTION = 512;
 
+const MAX_WORKSPACES = 6;
+
 export type CompileResult = { ok: true; net: Network } | { ok: false; problems: CompileProblem[] };
 
 interface Workspace {
@@ -179,14 +181,18 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     return { batch, a, z, da, dz, mask, target: new Float32Array(batch * nodes[plan.outputIndex]!.size), training: false };
   }
 
+  /** The workspace of a batch size; a few sizes are kept (training batch, last partial batch, evaluation chunks, 1). */
   function workspace(batch: number): Workspace {
     let ws = workspaces.get(batch);
     if (ws === undefined) {
+      if (workspaces.size >= MAX_WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
       ws = makeWorkspace(batch);
       workspaces.set(batch, ws);
     }
     return ws;
   }
+  /** Heatmap grids get their own workspace, so drawing one never disturbs a training batch of the same size. */
+  let gridWorkspace: Workspace | null = null;
 
   function forwardNode(ws: Workspace, i: number, x: Float32Array, rng: Rng): void {
     const p = nodes[i]!;
@@ -447,7 +453,8 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
         const y = y0 + (iy / (res - 1)) * (y1 - y0);
         for (let ix = 0; ix < res; ix++) map(x0 + (ix / (res - 1)) * (x1 - x0), y, x, (iy * res + ix) * plan.inputWidth);
       }
-      const ws = workspace(n);
+      if (gridWorkspace === null || gridWorkspace.batch !== n) gridWorkspace = makeWorkspace(n);
+      const ws = gridWorkspace;
       ws.training = false;
       for (let i = 0; i < count; i++) forwardNode(ws, i, x, ownRng);
       const result: Record<string, Float32Array> = {};
@@ -460,8 +467,6 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
         for (let k = 0; k < n; k++) values[k] = a[k * size]!;
         result[id] = values;
       }
-      // The grid workspace is large and rarely the same size twice in a row: do not keep it.
-      workspaces.delete(n);
       return result;
     },
 
