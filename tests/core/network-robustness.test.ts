@@ -40,6 +40,17 @@ describe('compileNetwork on broken documents', () => {
     );
   });
 
+  // Found by the property above (seed 4242): a Dense layer of 1e9 units used to throw "Invalid typed array length".
+  it('refuses a layer of a billion units as too large, naming it, instead of running out of memory', () => {
+    const d = doc([input('in', ['x']), dense('huge', 1e9, 'relu'), dense('o', 1, 'linear'), output('out', 'mse', ['t'])], [edge('in', 'huge'), edge('huge', 'o'), edge('o', 'out')]);
+    const made = compileNetwork(d);
+    expect(made.ok).toBe(false);
+    if (!made.ok) {
+      expect(made.problems[0]!.code).toBe('network-too-large');
+      expect(made.problems[0]!.nodeIds).toEqual(['huge']);
+    }
+  });
+
   it('names the node with an unknown activation', () => {
     const d = doc([input('in', ['x']), dense('h', 2, 'relu'), dense('o', 1, 'linear'), output('out', 'mse', ['t'])], [edge('in', 'h'), edge('h', 'o'), edge('o', 'out')]);
     (d.nodes[1] as { activation: string }).activation = 'swish';
