@@ -4,26 +4,177 @@
  * Bump PROTOCOL_VERSION on any incompatible change.
  */
 import { z } from 'zod';
+import type { DataReference, NetworkDocument, TrainingSetup } from '../core/document';
+import { INITIALIZER_NAMES, OPTIMIZER_NAMES } from '../core/document';
+
+// zod 4 probes `new Function` to speed up parsing; a strict Content-Security-Policy (no 'unsafe-eval') forbids it,
+// and this module is imported by the page. Parsing works the same without it.
+z.config({ jitless: true });
 
 /** The major version: a host refuses (error 'version-mismatch') a client that says hello with another one. */
 export const PROTOCOL_VERSION = 1;
 
 const seq = z.number().int().nonnegative();
 
+const finite = z.number().finite();
+
+/** Hyperparameters a client may change at any time, including while training runs (the learning rate above all). */
+export const setupChangesSchema = z
+  .object({
+    optimizer: z.enum(OPTIMIZER_NAMES),
+    learningRate: finite.positive(),
+    schedule: z.object({
+      kind: z.enum(['constant', 'stepDecay']),
+      factor: finite.positive().optional(),
+      everyEpochs: z.number().int().positive().optional(),
+    }),
+    momentum: finite.min(0).max(1),
+    nesterov: z.boolean(),
+    beta1: finite.min(0).lt(1),
+    beta2: finite.min(0).lt(1),
+    epsilon: finite.positive(),
+    batchSize: z.number().int().positive().max(65_536),
+    epochs: z.number().int().positive(),
+    l1: finite.min(0),
+    l2: finite.min(0),
+    clipNorm: finite.positive().optional(),
+    initializer: z.enum(INITIALIZER_NAMES),
+    initialValue: finite.optional(),
+    seed: z.number().int(),
+  })
+  .partial()
+  .strict();
+
 export const trainerCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), seq, clientProtocolVersion: z.number().int() }),
   z.object({ type: z.literal('ping'), seq, payload: z.string().max(1024).optional() }),
+  /**
+   * Load a network and its data. `document` is checked by the core's document schema; `data` defaults to the
+   * document's own data reference. Training stops; the session starts from the document's weights (initialised by
+   * the training setup where it has none).
+   */
+  z.object({ type: z.literal('load'), seq, document: z.unknown(), data: z.unknown().optional() }),
+  /** Change hyperparameters; takes effect at the next step, also while running. */
+  z.object({ type: z.literal('setup'), seq, changes: setupChangesSchema }),
+  /** Train continuously; with `untilEpoch`, stop by itself once that many epochs are complete. */
+  z.object({ type: z.literal('start'), seq, untilEpoch: z.number().int().positive().optional() }),
+  z.object({ type: z.literal('pause'), seq }),
+  /** Take `batches` optimiser steps (paused or not), then send a snapshot. */
+  z.object({ type: z.literal('step'), seq, batches: z.number().int().positive().max(1_000_000) }),
+  /** Train to the end of the current epoch, then send a snapshot. */
+  z.object({ type: z.literal('stepEpoch'), seq }),
+  /** Back to step 0: the loaded weights, or (with `seed`) fresh ones from the initialiser with that seed. */
+  z.object({ type: z.literal('reset'), seq, seed: z.number().int().optional() }),
+  /** Send a snapshot now (outside the ack pacing: use it sparingly). */
+  z.object({ type: z.literal('snapshot'), seq }),
+  /** The client has drawn snapshot `id` (and every earlier one): the trainer may send the next. */
+  z.object({ type: z.literal('ack'), seq, snapshot: z.number().int().positive() }),
+  /**
+   * What snapshots should carry besides weights and metrics: each listed node's output over the input plane
+   * (2-D data only), and every node's z and activation for one example.
+   */
+  z.object({
+    type: z.literal('view'),
+    seq,
+    heatmaps: z.object({ nodeIds: z.array(z.string()).max(2_000), resolution: z.number().int().min(4).max(128) }).nullable().optional(),
+    example: z.array(finite).max(100_000).nullable().optional(),
+  }),
 ]);
 
 export type TrainerCommand = z.infer<typeof trainerCommandSchema>;
 export type TrainerCommandType = TrainerCommand['type'];
 
-export type TrainerErrorCode = 'malformed' | 'unknown-command' | 'version-mismatch' | 'internal';
+export type TrainerErrorCode =
+  | 'malformed'
+  | 'unknown-command'
+  | 'version-mismatch'
+  | 'internal'
+  /** The document failed the schema, or cannot be trained (the core's validation errors). */
+  | 'invalid-document'
+  /** The data set could not be built (e.g. a CSV error naming row and column). */
+  | 'data-error'
+  /** A training command before any `load`. */
+  | 'not-loaded';
+
+/** Metrics of the whole data set at one moment (not of a single batch). */
+export interface EvaluationSnapshot {
+  trainLoss: number;
+  testLoss: number | null;
+  trainAccuracy?: number;
+  testAccuracy?: number;
+  /** counts[true class][predicted class] on the test split (the training split if it is empty). */
+  confusion?: number[][];
+}
+
+/** Everything the window needs to draw the network as it is now. Sent paced by acks, latest wins. */
+export interface TrainingSnapshot {
+  /** Snapshot id, to acknowledge with `ack`. */
+  id: number;
+  step: number;
+  epoch: number;
+  running: boolean;
+  learningRate: number;
+  /** Every parameter, laid out as in the `loaded` event's layout (copied: ports clone, they do not transfer). */
+  params: Float32Array;
+  /** dLoss/dparam of the last batch, same layout. */
+  grads: Float32Array;
+  evaluation: EvaluationSnapshot;
+  /** Mean loss of the batches since the previous snapshot (null when no step was taken). */
+  batchLoss: number | null;
+  /** Optimiser steps per second, measured over the last second of running (0 when paused). */
+  stepsPerSecond: number;
+  /** Requested with `view`: node id → output over the plane, resolution² values, row 0 at y = −extent. */
+  heatmaps?: Record<string, Float32Array>;
+  heatmapExtent?: number;
+  /** Requested with `view`: every node's pre-activation (null where it has none) and activation for the example. */
+  trace?: Record<string, { z: number[] | null; a: number[] }>;
+}
+
+/** Where each parameter lives in the flat `params` and `grads` arrays of a snapshot. */
+export interface ParameterLayout {
+  size: number;
+  edges: Record<string, { offset: number; rows: number; cols: number }>;
+  biases: Record<string, { offset: number; length: number }>;
+}
+
+export type StateReason = 'loaded' | 'started' | 'paused' | 'epochs-reached' | 'diverged' | 'reset' | 'setup';
 
 export type TrainerEvent =
   | { type: 'hello'; seq: number; replyTo: number; protocolVersion: number; host: string }
   | { type: 'pong'; seq: number; replyTo: number; payload?: string }
-  | { type: 'error'; seq: number; replyTo?: number; code: TrainerErrorCode; message: string };
+  | { type: 'error'; seq: number; replyTo?: number; code: TrainerErrorCode; message: string }
+  | {
+      type: 'loaded';
+      seq: number;
+      replyTo: number;
+      layout: ParameterLayout;
+      featureNames: string[];
+      targetNames: string[];
+      task: 'binary' | 'multiclass' | 'regression';
+      trainSize: number;
+      testSize: number;
+      /** Things the user should know about the data (rows dropped, classes mapped, scaling). */
+      notes: string[];
+      setup: TrainingSetup;
+    }
+  | { type: 'state'; seq: number; replyTo?: number; running: boolean; step: number; epoch: number; reason: StateReason; setup: TrainingSetup }
+  | ({ type: 'snapshot'; seq: number; replyTo?: number } & TrainingSnapshot)
+  | {
+      type: 'diverged';
+      seq: number;
+      /** The step that failed; the weights are those after the step before it. */
+      step: number;
+      epoch: number;
+      /** 'loss', or the id of the edge or node whose value became NaN or infinite. */
+      where: string;
+      message: string;
+    };
+
+/** The payload of a `load` command, typed for senders (the host checks it with the core's schema). */
+export interface LoadPayload {
+  document: NetworkDocument;
+  data?: DataReference;
+}
 
 export type TrainerEventType = TrainerEvent['type'];
 

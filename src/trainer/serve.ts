@@ -4,7 +4,8 @@
  * asked again) replaces the old connection: its host is disposed and its port closed.
  */
 import { fromMessagePortMain, type MessagePortMainLike } from './adapters';
-import { startTrainerHost, type TrainerHost, type TrainerHostOptions } from './host';
+import type { TrainerHost, TrainerHostOptions } from './host';
+import { startTrainingHost } from './training-host';
 
 /** The part of Electron's `process.parentPort` the trainer uses. */
 export interface ParentPortLike {
@@ -42,7 +43,7 @@ export function serveParentPort(parentPort: ParentPortLike, options: TrainerHost
     }
     disconnect();
     connections++;
-    const host = startTrainerHost(fromMessagePortMain(port), options);
+    const host = startTrainingHost(fromMessagePortMain(port), options);
     const connection = { host, port };
     current = connection;
     port.on('close', () => {

@@ -4,7 +4,7 @@
  * `self` is declared structurally because src/trainer is compiled without the DOM lib.
  */
 import { fromMessageEventTarget, type MessageEventTargetLike } from '../adapters';
-import { startTrainerHost } from '../host';
+import { startTrainingHost } from '../training-host';
 
 declare const self: MessageEventTargetLike;
 declare const console: { error(...data: unknown[]): void };
@@ -16,7 +16,7 @@ const scope: MessageEventTargetLike = {
   postMessage: (message) => self.postMessage(message),
 };
 
-startTrainerHost(fromMessageEventTarget(scope), {
+startTrainingHost(fromMessageEventTarget(scope), {
   hostName: 'netwright-trainer (web worker)',
   onUnreportableError: (error) => console.error('[trainer]', error),
 });

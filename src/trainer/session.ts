@@ -1,0 +1,354 @@
+/**
+ * The training commands of the trainer host: load, setup, start/pause, step, stepEpoch, reset, snapshot, ack, view.
+ *
+ * Training runs at full speed in slices of about SLICE_MS, yielding between slices so commands get in. After each
+ * slice the snapshot pacer is told that the state changed; it sends a fresh snapshot only when the client has
+ * acknowledged the previous one (latest wins), so a busy window never makes this process queue messages.
+ */
+import { PLANE_EXTENT, loadDataset, type Dataset } from '../core/data';
+import type { NetworkDocument } from '../core/document';
+import { documentSchema, checkSchema } from '../core/schema';
+import { createTrainingSession, type Evaluation, type StepResult, type TrainingSession } from '../core/train';
+import { validateDocument } from '../core/validate';
+import type { EvaluationSnapshot, ParameterLayout, StateReason, TrainingSnapshot } from '../shared/protocol';
+import type { HandlerContext, HandlerTable } from './host';
+import { AckPacer } from './pacer';
+import { createYielder, type Yielder } from './schedule';
+
+/** Target duration of one slice of training between two looks at the message queue. */
+const SLICE_MS = 12;
+/** The whole-data-set evaluation in a snapshot is reused for this long while training runs. */
+const EVALUATION_MAX_AGE_MS = 100;
+/** Steps per second are measured over windows of about this length. */
+const RATE_WINDOW_MS = 1000;
+
+export interface SessionHandlersOptions {
+  /** Milliseconds, monotonic enough for rates. Default: Date.now. */
+  now?: () => number;
+  /** Default: a MessageChannel-based yielder. */
+  yielder?: Yielder;
+  /** How many snapshots may await an ack (default 1). */
+  snapshotWindow?: number;
+}
+
+export interface SessionHandlers {
+  handlers: HandlerTable;
+  /** Stop training and release the scheduler (call from the host's onDispose). */
+  dispose(): void;
+}
+
+interface Loaded {
+  session: TrainingSession;
+  dataset: Dataset;
+  /** 2-D plane data: heatmaps are meaningful. */
+  plane: boolean;
+}
+
+export function createSessionHandlers(options: SessionHandlersOptions = {}): SessionHandlers {
+  const now = options.now ?? Date.now;
+  const yielder = options.yielder ?? createYielder();
+  let loaded: Loaded | undefined;
+  let running = false;
+  let untilEpoch: number | undefined;
+  /** Who to send unsolicited events to: the context of the last command (the host stamps seq either way). */
+  let channel: HandlerContext | undefined;
+  let loopScheduled = false;
+  let batchesPerSlice = 1;
+  let lossSum = 0;
+  let lossCount = 0;
+  let rate = { since: 0, steps: 0, value: 0 };
+  let evaluation: { at: number; step: number; value: EvaluationSnapshot } | undefined;
+  let view: { heatmaps?: { nodeIds: string[]; resolution: number }; example?: Float32Array } = {};
+
+  const pacer = new AckPacer<Omit<TrainingSnapshot, 'id'>>({
+    window: options.snapshotWindow ?? 1,
+    produce: () => produceSnapshot(),
+    send: (snapshot, id) => channel?.send({ type: 'snapshot', id, ...snapshot }),
+  });
+
+  function evaluate(force: boolean): EvaluationSnapshot {
+    const { session } = loaded!;
+    const t = now();
+    if (!force && evaluation && (evaluation.step === session.state.step || (running && t - evaluation.at < EVALUATION_MAX_AGE_MS))) {
+      return evaluation.value;
+    }
+    const value = toSnapshot(session.evaluate());
+    evaluation = { at: t, step: session.state.step, value };
+    return value;
+  }
+
+  function produceSnapshot(): Omit<TrainingSnapshot, 'id'> {
+    const { session, plane } = loaded!;
+    const { net } = session;
+    const snapshot: Omit<TrainingSnapshot, 'id'> = {
+      step: session.state.step,
+      epoch: session.state.epoch,
+      running,
+      learningRate: session.learningRate,
+      params: net.params.slice(),
+      grads: net.grads.slice(),
+      evaluation: evaluate(false),
+      batchLoss: lossCount > 0 ? lossSum / lossCount : null,
+      stepsPerSecond: running ? rate.value : 0,
+    };
+    lossSum = 0;
+    lossCount = 0;
+    if (plane && view.heatmaps && view.heatmaps.nodeIds.length > 0) {
+      const known = view.heatmaps.nodeIds.filter((id) => net.analysis.sizes[id] !== undefined);
+      snapshot.heatmaps = net.gridOutputs(known, {
+        xRange: [-PLANE_EXTENT, PLANE_EXTENT],
+        yRange: [-PLANE_EXTENT, PLANE_EXTENT],
+        resolution: view.heatmaps.resolution,
+      });
+      snapshot.heatmapExtent = PLANE_EXTENT;
+    }
+    if (view.example && view.example.length === net.inputSize) {
+      const trace = net.trace(view.example);
+      snapshot.trace = Object.fromEntries(
+        Object.entries(trace).map(([id, t]) => [id, { z: t.z ? Array.from(t.z) : null, a: Array.from(t.a) }]),
+      );
+    }
+    return snapshot;
+  }
+
+  function sendState(reason: StateReason, context?: HandlerContext): void {
+    if (!loaded) return;
+    const { session } = loaded;
+    const body = {
+      type: 'state' as const,
+      running,
+      step: session.state.step,
+      epoch: session.state.epoch,
+      reason,
+      setup: { ...session.setup, schedule: { ...session.setup.schedule } },
+    };
+    if (context) context.reply(body);
+    else channel?.send(body);
+  }
+
+  /** Record a step result; on divergence stop and say so. Returns false when training must stop. */
+  function record(result: StepResult): boolean {
+    if (result.kind === 'ok') {
+      if (Number.isFinite(result.loss)) {
+        lossSum += result.loss;
+        lossCount++;
+      }
+      return true;
+    }
+    running = false;
+    channel?.send({ type: 'diverged', step: result.step, epoch: result.epoch, where: result.where, message: result.message });
+    sendState('diverged');
+    pacer.changed();
+    return false;
+  }
+
+  function scheduleLoop(): void {
+    if (loopScheduled || !running) return;
+    loopScheduled = true;
+    yielder.schedule(loop);
+  }
+
+  function loop(): void {
+    loopScheduled = false;
+    if (!running || !loaded) return;
+    const { session } = loaded;
+    const t0 = now();
+    const stepsBefore = session.state.step;
+    let batches = batchesPerSlice;
+    if (untilEpoch !== undefined) {
+      // Never run past the requested epoch: at most the rest of this epoch.
+      const perEpoch = Math.ceil(loaded.dataset.train.n / session.setup.batchSize);
+      const rowsLeft = loaded.dataset.train.n - session.state.sampleInEpoch;
+      batches = Math.max(1, Math.min(batches, Math.ceil(rowsLeft / session.setup.batchSize) || perEpoch));
+    }
+    if (!record(session.stepBatches(batches))) return;
+    const elapsed = now() - t0;
+    // Aim for SLICE_MS per slice; grow or shrink by at most 2× at a time.
+    if (elapsed < SLICE_MS / 2) batchesPerSlice = Math.min(batchesPerSlice * 2, 1 << 20);
+    else if (elapsed > SLICE_MS * 2) batchesPerSlice = Math.max(1, batchesPerSlice >> 1);
+    updateRate(session.state.step - stepsBefore);
+    if (untilEpoch !== undefined && session.state.epoch >= untilEpoch) {
+      running = false;
+      untilEpoch = undefined;
+      evaluation = undefined;
+      sendState('epochs-reached');
+    }
+    pacer.changed();
+    scheduleLoop();
+  }
+
+  function updateRate(steps: number): void {
+    const t = now();
+    if (rate.since === 0) rate = { since: t, steps: 0, value: rate.value };
+    rate.steps += steps;
+    const span = t - rate.since;
+    if (span >= RATE_WINDOW_MS) rate = { since: t, steps: 0, value: (rate.steps / span) * 1000 };
+  }
+
+  /** Commands that need a loaded session say so, instead of failing obscurely. */
+  function need(context: HandlerContext): Loaded | undefined {
+    channel = context;
+    if (!loaded) context.fail('not-loaded', 'load a network and its data first');
+    return loaded;
+  }
+
+  function stopRunning(): void {
+    running = false;
+    untilEpoch = undefined;
+    rate = { since: 0, steps: 0, value: 0 };
+  }
+
+  const handlers: HandlerTable = {
+    load(command, context) {
+      channel = context;
+      const checked = checkSchema(documentSchema, command.document, ['document']);
+      if (!checked.ok) {
+        context.fail('invalid-document', checked.message);
+        return;
+      }
+      const doc = checked.value as NetworkDocument;
+      const report = validateDocument(doc);
+      if (report.errors.length > 0) {
+        context.fail('invalid-document', report.errors.map((p) => p.message).join(' '));
+        return;
+      }
+      let dataRef = doc.data;
+      if (command.data !== undefined) {
+        const data = checkSchema(documentSchema.shape.data, command.data, ['data']);
+        if (!data.ok) {
+          context.fail('invalid-document', data.message);
+          return;
+        }
+        dataRef = data.value as NetworkDocument['data'];
+      }
+      const made = loadDataset(dataRef);
+      if (!made.ok) {
+        context.fail('data-error', made.message);
+        return;
+      }
+      const created = createTrainingSession(doc, made.dataset);
+      if (!created.ok) {
+        context.fail('invalid-document', created.problems.map((p) => p.message).join(' '));
+        return;
+      }
+      stopRunning();
+      loaded = { session: created.session, dataset: made.dataset, plane: made.plane !== undefined };
+      evaluation = undefined;
+      lossSum = 0;
+      lossCount = 0;
+      batchesPerSlice = 1;
+      pacer.reset();
+      const { net } = created.session;
+      const layout: ParameterLayout = {
+        size: net.layout.size,
+        edges: { ...net.layout.edges },
+        biases: { ...net.layout.biases },
+      };
+      context.reply({
+        type: 'loaded',
+        layout,
+        featureNames: [...made.dataset.featureNames],
+        targetNames: [...made.dataset.targetNames],
+        task: made.dataset.task,
+        trainSize: made.dataset.train.n,
+        testSize: made.dataset.test.n,
+        notes: made.notes,
+        setup: { ...created.session.setup, schedule: { ...created.session.setup.schedule } },
+      });
+      pacer.changed();
+    },
+
+    setup(command, context) {
+      const l = need(context);
+      if (!l) return;
+      const { learningRate, ...rest } = command.changes;
+      if (Object.keys(rest).length > 0) l.session.setSetup(rest);
+      if (learningRate !== undefined) l.session.setLearningRate(learningRate);
+      sendState('setup', context);
+    },
+
+    start(command, context) {
+      const l = need(context);
+      if (!l) return;
+      if (command.untilEpoch !== undefined && l.session.state.epoch >= command.untilEpoch) {
+        sendState('epochs-reached', context);
+        return;
+      }
+      untilEpoch = command.untilEpoch;
+      if (!running) {
+        running = true;
+        rate = { since: 0, steps: 0, value: 0 };
+      }
+      sendState('started', context);
+      scheduleLoop();
+    },
+
+    pause(_command, context) {
+      const l = need(context);
+      if (!l) return;
+      stopRunning();
+      evaluation = undefined;
+      sendState('paused', context);
+      pacer.changed();
+    },
+
+    step(command, context) {
+      const l = need(context);
+      if (!l) return;
+      if (record(l.session.stepBatches(command.batches))) pacer.changed();
+    },
+
+    stepEpoch(_command, context) {
+      const l = need(context);
+      if (!l) return;
+      if (record(l.session.stepEpoch())) pacer.changed();
+    },
+
+    reset(command, context) {
+      const l = need(context);
+      if (!l) return;
+      stopRunning();
+      l.session.reset(command.seed);
+      evaluation = undefined;
+      lossSum = 0;
+      lossCount = 0;
+      sendState('reset', context);
+      pacer.changed();
+    },
+
+    snapshot(_command, context) {
+      const l = need(context);
+      if (!l) return;
+      context.reply({ type: 'snapshot', id: 0, ...produceSnapshot() });
+    },
+
+    ack(command, context) {
+      channel = context;
+      pacer.ack(command.snapshot);
+    },
+
+    view(command, context) {
+      channel = context;
+      if (command.heatmaps !== undefined) view = { ...view, heatmaps: command.heatmaps ?? undefined };
+      if (command.example !== undefined) view = { ...view, example: command.example ? Float32Array.from(command.example) : undefined };
+      if (loaded) pacer.changed();
+    },
+  };
+
+  return {
+    handlers,
+    dispose() {
+      stopRunning();
+      loaded = undefined;
+      yielder.dispose();
+    },
+  };
+}
+
+function toSnapshot(e: Evaluation): EvaluationSnapshot {
+  const out: EvaluationSnapshot = { trainLoss: e.trainLoss, testLoss: e.testLoss };
+  if (e.trainAccuracy !== undefined) out.trainAccuracy = e.trainAccuracy;
+  if (e.testAccuracy !== undefined) out.testAccuracy = e.testAccuracy;
+  if (e.confusion) out.confusion = e.confusion;
+  return out;
+}

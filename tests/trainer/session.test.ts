@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NetworkDocument } from '../../src/core/document';
+import { findTemplate } from '../../src/core/templates';
+import { PROTOCOL_VERSION, type TrainerEvent } from '../../src/shared/protocol';
+import type { TrainerHost } from '../../src/trainer/host';
+import { startTrainingHost } from '../../src/trainer/training-host';
+import { memoryPortPair, type MemoryPort } from './memory-port';
+
+type Ev<T extends TrainerEvent['type']> = Extract<TrainerEvent, { type: T }>;
+
+/** A client over an in-memory port pair, with helpers to wait for events of a type. */
+function setup() {
+  const [hostSide, clientSide] = memoryPortPair();
+  const host = startTrainingHost(hostSide);
+  const events: TrainerEvent[] = [];
+  const waiters: { test: (e: TrainerEvent) => boolean; resolve: (e: TrainerEvent) => void }[] = [];
+  let seq = 1;
+  clientSide.onMessage((m) => {
+    const e = m as TrainerEvent;
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (w.test(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    }
+  });
+  const send = (command: Record<string, unknown>): number => {
+    const s = seq++;
+    clientSide.postMessage({ ...command, seq: s });
+    return s;
+  };
+  const waitFor = <T extends TrainerEvent['type']>(type: T, test: (e: Ev<T>) => boolean = () => true, timeoutMs = 10_000): Promise<Ev<T>> =>
+    new Promise((resolve, reject) => {
+      const seen = events.find((e) => e.type === type && test(e as Ev<T>));
+      if (seen) return resolve(seen as Ev<T>);
+      const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`)), timeoutMs);
+      waiters.push({
+        test: (e) => e.type === type && test(e as Ev<T>),
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e as Ev<T>);
+        },
+      });
+    });
+  const after = (s: number) => (e: { replyTo?: number }) => e.replyTo === s;
+  hosts.push({ host, port: clientSide });
+  return { send, waitFor, events, after, clientSide };
+}
+
+const hosts: { host: TrainerHost; port: MemoryPort }[] = [];
+afterEach(() => {
+  for (const h of hosts.splice(0)) h.host.dispose();
+});
+
+const template = (id: string): NetworkDocument => findTemplate(id)!.build();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('trainer session over the protocol', () => {
+  it('loads the spiral template and describes its parameters and data', async () => {
+    const c = setup();
+    const s = c.send({ type: 'load', document: template('spiral') });
+    const loaded = await c.waitFor('loaded', c.after(s));
+    // 2·8+8 + 8·8+8 + 8·1+1 = 105 parameters
+    expect(loaded.layout.size).toBe(105);
+    expect(loaded.featureNames).toEqual(['x', 'y']);
+    expect(loaded.task).toBe('binary');
+    expect(loaded.trainSize + loaded.testSize).toBeGreaterThan(0);
+    const snap = await c.waitFor('snapshot');
+    expect(snap.step).toBe(0);
+    expect(snap.params).toBeInstanceOf(Float32Array);
+    expect(snap.params.length).toBe(105);
+    expect(Number.isFinite(snap.evaluation.trainLoss)).toBe(true);
+  });
+
+  it('answers training commands before a load with a not-loaded error', async () => {
+    const c = setup();
+    const s = c.send({ type: 'start' });
+    const err = await c.waitFor('error', c.after(s));
+    expect(err.code).toBe('not-loaded');
+  });
+
+  it('refuses an invalid document with the validation message, naming the node', async () => {
+    const c = setup();
+    const doc = template('worked-example');
+    doc.edges = doc.edges.filter((e) => e.target !== 'h2');
+    const s = c.send({ type: 'load', document: doc, data: { kind: 'builtin', name: 'xor', noise: 0, trainRatio: 0.5, seed: 1, features: ['x', 'y'] } });
+    const err = await c.waitFor('error', c.after(s));
+    expect(err.code).toBe('invalid-document');
+    expect(err.message).toContain('"h2"');
+  });
+
+  it('refuses a document that fails the schema, saying where', async () => {
+    const c = setup();
+    const doc = template('spiral') as unknown as { nodes: { units?: unknown }[] };
+    const dense = doc.nodes.findIndex((n) => n.units !== undefined);
+    doc.nodes[dense].units = -3;
+    const s = c.send({ type: 'load', document: doc });
+    const err = await c.waitFor('error', c.after(s));
+    expect(err.code).toBe('invalid-document');
+    expect(err.message).toContain(`document.nodes[${dense}].units`);
+  });
+
+  it('reports a data error with the row and column of a bad CSV cell', async () => {
+    const c = setup();
+    const doc = template('worked-example');
+    const s = c.send({
+      type: 'load',
+      document: doc,
+      data: { kind: 'csv', fileName: 'd.csv', text: 'x1,x2,y\n1,2,1\n3,oops,0\n', roles: { x1: 'feature', x2: 'feature', y: 'target' }, standardize: false, trainRatio: 1, seed: 1 },
+    });
+    const err = await c.waitFor('error', c.after(s));
+    expect(err.code).toBe('data-error');
+    expect(err.message).toMatch(/row 3/i);
+    expect(err.message).toContain('x2');
+  });
+
+  it('steps exactly n batches and one epoch on request', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    const first = await c.waitFor('snapshot');
+    c.send({ type: 'ack', snapshot: first.id });
+    c.send({ type: 'step', batches: 7 });
+    const stepped = await c.waitFor('snapshot', (e) => e.step === 7);
+    expect(stepped.batchLoss).not.toBeNull();
+    expect(Array.from(stepped.params)).not.toEqual(Array.from(first.params));
+    c.send({ type: 'ack', snapshot: stepped.id });
+    c.send({ type: 'stepEpoch' });
+    const epoch = await c.waitFor('snapshot', (e) => e.epoch === 1);
+    expect(epoch.step).toBeGreaterThan(7);
+  });
+
+  it('sends no second snapshot until the first is acknowledged, then the latest state', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    await c.waitFor('snapshot');
+    c.send({ type: 'start' });
+    await c.waitFor('state', (e) => e.reason === 'started');
+    await sleep(300);
+    const snapshots = () => c.events.filter((e): e is Ev<'snapshot'> => e.type === 'snapshot');
+    expect(snapshots()).toHaveLength(1);
+    const ackId = snapshots()[0].id;
+    c.send({ type: 'ack', snapshot: ackId });
+    const next = await c.waitFor('snapshot', (e) => e.id !== ackId);
+    // Training ran on while the client held the first snapshot: the next one shows where it is now.
+    expect(next.step).toBeGreaterThan(100);
+    expect(next.running).toBe(true);
+    c.send({ type: 'pause' });
+    await c.waitFor('state', (e) => e.reason === 'paused');
+  });
+
+  it('stops by itself after the requested number of epochs', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('xor') });
+    await c.waitFor('loaded');
+    const ackAll = c.clientSide.onMessage((m) => {
+      const e = m as TrainerEvent;
+      if (e.type === 'snapshot') c.send({ type: 'ack', snapshot: e.id });
+    });
+    c.send({ type: 'start', untilEpoch: 3 });
+    const done = await c.waitFor('state', (e) => e.reason === 'epochs-reached');
+    ackAll();
+    expect(done.epoch).toBe(3);
+    expect(done.running).toBe(false);
+  });
+
+  it('changes the learning rate while running', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    await c.waitFor('loaded');
+    c.send({ type: 'start' });
+    const s = c.send({ type: 'setup', changes: { learningRate: 0.005 } });
+    const state = await c.waitFor('state', c.after(s));
+    expect(state.running).toBe(true);
+    expect(state.setup.learningRate).toBe(0.005);
+    const p = c.send({ type: 'pause' });
+    await c.waitFor('state', c.after(p));
+    const snapCmd = c.send({ type: 'snapshot' });
+    const snap = await c.waitFor('snapshot', c.after(snapCmd));
+    expect(snap.learningRate).toBeCloseTo(0.005, 10);
+  });
+
+  it('refuses a malformed hyperparameter with the field named', async () => {
+    const c = setup();
+    const s = c.send({ type: 'setup', changes: { learningRate: -1 } });
+    const err = await c.waitFor('error', c.after(s));
+    expect(err.code).toBe('malformed');
+    expect(err.message).toContain('changes.learningRate');
+  });
+
+  it('reports divergence, stops, and keeps finite last-good weights', async () => {
+    const c = setup();
+    const doc = template('regression');
+    for (const n of doc.nodes) if (n.type === 'dense' && n.activation === 'tanh') n.activation = 'linear';
+    doc.training.learningRate = 1e6;
+    c.send({ type: 'load', document: doc });
+    await c.waitFor('loaded');
+    c.send({ type: 'start' });
+    const diverged = await c.waitFor('diverged');
+    expect(diverged.message.length).toBeGreaterThan(0);
+    const state = await c.waitFor('state', (e) => e.reason === 'diverged');
+    expect(state.running).toBe(false);
+    const s = c.send({ type: 'snapshot' });
+    const snap = await c.waitFor('snapshot', c.after(s));
+    expect(snap.params.every(Number.isFinite)).toBe(true);
+    expect(snap.step).toBe(diverged.step - 1);
+  });
+
+  it('resets to the loaded weights, or to fresh ones with a seed', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('xor') });
+    const initial = await c.waitFor('snapshot');
+    c.send({ type: 'ack', snapshot: initial.id });
+    c.send({ type: 'step', batches: 20 });
+    const stepped = await c.waitFor('snapshot', (e) => e.step === 20);
+    c.send({ type: 'ack', snapshot: stepped.id });
+    c.send({ type: 'reset' });
+    const back = await c.waitFor('snapshot', (e) => e.id > stepped.id);
+    expect(back.step).toBe(0);
+    expect(Array.from(back.params)).toEqual(Array.from(initial.params));
+    c.send({ type: 'ack', snapshot: back.id });
+    c.send({ type: 'reset', seed: 99 });
+    const fresh = await c.waitFor('snapshot', (e) => e.id > back.id);
+    expect(Array.from(fresh.params)).not.toEqual(Array.from(initial.params));
+  });
+
+  it('adds heatmaps over the plane and the trace of one example when asked', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    const first = await c.waitFor('snapshot');
+    c.send({ type: 'view', heatmaps: { nodeIds: ['hidden1', 'last'], resolution: 10 }, example: [0.5, -1] });
+    c.send({ type: 'ack', snapshot: first.id });
+    const snap = await c.waitFor('snapshot', (e) => e.id > first.id);
+    expect(Object.keys(snap.heatmaps ?? {}).sort()).toEqual(['hidden1', 'last']);
+    expect(snap.heatmaps!.last.length).toBe(100);
+    expect(snap.heatmapExtent).toBeGreaterThan(0);
+    // Sigmoid output: every heatmap value is a probability.
+    expect(Array.from(snap.heatmaps!.last).every((v) => v > 0 && v < 1)).toBe(true);
+    expect(snap.trace?.last.a).toHaveLength(1);
+    expect(snap.trace?.hidden1.z).toHaveLength(8);
+  });
+
+  it('gives bit-identical weights in two hosts for the same document, data and steps', async () => {
+    const run = async () => {
+      const c = setup();
+      c.send({ type: 'load', document: template('spiral') });
+      const first = await c.waitFor('snapshot');
+      c.send({ type: 'ack', snapshot: first.id });
+      c.send({ type: 'step', batches: 150 });
+      return (await c.waitFor('snapshot', (e) => e.step === 150)).params;
+    };
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('still says hello with the protocol version', async () => {
+    const c = setup();
+    const s = c.send({ type: 'hello', clientProtocolVersion: PROTOCOL_VERSION });
+    const hello = await c.waitFor('hello', c.after(s));
+    expect(hello.protocolVersion).toBe(PROTOCOL_VERSION);
+  });
+});
