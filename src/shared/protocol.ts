@@ -162,6 +162,7 @@ export type TrainerEvent =
   | {
       type: 'diverged';
       seq: number;
+      replyTo?: number;
       /** The step that failed; the weights are those after the step before it. */
       step: number;
       epoch: number;
