@@ -1,26 +1,62 @@
-import { useEffect } from 'react';
-import type { Edge, Node } from '@xyflow/react';
-import { ReactFlowProvider } from '@xyflow/react';
-import { Canvas } from './components/Canvas';
+import { useEffect, useState } from 'react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { Inspector } from './components/Inspector';
+import { NetworkStatus } from './components/NetworkStatus';
 import { Palette } from './components/Palette';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { TrainerBanner } from './components/TrainerBanner';
+import { GRID_SIZE } from './components/Canvas';
+import { AnalysisProvider } from './editor/analysis';
+import { EditorContext, createEditor, useEditor, useHistory, useView, type Editor } from './editor/context';
+import { EditorCanvas } from './editor/EditorCanvas';
+import { TemplatesMenu } from './editor/TemplatesMenu';
 import { TrainerStoreContext, type TrainerStore } from './state/trainer';
 import './App.css';
-
-// The graph editor replaces these with the document's nodes and edges.
-const NO_NODES: Node[] = [];
-const NO_EDGES: Edge[] = [];
+import './editor/editor.css';
 
 export interface AppProps {
   /** The trainer connection of this window (tests pass one over a fake transport). */
   trainer: TrainerStore;
+  /** The editor of this window (tests may pass one with a document loaded). */
+  editor?: Editor;
+}
+
+function EditorToolbar() {
+  const { actions } = useEditor();
+  const { canUndo, canRedo } = useHistory();
+  const templatesOpen = useView((s) => s.templatesOpen);
+  const flow = useReactFlow();
+  const fit = () => void flow.fitView({ padding: 0.15, maxZoom: 1.5, duration: 200 });
+  const layout = () => {
+    const sizeOf = (id: string) => {
+      const n = flow.getInternalNode(id);
+      return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined;
+    };
+    void actions.autoLayout(sizeOf, GRID_SIZE).then((ok) => { if (ok) window.setTimeout(fit, 30); });
+  };
+  return (
+    <Toolbar
+      editor={{
+        onNew: actions.newDocument,
+        onUndo: actions.undo,
+        onRedo: actions.redo,
+        canUndo,
+        canRedo,
+        onTemplates: actions.toggleTemplates,
+        templatesOpen,
+        templatesMenu: <TemplatesMenu />,
+        onLayout: layout,
+        onFit: fit,
+        onHelp: actions.toggleHelp,
+      }}
+    />
+  );
 }
 
 /** The main window: toolbar, palette | canvas | inspector, status bar. */
-export function App({ trainer }: AppProps) {
+export function App({ trainer, editor: given }: AppProps) {
+  const [editor] = useState(() => given ?? createEditor());
   useEffect(() => {
     void trainer.getState().start();
     return () => trainer.getState().stop();
@@ -28,16 +64,20 @@ export function App({ trainer }: AppProps) {
 
   return (
     <TrainerStoreContext.Provider value={trainer}>
-      <ReactFlowProvider>
-        <div className="app">
-          <Toolbar />
-          <Palette dropReady={false} />
-          <Canvas nodes={NO_NODES} edges={NO_EDGES} />
-          <Inspector />
-          <StatusBar />
-          <TrainerBanner />
-        </div>
-      </ReactFlowProvider>
+      <EditorContext.Provider value={editor}>
+        <ReactFlowProvider>
+          <AnalysisProvider>
+            <div className="app">
+              <EditorToolbar />
+              <Palette dropReady />
+              <EditorCanvas />
+              <Inspector />
+              <StatusBar network={<NetworkStatus />} />
+              <TrainerBanner />
+            </div>
+          </AnalysisProvider>
+        </ReactFlowProvider>
+      </EditorContext.Provider>
     </TrainerStoreContext.Provider>
   );
 }

@@ -6,8 +6,11 @@ test.describe('the main window in the browser build', () => {
     await expect(page).toHaveTitle('Netwright');
 
     const toolbar = page.getByRole('toolbar', { name: 'Main toolbar' });
-    for (const name of ['New', 'Open', 'Save', 'Undo', 'Redo', 'Templates', 'Play', 'Pause', 'Step', 'Reset']) {
+    for (const name of ['Open', 'Save', 'Undo', 'Redo', 'Play', 'Pause', 'Step', 'Reset']) {
       await expect(toolbar.getByRole('button', { name, exact: true })).toBeDisabled();
+    }
+    for (const name of ['New', 'Templates', 'Auto-layout', 'Fit view']) {
+      await expect(toolbar.getByRole('button', { name, exact: true })).toBeEnabled();
     }
     await expect(toolbar.getByRole('textbox', { name: 'Learning rate' })).toBeVisible();
     await expect(toolbar.getByRole('combobox', { name: 'Optimizer' })).toBeVisible();

@@ -1,5 +1,8 @@
 import type { LucideIcon } from 'lucide-react';
-import { FilePlus, FolderOpen, LayoutTemplate, Moon, Pause, Play, Redo2, RotateCcw, Save, StepForward, Sun, Undo2 } from 'lucide-react';
+import {
+  CircleHelp, FilePlus, FolderOpen, LayoutTemplate, Maximize, Moon, Network, Pause, Play, Redo2, RotateCcw, Save, StepForward, Sun, Undo2,
+} from 'lucide-react';
+import type { ReactNode } from 'react';
 import { DEFAULT_TRAINING, OPTIMIZER_NAMES, type OptimizerName } from '../../core/document';
 import { useTheme } from '../state/theme';
 import './Toolbar.css';
@@ -14,16 +17,19 @@ interface ToolButtonProps {
   /** What the button does when it works; omitted for a button whose feature is not built yet (shown disabled). */
   onClick?: () => void;
   shortcut?: string;
+  /** Live but with nothing to do right now (e.g. Undo with no history): disabled, without "coming soon". */
+  idle?: boolean;
+  pressed?: boolean;
 }
 
 /** A toolbar button. Without onClick it is disabled and says so: its tooltip reads "<label> — coming soon". */
-function ToolButton({ label, icon: Icon, onClick, shortcut }: ToolButtonProps) {
+function ToolButton({ label, icon: Icon, onClick, shortcut, idle, pressed }: ToolButtonProps) {
   const ready = onClick !== undefined;
   const tooltip = ready ? (shortcut ? `${label} (${shortcut})` : label) : `${label} — ${COMING_SOON}`;
   // The tooltip sits on a wrapper: a disabled button gets no pointer events, so its own title may never show.
   return (
     <span className="tool" title={tooltip}>
-      <button type="button" className="tool-button" aria-label={label} disabled={!ready} onClick={onClick}>
+      <button type="button" className="tool-button" aria-label={label} disabled={!ready || idle} onClick={onClick} aria-pressed={pressed}>
         <Icon size={17} strokeWidth={1.9} aria-hidden />
       </button>
     </span>
@@ -56,7 +62,23 @@ function ThemeToggle() {
   );
 }
 
-export function Toolbar() {
+/** What the editor makes live in the toolbar; a missing action leaves its button "coming soon". */
+export interface ToolbarEditor {
+  onNew?: () => void;
+  onUndo?: () => void;
+  onRedo?: () => void;
+  canUndo?: boolean;
+  canRedo?: boolean;
+  onTemplates?: () => void;
+  templatesOpen?: boolean;
+  onLayout?: () => void;
+  onFit?: () => void;
+  onHelp?: () => void;
+  /** The templates menu, shown under the Templates button while open. */
+  templatesMenu?: ReactNode;
+}
+
+export function Toolbar({ editor = {} }: { editor?: ToolbarEditor }) {
   return (
     <header className="toolbar" role="toolbar" aria-label="Main toolbar">
       <div className="brand" aria-label="Netwright">
@@ -69,18 +91,23 @@ export function Toolbar() {
         <span>Netwright</span>
       </div>
       <div className="toolbar-group" aria-label="File">
-        <ToolButton label="New" icon={FilePlus} />
+        <ToolButton label="New" icon={FilePlus} onClick={editor.onNew} />
         <ToolButton label="Open" icon={FolderOpen} />
         <ToolButton label="Save" icon={Save} />
       </div>
       <Separator />
       <div className="toolbar-group" aria-label="History">
-        <ToolButton label="Undo" icon={Undo2} />
-        <ToolButton label="Redo" icon={Redo2} />
+        <ToolButton label="Undo" icon={Undo2} onClick={editor.onUndo} idle={!editor.canUndo} shortcut="Ctrl+Z" />
+        <ToolButton label="Redo" icon={Redo2} onClick={editor.onRedo} idle={!editor.canRedo} shortcut="Ctrl+Shift+Z" />
       </div>
       <Separator />
-      <div className="toolbar-group" aria-label="Templates">
-        <ToolButton label="Templates" icon={LayoutTemplate} />
+      <div className="toolbar-group toolbar-menu-anchor" aria-label="Templates">
+        <ToolButton label="Templates" icon={LayoutTemplate} onClick={editor.onTemplates} pressed={editor.templatesOpen} />
+        {editor.templatesMenu}
+      </div>
+      <div className="toolbar-group" aria-label="View">
+        <ToolButton label="Auto-layout" icon={Network} onClick={editor.onLayout} shortcut="L" />
+        <ToolButton label="Fit view" icon={Maximize} onClick={editor.onFit} shortcut="F" />
       </div>
       <Separator />
       <div className="toolbar-group" aria-label="Training">
@@ -105,6 +132,11 @@ export function Toolbar() {
         </label>
       </div>
       <div className="toolbar-spacer" />
+      {editor.onHelp && (
+        <button type="button" className="tool-button" onClick={editor.onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          <CircleHelp size={17} strokeWidth={1.9} aria-hidden />
+        </button>
+      )}
       <ThemeToggle />
     </header>
   );

@@ -1,0 +1,298 @@
+/**
+ * The canvas wired to the document: nodes and edges derived from it, every interaction turned into a command.
+ * Keyboard shortcuts and the clipboard are handled here too, at the window level.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import {
+  useConnection, useReactFlow, type Connection, type EdgeChange, type FinalConnectionState, type IsValidConnection,
+  type NodeChange, type XYPosition,
+} from '@xyflow/react';
+import type { NodeType, Position } from '../../core/document';
+import { connect } from '../../core/edit';
+import { Canvas, GRID_SIZE } from '../components/Canvas';
+import { useAnalysis } from './analysis';
+import { useEditor, useView } from './context';
+import { createDeriver, type Measured } from './derive';
+import { shortcutFor } from './shortcuts';
+import { edit, notify } from './store';
+import type { NetworkFlowNode, WeightFlowEdge } from './types';
+import { SearchBox } from './SearchBox';
+import { StartScreen } from './StartScreen';
+import { HelpOverlay } from './HelpOverlay';
+import { Notice } from './Notice';
+
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.closest('.nokey')) return true;
+  const tag = target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+}
+
+/** The id of the edge drawn at a screen point, if any (for dropping a node onto an edge). */
+function edgeAtPoint(client: XYPosition): string | undefined {
+  for (const el of document.elementsFromPoint(client.x, client.y)) {
+    const edge = el.closest('.react-flow__edge');
+    const id = edge?.getAttribute('data-id');
+    if (id) return id;
+  }
+  return undefined;
+}
+
+/** While a connection is dragged over a node that cannot take it, says why. */
+function ConnectionHint() {
+  const connection = useConnection();
+  const editor = useEditor();
+  if (!connection.inProgress || !connection.toNode || !connection.fromHandle) return null;
+  const fromIsSource = connection.fromHandle.type === 'source';
+  const source = fromIsSource ? connection.fromNode.id : connection.toNode.id;
+  const target = fromIsSource ? connection.toNode.id : connection.fromNode.id;
+  const result = connect(editor.document.getState().doc, source, target);
+  if (result.ok) return null;
+  return (
+    <div className="connection-hint" role="note" data-testid="connection-hint">
+      <strong>Can’t connect.</strong> {result.reason}
+    </div>
+  );
+}
+
+export function EditorCanvas() {
+  const editor = useEditor();
+  const { actions } = editor;
+  const flow = useReactFlow<NetworkFlowNode, WeightFlowEdge>();
+  const { doc, report, run, example } = useAnalysis();
+  const selectedNodes = useView((s) => s.selectedNodes);
+  const selectedEdges = useView((s) => s.selectedEdges);
+  const dragPositions = useView((s) => s.dragPositions);
+  const snapToGrid = useView((s) => s.snapToGrid);
+  const showMinimap = useView((s) => s.showMinimap);
+  const searchOpen = useView((s) => s.searchOpen);
+
+  const measured = useRef(new Map<string, Measured>());
+  const [measureVersion, setMeasureVersion] = useState(0);
+  const deriver = useMemo(() => createDeriver(), []);
+  const { nodes, edges } = useMemo(
+    () => deriver({ doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measured: measured.current }),
+    // measureVersion: re-derive when React Flow measured a node
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [deriver, doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measureVersion],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange<NetworkFlowNode>[]) => {
+    let select: Set<string> | null = null;
+    let drag: Record<string, Position> | null = null;
+    let finished: Record<string, Position> | null = null;
+    let measuredChanged = false;
+    const view = editor.view.getState();
+    for (const change of changes) {
+      if (change.type === 'select') {
+        select ??= new Set(view.selectedNodes);
+        if (change.selected) select.add(change.id);
+        else select.delete(change.id);
+      } else if (change.type === 'position') {
+        if (change.dragging) {
+          drag ??= { ...(view.dragPositions ?? {}) };
+          if (change.position) drag[change.id] = change.position;
+        } else {
+          finished ??= { ...(view.dragPositions ?? {}) };
+          if (change.position) finished[change.id] = change.position;
+        }
+      } else if (change.type === 'dimensions' && change.dimensions) {
+        const m = measured.current.get(change.id);
+        if (!m || m.width !== change.dimensions.width || m.height !== change.dimensions.height) {
+          measured.current.set(change.id, { width: change.dimensions.width, height: change.dimensions.height });
+          measuredChanged = true;
+        }
+      }
+    }
+    if (select) editor.view.setState({ selectedNodes: select });
+    if (drag) editor.view.setState({ dragPositions: drag });
+    if (finished) {
+      actions.commitPositions(finished);
+      editor.view.setState({ dragPositions: null });
+    }
+    if (measuredChanged) setMeasureVersion((v) => v + 1);
+  }, [editor, actions]);
+
+  const onNodeDragStop = useCallback(() => {
+    const pending = editor.view.getState().dragPositions;
+    if (pending) {
+      actions.commitPositions(pending);
+      editor.view.setState({ dragPositions: null });
+    }
+  }, [editor, actions]);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<WeightFlowEdge>[]) => {
+    let select: Set<string> | null = null;
+    for (const change of changes) {
+      if (change.type !== 'select') continue;
+      select ??= new Set(editor.view.getState().selectedEdges);
+      if (change.selected) select.add(change.id);
+      else select.delete(change.id);
+    }
+    if (select) editor.view.setState({ selectedEdges: select });
+  }, [editor]);
+
+  const onConnect = useCallback((c: Connection) => {
+    edit(editor, (d) => connect(d, c.source, c.target));
+  }, [editor]);
+
+  const isValidConnection: IsValidConnection<WeightFlowEdge> = useCallback(
+    (c) => connect(editor.document.getState().doc, c.source, c.target).ok,
+    [editor],
+  );
+
+  const onConnectEnd = useCallback((_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (!state.toNode || !state.fromHandle || state.isValid) return;
+    const fromIsSource = state.fromHandle.type === 'source';
+    const source = fromIsSource ? state.fromNode!.id : state.toNode.id;
+    const target = fromIsSource ? state.toNode.id : state.fromNode!.id;
+    const result = connect(editor.document.getState().doc, source, target);
+    if (!result.ok) notify(editor, 'refused', result.reason);
+  }, [editor]);
+
+  const onDropNodeType = useCallback((type: NodeType, position: XYPosition, client: XYPosition) => {
+    actions.place(type, position, edgeAtPoint(client));
+  }, [actions]);
+
+  const onPointerMove = useCallback((event: ReactPointerEvent) => {
+    const cursor = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    editor.view.setState({ cursor });
+  }, [flow, editor]);
+
+  const onDoubleClick = useCallback((event: ReactMouseEvent) => {
+    if (!(event.target instanceof Element) || !event.target.classList.contains('react-flow__pane')) return;
+    editor.view.setState({ cursor: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+    actions.openSearch();
+  }, [editor, flow, actions]);
+
+  const fit = useCallback(() => void flow.fitView({ padding: 0.15, maxZoom: 1.5, duration: 200 }), [flow]);
+
+  // Keyboard shortcuts, for the whole window except while typing.
+  useEffect(() => {
+    let pendingPaste: number | null = null;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (isTypingTarget(event.target)) return;
+      const id = shortcutFor(event);
+      if (!id) return;
+      const view = editor.view.getState();
+      if ((view.searchOpen || view.helpOpen) && id !== 'deselect' && id !== 'help') return;
+      switch (id) {
+        case 'undo': actions.undo(); break;
+        case 'redo': actions.redo(); break;
+        case 'delete': actions.deleteSelection(); break;
+        case 'copy': {
+          const text = actions.copy();
+          if (text !== null) void navigator.clipboard?.writeText(text).catch(() => undefined);
+          return; // the browser's copy event also fires, and carries the same text
+        }
+        case 'cut': {
+          const text = actions.cut();
+          if (text !== null) void navigator.clipboard?.writeText(text).catch(() => undefined);
+          return;
+        }
+        case 'paste':
+          // The paste event (system clipboard) normally follows; without one, read the clipboard or the app's copy.
+          pendingPaste = window.setTimeout(() => {
+            pendingPaste = null;
+            const read = navigator.clipboard?.readText?.();
+            if (!read) return void actions.paste(null);
+            read.then((text) => actions.paste(text), () => actions.paste(null));
+          }, 0);
+          return;
+        case 'duplicate': actions.duplicate(); break;
+        case 'selectAll': actions.selectAll(); break;
+        case 'deselect':
+          if (view.searchOpen || view.helpOpen || view.templatesOpen) editor.view.setState({ searchOpen: false, helpOpen: false, templatesOpen: false });
+          else actions.clearSelection();
+          break;
+        case 'search': actions.openSearch(); break;
+        case 'expand': actions.expandOrCollapse(); break;
+        case 'initialise': actions.initialiseWeights(); break;
+        case 'layout':
+          void actions.autoLayout((nodeId) => measured.current.get(nodeId), GRID_SIZE).then((ok) => { if (ok) window.setTimeout(fit, 30); });
+          break;
+        case 'fit': fit(); break;
+        case 'zoomIn': void flow.zoomIn({ duration: 120 }); break;
+        case 'zoomOut': void flow.zoomOut({ duration: 120 }); break;
+        case 'snap': actions.toggleSnap(); break;
+        case 'minimap': actions.toggleMinimap(); break;
+        case 'help': actions.toggleHelp(); break;
+      }
+      event.preventDefault();
+    };
+    const onPaste = (event: ClipboardEvent) => {
+      if (isTypingTarget(event.target)) return;
+      if (pendingPaste !== null) {
+        window.clearTimeout(pendingPaste);
+        pendingPaste = null;
+      }
+      event.preventDefault();
+      actions.paste(event.clipboardData?.getData('text/plain') ?? null);
+    };
+    const onCopy = (event: ClipboardEvent) => {
+      if (isTypingTarget(event.target)) return;
+      const text = actions.copy();
+      if (text === null || !event.clipboardData) return;
+      event.clipboardData.setData('text/plain', text);
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    document.addEventListener('paste', onPaste);
+    document.addEventListener('copy', onCopy);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('paste', onPaste);
+      document.removeEventListener('copy', onCopy);
+      if (pendingPaste !== null) window.clearTimeout(pendingPaste);
+    };
+  }, [editor, actions, flow, fit]);
+
+  // A freshly loaded document (template, New) is fitted into view once its nodes are measured.
+  const fittedDoc = useRef<unknown>(null);
+  const history = editor.document.temporal;
+  useEffect(() => {
+    const pastEmpty = history.getState().pastStates.length === 0 && history.getState().futureStates.length === 0;
+    if (!pastEmpty || fittedDoc.current === doc || doc.nodes.length === 0) return;
+    if (!doc.nodes.every((n) => measured.current.has(n.id))) return;
+    fittedDoc.current = doc;
+    void flow.fitView({ padding: 0.2, maxZoom: 1.5 });
+  }, [doc, measureVersion, flow, history]);
+
+  const large = nodes.length > 150;
+  const flowProps = useMemo(() => ({
+    onNodesChange,
+    onEdgesChange,
+    onConnect,
+    onConnectEnd,
+    isValidConnection,
+    onNodeDragStop,
+    deleteKeyCode: null,
+    selectionKeyCode: 'Shift',
+    multiSelectionKeyCode: ['Control', 'Meta', 'Shift'],
+    zoomOnDoubleClick: false,
+    disableKeyboardA11y: false,
+    elevateEdgesOnSelect: true,
+    onlyRenderVisibleElements: large,
+    connectionRadius: 28,
+  }), [onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, large]);
+
+  return (
+    <div className="editor-canvas" onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
+      <Canvas<NetworkFlowNode, WeightFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        onDropNodeType={onDropNodeType}
+        flowProps={flowProps}
+        snapToGrid={snapToGrid}
+        showMinimap={showMinimap}
+        emptyHint="Drag a node from the palette, or double-click here and type its name."
+      >
+        <ConnectionHint />
+        {searchOpen && <SearchBox />}
+        <StartScreen />
+        <HelpOverlay />
+        <Notice />
+      </Canvas>
+    </div>
+  );
+}

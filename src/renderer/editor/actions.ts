@@ -1,0 +1,160 @@
+/**
+ * The editor's user actions, shared by keyboard shortcuts, the toolbar, the inspector and the help overlay.
+ * Each one is a command on the stores (store.edit: one undo step) or a view change (not undoable).
+ */
+import type { NetworkDocument, NodeType, Position } from '../../core/document';
+import { emptyDocument } from '../../core/document';
+import { collapseNeurons, expandDense } from '../../core/expand';
+import { findTemplate } from '../../core/templates';
+import {
+  copySelection, deleteElements, initialiseWeights, insertOnEdge, moveNodes, parseClipboard, pasteContent, placeNode,
+} from './commands';
+import { layoutPositions, type Size } from './layout';
+import { edit, load, notify, pruneSelection, redo, select, undo, type EditorStores } from './store';
+
+/** The in-app clipboard: used when the system clipboard cannot be read (no permission, no user gesture). */
+let appClipboard: string | null = null;
+
+/** Where a new node's top-left goes so that the node's middle lands on the point. */
+const PLACE_OFFSET = { x: 60, y: 32 };
+
+export function createActions(stores: EditorStores) {
+  const doc = (): NetworkDocument => stores.document.getState().doc;
+  const view = () => stores.view.getState();
+
+  const actions = {
+    undo: () => undo(stores),
+    redo: () => redo(stores),
+
+    newDocument: () => load(stores, emptyDocument()),
+    loadTemplate(id: string): void {
+      const template = findTemplate(id);
+      if (!template) return notify(stores, 'refused', `There is no template "${id}".`);
+      load(stores, template.build());
+    },
+
+    /** A palette drop or a search-box pick: on an edge when `edgeId` is given, else free. Selects the new node. */
+    place(type: NodeType, at: Position, edgeId?: string): boolean {
+      const position = { x: at.x - PLACE_OFFSET.x, y: at.y - PLACE_OFFSET.y };
+      let placed: string | null = null;
+      const ok = edit(stores, (d) => {
+        const r = edgeId ? insertOnEdge(d, type, position, edgeId) : placeNode(d, type, position);
+        if (r.ok) placed = r.nodeId;
+        return r;
+      });
+      if (ok && placed) select(stores, [placed]);
+      return ok;
+    },
+
+    deleteSelection(): void {
+      const { selectedNodes, selectedEdges } = view();
+      if (edit(stores, (d) => deleteElements(d, [...selectedNodes], [...selectedEdges]))) pruneSelection(stores);
+    },
+
+    selectAll(): void {
+      const d = doc();
+      select(stores, d.nodes.map((n) => n.id), d.edges.map((e) => e.id));
+    },
+
+    clearSelection: () => select(stores, []),
+
+    /** The selection as JSON text, also kept in the app (so paste works without clipboard permission). */
+    copy(): string | null {
+      const text = copySelection(doc(), view().selectedNodes);
+      if (text === null) return null;
+      appClipboard = text;
+      return text;
+    },
+
+    cut(): string | null {
+      const text = actions.copy();
+      if (text !== null) actions.deleteSelection();
+      return text;
+    },
+
+    /** Paste text from the system clipboard, or the app's own clipboard when none is given. */
+    paste(text?: string | null, offset: Position = { x: 48, y: 48 }): boolean {
+      const source = text && text.trim() !== '' ? text : appClipboard;
+      if (!source) {
+        notify(stores, 'refused', 'Nothing to paste: copy some nodes first.');
+        return false;
+      }
+      const parsed = parseClipboard(source);
+      if (!parsed.ok) {
+        if (source !== appClipboard && appClipboard) return actions.paste(appClipboard, offset);
+        notify(stores, 'refused', parsed.reason);
+        return false;
+      }
+      let ids: { nodes: string[]; edges: string[] } | null = null;
+      const ok = edit(stores, (d) => {
+        const r = pasteContent(d, parsed.content, offset);
+        if (r.ok) ids = { nodes: r.nodeIds, edges: r.edgeIds };
+        return r;
+      });
+      if (ok && ids) select(stores, (ids as { nodes: string[] }).nodes, (ids as { edges: string[] }).edges);
+      return ok;
+    },
+
+    duplicate(): void {
+      const text = copySelection(doc(), view().selectedNodes);
+      if (text !== null) actions.paste(text);
+    },
+
+    /** Expand the selected Dense layer into neurons, or collapse the selected neurons into a layer. */
+    expandOrCollapse(): void {
+      const d = doc();
+      const ids = [...view().selectedNodes];
+      const nodes = ids.map((id) => d.nodes.find((n) => n.id === id)).filter((n) => n !== undefined);
+      if (nodes.length === 1 && nodes[0]!.type === 'dense') return actions.expand(nodes[0]!.id);
+      if (nodes.length > 0 && nodes.every((n) => n.type === 'neuron')) return actions.collapse(ids);
+      notify(stores, 'refused', 'Select a Dense layer to expand it, or its neurons to collapse them into a layer.');
+    },
+
+    expand(denseId: string): void {
+      let neurons: string[] = [];
+      const ok = edit(stores, (d) => {
+        const r = expandDense(d, denseId);
+        if (r.ok) neurons = r.neuronIds;
+        return r;
+      });
+      if (ok) select(stores, neurons);
+    },
+
+    collapse(neuronIds: readonly string[]): void {
+      let dense = '';
+      const ok = edit(stores, (d) => {
+        const r = collapseNeurons(d, neuronIds);
+        if (r.ok) dense = r.denseId;
+        return r;
+      });
+      if (ok) select(stores, [dense]);
+    },
+
+    initialiseWeights(): void {
+      if (edit(stores, initialiseWeights)) notify(stores, 'info', 'Missing weights and biases initialised.');
+    },
+
+    commitPositions(positions: Readonly<Record<string, Position>>): void {
+      edit(stores, (d) => moveNodes(d, positions));
+    },
+
+    async autoLayout(sizeOf: (id: string) => Size | undefined, grid: number): Promise<boolean> {
+      const before = doc();
+      if (before.nodes.length === 0) return false;
+      const positions = await layoutPositions(before, sizeOf, grid);
+      if (doc() !== before) return false; // edited meanwhile: do not overwrite
+      return edit(stores, (d) => moveNodes(d, positions));
+    },
+
+    toggleSnap: () => stores.view.setState((s) => ({ snapToGrid: !s.snapToGrid })),
+    toggleMinimap: () => stores.view.setState((s) => ({ showMinimap: !s.showMinimap })),
+    openSearch: () => stores.view.setState({ searchOpen: true, helpOpen: false, templatesOpen: false }),
+    closeSearch: () => stores.view.setState({ searchOpen: false }),
+    toggleHelp: () => stores.view.setState((s) => ({ helpOpen: !s.helpOpen, searchOpen: false, templatesOpen: false })),
+    toggleTemplates: () => stores.view.setState((s) => ({ templatesOpen: !s.templatesOpen, helpOpen: false, searchOpen: false })),
+    dismissStart: () => stores.view.setState({ startDismissed: true }),
+  };
+  return actions;
+}
+
+export type EditorActions = ReturnType<typeof createActions>;

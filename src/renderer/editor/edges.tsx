@@ -1,0 +1,61 @@
+/**
+ * The one edge type: a curve from output to input, labelled with what it carries. Between scalar parts it shows its
+ * single weight (hue = sign, width = magnitude); into a Dense it shows the block size, e.g. 2×8.
+ */
+import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from '@xyflow/react';
+import { formatValue } from './trace';
+import type { WeightFlowEdge } from './types';
+
+/** Where along the edge its label sits: past the middle, so the labels of two crossing edges do not meet. */
+const LABEL_AT = 0.66;
+
+/** A point of React Flow's bezier from a right-hand source to a left-hand target (its control points, curvature 0.25). */
+function pointOnCurve(sx: number, sy: number, tx: number, ty: number, t: number): [number, number] {
+  const distance = tx - sx;
+  const offset = distance >= 0 ? 0.5 * distance : 0.25 * 25 * Math.sqrt(-distance);
+  const c1x = sx + offset;
+  const c2x = tx - offset;
+  const u = 1 - t;
+  const x = u * u * u * sx + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t * t * t * tx;
+  const y = u * u * u * sy + 3 * u * u * t * sy + 3 * u * t * t * ty + t * t * t * ty;
+  return [x, y];
+}
+
+export const WeightEdge = memo(function WeightEdge(props: EdgeProps<WeightFlowEdge>) {
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
+  const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const [labelX, labelY] = pointOnCurve(sourceX, sourceY, targetX, targetY, LABEL_AT);
+  const kind = data?.kind ?? 'plain';
+  const weight = data?.weight;
+  let className = 'nw-edge';
+  let strokeWidth = 1.6;
+  if (kind === 'weight' && weight !== undefined) {
+    className += weight < 0 ? ' negative' : ' positive';
+    strokeWidth = 1.2 + Math.min(Math.abs(weight), 3) * 1.1;
+  } else if (kind === 'block') {
+    className += ' block';
+    strokeWidth = 2.4;
+  }
+  if (data?.problem) className += ' has-error';
+  if (selected) className += ' selected';
+  const label = kind === 'weight' ? (weight === undefined ? 'w ?' : formatValue(weight)) : kind === 'block' ? data?.shape : undefined;
+  return (
+    <>
+      <BaseEdge id={id} path={path} className={className} style={{ strokeWidth }} interactionWidth={18} />
+      {label !== undefined && (
+        <EdgeLabelRenderer>
+          <div
+            className={`nw-edge-label${kind === 'block' ? ' block' : ''}${selected ? ' selected' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            data-edge-id={id}
+          >
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+
+export const edgeTypes: EdgeTypes = { weight: WeightEdge };

@@ -1,0 +1,104 @@
+/**
+ * The network run on one example, for display: each node's z and a, computed by the core's forward (net.trace).
+ * Cheap for one example, so it runs on the main thread on every edit.
+ *
+ * - Values show only when every weight and bias the forward pass uses is in the document; otherwise the core would
+ *   make up initial weights, and the numbers on screen would describe a network that is not the one saved.
+ * - A network still being built has no Output yet; its outputs are still worth seeing (the worked example is three
+ *   neurons), so when the only thing missing is the Output, one is attached to the single last node for the run.
+ */
+import type { NetworkDocument, NetworkNode } from '../../core/document';
+import { analyzeGraph } from '../../core/graph';
+import { compileNetwork } from '../../core/network';
+import { NODE_TYPES } from '../../core/nodes';
+
+export interface NodeValues {
+  z: number[] | null;
+  a: number[];
+}
+
+export type ExampleRun =
+  | { ok: true; values: Record<string, NodeValues> }
+  | { ok: false; reason: string };
+
+const PREVIEW_OUTPUT = '\u0000preview-output';
+
+/** The example value of each feature of each Input: the stored one, else 1, 2, 3, … in document order. */
+export function exampleInputs(doc: NetworkDocument, stored: Readonly<Record<string, readonly number[]>>): Record<string, number[]> {
+  const result: Record<string, number[]> = {};
+  let k = 0;
+  for (const node of doc.nodes) {
+    if (node.type !== 'input') continue;
+    const given = stored[node.id];
+    result[node.id] = node.features.map((_, i) => {
+      k++;
+      const v = given?.[i];
+      return typeof v === 'number' && Number.isFinite(v) ? v : k;
+    });
+  }
+  return result;
+}
+
+function missingParameters(doc: NetworkDocument): string | null {
+  const analysis = analyzeGraph(doc);
+  for (const node of doc.nodes) {
+    if (!NODE_TYPES[node.type].weighted) continue;
+    for (const edge of analysis.incoming[node.id] ?? []) {
+      if (edge.weights === undefined) return 'Some weights are not set yet: type them in, or initialise the weights.';
+    }
+    if (node.type === 'dense' && node.useBias && node.bias === undefined) {
+      return 'Some biases are not set yet: initialise the weights.';
+    }
+  }
+  return null;
+}
+
+/** With no Output, the document with one attached to its single last node (if there is exactly one). */
+function withPreviewOutput(doc: NetworkDocument): NetworkDocument {
+  if (doc.nodes.some((n) => n.type === 'output')) return doc;
+  const analysis = analyzeGraph(doc);
+  const sinks = doc.nodes.filter((n) => n.type !== 'input' && (analysis.outgoing[n.id]?.length ?? 0) === 0);
+  if (sinks.length !== 1) return doc;
+  const sink = sinks[0]!;
+  const size = analysis.sizes[sink.id] ?? 1;
+  const output: NetworkNode = {
+    type: 'output', id: PREVIEW_OUTPUT, name: 'output', position: { x: 0, y: 0 }, loss: 'mse',
+    targets: Array.from({ length: size }, (_, i) => `target ${i + 1}`),
+  };
+  return { ...doc, nodes: [...doc.nodes, output], edges: [...doc.edges, { id: PREVIEW_OUTPUT, source: sink.id, target: PREVIEW_OUTPUT }] };
+}
+
+export function runExample(doc: NetworkDocument, stored: Readonly<Record<string, readonly number[]>>): ExampleRun {
+  if (!doc.nodes.some((n) => n.type !== 'input')) return { ok: false, reason: 'Add a neuron or a layer to see values.' };
+  const missing = missingParameters(doc);
+  if (missing) return { ok: false, reason: missing };
+  const compiled = compileNetwork(withPreviewOutput(doc), { initializer: 'document' });
+  if (!compiled.ok) {
+    const first = compiled.problems[0];
+    return { ok: false, reason: first ? `Fix the network first: ${first.message}` : 'The network cannot run yet.' };
+  }
+  const { net } = compiled;
+  const inputs = exampleInputs(doc, stored);
+  const byFeature = new Map<string, number>();
+  for (const node of doc.nodes) {
+    if (node.type !== 'input') continue;
+    node.features.forEach((feature, i) => byFeature.set(feature, inputs[node.id]![i]!));
+  }
+  const x = new Float32Array(net.featureNames.map((name) => byFeature.get(name) ?? 0));
+  const trace = net.trace(x);
+  const values: Record<string, NodeValues> = {};
+  for (const [id, t] of Object.entries(trace)) {
+    if (id === PREVIEW_OUTPUT) continue;
+    values[id] = { z: t.z ? Array.from(t.z) : null, a: Array.from(t.a) };
+  }
+  return { ok: true, values };
+}
+
+/** A value as shown on the canvas and in the inspector: 4 significant digits, no trailing zeros. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs >= 1e5 || abs < 1e-4) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
