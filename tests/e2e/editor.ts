@@ -86,3 +86,34 @@ export async function selectNode(page: Page, id: string): Promise<void> {
   await node(page, id).click();
   await expect(node(page, id)).toHaveClass(/selected/);
 }
+
+/** Double-click the empty canvas at `at` (canvas pixels), type into the search box and press Enter. Returns the new id. */
+export async function addBySearch(page: Page, query: string, at: { x: number; y: number }): Promise<string> {
+  const before = await nodeIds(page);
+  const box = (await canvas(page).boundingBox())!;
+  await page.mouse.dblclick(box.x + at.x, box.y + at.y);
+  const input = page.getByRole('combobox', { name: 'Node name' });
+  await expect(input).toBeFocused();
+  await input.pressSequentially(query);
+  await input.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Add a node' })).toHaveCount(0);
+  await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+  return (await nodeIds(page)).find((id) => !before.includes(id))!;
+}
+
+/**
+ * The document's graph as the user can get it: select everything and copy; the clipboard holds the nodes and edges
+ * (names, positions, fields, weights). Needs clipboard permission.
+ */
+export async function copiedGraph(page: Page): Promise<unknown> {
+  await canvas(page).locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+C');
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  await page.keyboard.press('Escape');
+  return JSON.parse(text);
+}
+
+export async function statusBar(page: Page): Promise<Locator> {
+  return page.getByRole('contentinfo', { name: 'Status bar' });
+}
