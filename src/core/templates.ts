@@ -61,6 +61,17 @@ class Builder {
 const plane = (name: 'xor' | 'spiral' | 'sine', noise: number, samples: number): DataReference =>
   ({ kind: 'builtin', name, noise, trainRatio: 0.8, seed: 1, samples, features: ['x', 'y'] });
 
+/** The textbook's one training example, x = (1, 2) with target 1, embedded so Step and explain mode have data. */
+const WORKED_EXAMPLE_DATA: DataReference = {
+  kind: 'csv',
+  fileName: 'worked-example.csv',
+  text: 'x1,x2,y\n1,2,1\n',
+  roles: { x1: 'feature', x2: 'feature', y: 'target' },
+  standardize: false,
+  trainRatio: 1,
+  seed: 1,
+};
+
 function workedExample(): NetworkDocument {
   return new Builder()
     .node('input', 'x1', at(0, 0, 2))
@@ -76,7 +87,7 @@ function workedExample(): NetworkDocument {
     .edge('h1', 'out', [1.0])
     .edge('h2', 'out', [-1.0])
     .edge('out', 'output')
-    .doc('Worked example', { optimizer: 'sgd', learningRate: 0.1, batchSize: 1, initializer: 'document' }, { kind: 'none' });
+    .doc('Worked example', { optimizer: 'sgd', learningRate: 0.1, batchSize: 1, initializer: 'document' }, WORKED_EXAMPLE_DATA);
 }
 
 function xor(): NetworkDocument {

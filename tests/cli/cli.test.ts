@@ -120,7 +120,8 @@ describe('netwright train', () => {
     [['train', 'x.netwright', '--dataset', 'xor', '--csv', 'd.csv'], /use --dataset or --csv, not both/],
     [['train', 'w.netwright'], /names no data set/],
   ])('refuses %j with a one-line message', (argv, message) => {
-    const r = run(argv as string[], { 'x.netwright': template('xor'), 'w.netwright': WORKED });
+    const noData = JSON.stringify({ ...JSON.parse(WORKED), data: { kind: 'none' } });
+    const r = run(argv as string[], { 'x.netwright': template('xor'), 'w.netwright': noData });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });

@@ -234,8 +234,10 @@ describe('parseDocument', () => {
     const result = parseDocument(inNode);
     expect(result).toMatchObject({ ok: false, reason: 'invalid', path: `nodes[2].${key}` });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const inRoles = parseDocument(text().replace('"data": { "kind": "none" }',
-      `"data": { "kind": "csv", "fileName": "a.csv", "text": "a", "roles": { "${key}": "feature" }, "standardize": true, "trainRatio": 0.8, "seed": 1 }`));
+    const raw = JSON.parse(text());
+    // JSON.parse makes "__proto__" an own key, as a hostile file would.
+    raw.data = JSON.parse(`{ "kind": "csv", "fileName": "a.csv", "text": "a", "roles": { "${key}": "feature" }, "standardize": true, "trainRatio": 0.8, "seed": 1 }`);
+    const inRoles = parseDocument(JSON.stringify(raw));
     expect(inRoles).toMatchObject({ ok: false, path: `data.roles.${key}` });
   });
 

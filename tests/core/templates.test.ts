@@ -78,7 +78,8 @@ describe('templates', () => {
     expect(values.get('output')![0]).toBeCloseTo(1 / (1 + Math.exp(0.2)), 12);
     expect(values.get('output')![0]!.toFixed(2)).toBe('0.45');
     expect(doc.training).toMatchObject({ optimizer: 'sgd', learningRate: 0.1, batchSize: 1, initializer: 'document' });
-    expect(doc.data).toEqual({ kind: 'none' });
+    // Its one training example, x = (1, 2) with target 1, so Step has something to learn from.
+    expect(doc.data).toMatchObject({ kind: 'csv', text: 'x1,x2,y\n1,2,1\n', roles: { x1: 'feature', x2: 'feature', y: 'target' }, trainRatio: 1 });
   });
 
   it('iris uses the data set\'s feature and class names', () => {
