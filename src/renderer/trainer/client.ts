@@ -44,6 +44,13 @@ export interface TrainerClient {
   hello(options?: RequestOptions): Promise<HelloReply>;
   /** Round-trip a small payload. */
   ping(payload?: string, options?: RequestOptions): Promise<PongReply>;
+  /** Send any command and wait for its reply of type `expect` (an `error` reply rejects with 'trainer-error'). */
+  request<T extends TrainerEvent['type']>(body: CommandBody, expect: T, options?: RequestOptions): Promise<ReplyOf<T>>;
+  /**
+   * Send a command without waiting for a reply (ack, view, step…). Returns its seq, or null when the connection is
+   * closed or the port refused the message; an error the trainer sends back still reaches `onEvent`.
+   */
+  send(body: CommandBody): number | null;
   /** Hear every well-formed event, replies included. Returns an unsubscribe function. */
   onEvent(listener: (event: TrainerEvent) => void): () => void;
   /** Stop listening and reject every pending request with code 'closed'. Safe to call twice. */
@@ -58,8 +65,11 @@ export interface TrainerClientOptions {
   onMalformed?: (message: unknown) => void;
 }
 
+/** The event of one type, e.g. `ReplyOf<'loaded'>`. */
+export type ReplyOf<T extends TrainerEvent['type']> = Extract<TrainerEvent, { type: T }>;
+
 /** Commands the client sends, before it stamps their `seq`. */
-type CommandBody = TrainerCommand extends infer C ? (C extends TrainerCommand ? Omit<C, 'seq'> : never) : never;
+export type CommandBody = TrainerCommand extends infer C ? (C extends TrainerCommand ? Omit<C, 'seq'> : never) : never;
 
 interface Pending {
   expect: TrainerEvent['type'];
@@ -69,7 +79,9 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const EVENT_TYPES: ReadonlySet<string> = new Set<TrainerEvent['type']>(['hello', 'pong', 'error']);
+const EVENT_TYPES: ReadonlySet<string> = new Set<TrainerEvent['type']>([
+  'hello', 'pong', 'error', 'loaded', 'state', 'snapshot', 'diverged',
+]);
 
 /** A cheap structural check: the host is ours, but a message channel carries `unknown`. */
 export function isTrainerEvent(message: unknown): message is TrainerEvent {
@@ -140,6 +152,17 @@ export function createTrainerClient(port: TrainerPort, options: TrainerClientOpt
       request<HelloReply>({ type: 'hello', clientProtocolVersion: PROTOCOL_VERSION }, 'hello', requestOptions),
     ping: (payload, requestOptions) =>
       request<PongReply>(payload === undefined ? { type: 'ping' } : { type: 'ping', payload }, 'pong', requestOptions),
+    request: (body, expect, requestOptions) => request(body, expect, requestOptions),
+    send(body) {
+      if (disposed) return null;
+      const seq = nextSeq++;
+      try {
+        port.postMessage({ ...body, seq });
+        return seq;
+      } catch {
+        return null;
+      }
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
