@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDocument, type NetworkDocument } from '../../../src/core/document';
+import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../../src/core/document';
 import { connect } from '../../../src/core/edit';
 import { findTemplate } from '../../../src/core/templates';
 import { validateDocument } from '../../../src/core/validate';
@@ -139,7 +139,7 @@ describe('the clipboard', () => {
   });
 
   it('refuses a pasted node whose fields the core rejects, naming it', () => {
-    const content = { format: 'netwright-selection' as const, version: 1 as const, nodes: [{ ...worked().nodes[2]!, bias: 'big' as unknown as number }], edges: [] };
+    const content = { format: 'netwright-selection' as const, version: 1 as const, nodes: [{ ...worked().nodes[2]!, bias: 'big' } as unknown as NetworkNode], edges: [] };
     const r = pasteContent(emptyDocument(), content, { x: 0, y: 0 });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/Cannot paste "h1"/);
