@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { gemmNN, gemmNNPlain, gemmNT, gemmNTPlain, gemmTN, gemmTNPlain } from '../../src/core/kernels';
+import { afterAll } from 'vitest';
+import { SIMD_MIN_WORK, gemmNN, gemmNNPlain, gemmNT, gemmNTPlain, gemmTN, gemmTNPlain, setSimdEnabled, simdInUse } from '../../src/core/kernels';
 import { createRng } from '../../src/core/random';
 
 type Kernel = typeof gemmNN;
-const shapes: [number, number, number][] = [[1, 1, 1], [1, 9, 6], [2, 8, 3], [6, 3, 5], [1, 128, 31], [3, 5, 2], [17, 9, 13], [4, 4, 4], [8, 12, 1], [5, 1, 7], [33, 20, 64], [64, 10, 3]];
+const shapes: [number, number, number][] = [[1, 1, 1], [1, 9, 6], [2, 8, 3], [6, 3, 5], [1, 128, 31], [3, 5, 2], [17, 9, 13], [4, 4, 4], [8, 12, 1], [5, 1, 7], [33, 20, 64], [64, 10, 3], [64, 128, 784], [784, 128, 64], [17, 33, 65], [8, 16, 16]];
 
 function random(n: number, rng: ReturnType<typeof createRng>): Float32Array {
   const a = new Float32Array(n);
@@ -33,10 +34,22 @@ const kernels: { kind: 'NN' | 'TN' | 'NT'; fast: Kernel; plain: Kernel }[] = [
   { kind: 'NT', fast: gemmNT, plain: gemmNTPlain },
 ];
 
+afterAll(() => {
+  setSimdEnabled(true);
+});
+
 describe('matrix kernels', () => {
+  it('use the WebAssembly SIMD kernel for large products in Node', () => {
+    expect(setSimdEnabled(true)).toBe(true);
+    expect(simdInUse()).toBe(true);
+    expect(8 * 16 * 16).toBeGreaterThanOrEqual(SIMD_MIN_WORK);
+  });
+
+  for (const simd of [true, false]) {
   for (const { kind, fast, plain } of kernels) {
     for (const [M, N, K] of shapes) {
-      it(`gemm${kind} blocked equals plain and the float64 reference at M=${M} N=${N} K=${K}, accumulating at offsets`, () => {
+      it(`gemm${kind} ${simd ? 'SIMD' : 'TypeScript'} tiles equal plain and the float64 reference at M=${M} N=${N} K=${K}, accumulating at offsets`, () => {
+        setSimdEnabled(simd);
         const rng = createRng(M * 1000 + N * 10 + K);
         const aOff = 3, bOff = 5, cOff = 2;
         const A = random(aOff + M * K, rng);
@@ -56,5 +69,6 @@ describe('matrix kernels', () => {
         for (let i = cOff + M * N; i < C0.length; i++) expect(cFast[i]).toBe(C0[i]);
       });
     }
+  }
   }
 });
