@@ -6,7 +6,7 @@ import { createTrainingSession } from '../../src/core/train';
 import { compileNetwork } from '../../src/core/network';
 
 describe('templates train with the engine', () => {
-  // The worked example ships without data (one example, typed in by the learner); every other template has a set.
+  // Every template that names a data set (the worked example carries its single example as embedded CSV).
   for (const template of TEMPLATES.filter((t) => t.build().data.kind !== 'none')) {
     it(`${template.id}: compiles against its data set and lowers the training loss in 20 epochs`, () => {
       const doc = template.build();
