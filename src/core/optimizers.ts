@@ -35,8 +35,11 @@ export interface Optimizer {
   setLearningRate(lr: number): void;
   /** Change hyper-parameters of the same kind between steps (learning rate, momentum, betas, ε, l1, l2, clipNorm). */
   configure(changes: Partial<Omit<OptimizerSettings, 'kind'>>): void;
-  /** Apply regularisation and clipping to `grads` (in place), then update `params`. */
-  step(params: Float32Array, grads: Float32Array): void;
+  /**
+   * Apply regularisation and clipping to `grads` (in place), then update `params`.
+   * Returns false if any updated parameter is NaN or ±Infinity (checked in the same pass, at no extra sweep).
+   */
+  step(params: Float32Array, grads: Float32Array): boolean;
   /** Forget the accumulated state (moments, velocity, t). */
   reset(): void;
   /** Copy of the state, to restore after a diverged step. */
@@ -119,8 +122,13 @@ export function createOptimizer(settings: OptimizerSettings, size: number, isWei
       regularizeAndClip(params, grads);
       t++;
       const lr = s.learningRate;
+      // x·0 is 0 for every finite x and NaN otherwise, so `check` stays 0 exactly when every stored value is finite.
+      let check = 0;
       if (s.kind === 'sgd') {
-        for (let i = 0; i < size; i++) params[i] -= lr * grads[i];
+        for (let i = 0; i < size; i++) {
+          params[i] -= lr * grads[i];
+          check += params[i] * 0;
+        }
       } else if (s.kind === 'momentum') {
         const v = slots[0];
         const mu = s.momentum;
@@ -129,12 +137,14 @@ export function createOptimizer(settings: OptimizerSettings, size: number, isWei
             const vi = mu * v[i] + grads[i];
             v[i] = vi;
             params[i] -= lr * (grads[i] + mu * vi);
+            check += params[i] * 0;
           }
         } else {
           for (let i = 0; i < size; i++) {
             const vi = mu * v[i] + grads[i];
             v[i] = vi;
             params[i] -= lr * vi;
+            check += params[i] * 0;
           }
         }
       } else {
@@ -152,8 +162,10 @@ export function createOptimizer(settings: OptimizerSettings, size: number, isWei
           m[i] = mi;
           v[i] = vi;
           params[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+          check += params[i] * 0;
         }
       }
+      return check === 0;
     },
     reset() {
       t = 0;

@@ -188,22 +188,21 @@ export function createTrainingSession(
       return diverged(stepNumber, 'loss', `Training diverged at step ${stepNumber}: the loss became ${loss}. Try a smaller learning rate. The last good weights are kept.`);
     }
     net.backward(y, size);
-    const badGrad = firstNonFinite(grads);
-    if (badGrad >= 0) {
-      const owner = ownerOf(badGrad);
-      return diverged(stepNumber, owner.id, `Training diverged at step ${stepNumber}: the gradient of ${describe(owner)} became ${grads[badGrad]}. Try a smaller learning rate. The last good weights are kept.`);
-    }
     lastGood.set(params);
     lastGoodOptimizer = optimizer.saveState(lastGoodOptimizer);
     optimizer.setLearningRate(learningRate());
-    optimizer.step(params, grads);
-    const badParam = firstNonFinite(params);
-    if (badParam >= 0) {
-      const owner = ownerOf(badParam);
-      const value = params[badParam];
+    // A non-finite gradient makes its parameter non-finite, so one check after the update catches both.
+    if (!optimizer.step(params, grads)) {
+      const bad = firstNonFinite(params);
+      const owner = ownerOf(bad);
+      const value = params[bad];
+      const badGrad = firstNonFinite(grads);
       params.set(lastGood);
       optimizer.restoreState(lastGoodOptimizer);
-      return diverged(stepNumber, owner.id, `Training diverged at step ${stepNumber}: ${describe(owner)} became ${value}. Try a smaller learning rate. The last good weights are kept.`);
+      const what = badGrad >= 0
+        ? `the gradient of ${describe(ownerOf(badGrad))} became ${grads[badGrad]}`
+        : `${describe(owner)} became ${value}`;
+      return diverged(stepNumber, badGrad >= 0 ? ownerOf(badGrad).id : owner.id, `Training diverged at step ${stepNumber}: ${what}. Try a smaller learning rate. The last good weights are kept.`);
     }
     state.step = stepNumber;
     state.sampleInEpoch += size;
