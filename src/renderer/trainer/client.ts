@@ -152,7 +152,8 @@ export function createTrainerClient(port: TrainerPort, options: TrainerClientOpt
       request<HelloReply>({ type: 'hello', clientProtocolVersion: PROTOCOL_VERSION }, 'hello', requestOptions),
     ping: (payload, requestOptions) =>
       request<PongReply>(payload === undefined ? { type: 'ping' } : { type: 'ping', payload }, 'pong', requestOptions),
-    request: (body, expect, requestOptions) => request(body, expect, requestOptions),
+    request: <T extends TrainerEvent['type']>(body: CommandBody, expect: T, requestOptions?: RequestOptions) =>
+      request<ReplyOf<T>>(body, expect as ReplyOf<T>['type'], requestOptions),
     send(body) {
       if (disposed) return null;
       const seq = nextSeq++;

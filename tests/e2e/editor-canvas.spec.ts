@@ -1,0 +1,123 @@
+/** The canvas's other tools, as a user meets them: drop onto an edge, validation on the nodes, layout, box-select, help. */
+import { expect, openApp, test } from './fixtures';
+import { canvas, clickEdge, edgeBetween, inspector, node, nodeIds, openTemplate, selectNode } from './editor';
+
+test('dropping a node onto an edge inserts it into that connection', async ({ page }) => {
+  await openApp(page);
+  await openTemplate(page, /Spiral/);
+  await expect(edgeBetween(page, 'hidden1', 'hidden2')).toHaveCount(1);
+  const id = await edgeBetween(page, 'hidden1', 'hidden2').getAttribute('data-id');
+  const label = (await canvas(page).locator(`.nw-edge-label[data-edge-id="${id}"]`).boundingBox())!;
+  const box = (await canvas(page).boundingBox())!;
+  const before = await nodeIds(page);
+  const item = page.getByRole('complementary', { name: 'Node palette' }).getByText('Dropout', { exact: true });
+  // Just beside the label, on the curve.
+  await item.dragTo(canvas(page), { targetPosition: { x: label.x - box.x - 6, y: label.y - box.y + label.height / 2 } });
+  await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+  const dropout = (await nodeIds(page)).find((n) => !before.includes(n))!;
+  await expect(edgeBetween(page, 'hidden1', 'hidden2')).toHaveCount(0);
+  await expect(edgeBetween(page, 'hidden1', dropout)).toHaveCount(1);
+  await expect(edgeBetween(page, dropout, 'hidden2')).toHaveCount(1);
+  await expect(node(page, dropout)).toContainText('8'); // its output size, from the core
+});
+
+test('a validation error shows on the node that causes it, in the problems list, and in the status bar', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Worked example/ }).click();
+  const status = page.getByRole('contentinfo', { name: 'Status bar' });
+  await expect(status.getByTestId('validation-state')).toHaveText('valid');
+  for (const from of ['x1', 'x2']) {
+    await clickEdge(page, from, 'h2');
+    await page.keyboard.press('Delete');
+  }
+  const h2 = node(page, 'h2').locator('.nw-neuron');
+  await expect(h2).toHaveClass(/has-error/);
+  await expect(h2).toHaveAttribute('title', /"h2" has no input: connect something into it\./);
+  await expect(status.getByTestId('validation-state')).toHaveText('1 error');
+  await page.getByRole('complementary', { name: 'Inspector' }).getByRole('region', { name: 'Problems' }).getByText(/"h2" has no input/).click();
+  await expect(node(page, 'h2')).toHaveClass(/selected/);
+  await expect(inspector(page).getByText('Neuron', { exact: true })).toBeVisible();
+  await expect(inspector(page).getByRole('textbox', { name: 'Name' })).toHaveValue('h2');
+});
+
+test('auto-layout puts a scrambled network back in left-to-right order', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Worked example/ }).click();
+  // Drag the output node to the far left.
+  const out = (await node(page, 'output').boundingBox())!;
+  const box = (await canvas(page).boundingBox())!;
+  await page.mouse.move(out.x + out.width / 2, out.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 60, out.y + 200, { steps: 10 });
+  await page.mouse.up();
+  // Positions in flow units (the node's transform), unaffected by the view fitting itself after the layout.
+  const x = (id: string) => node(page, id).evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).m41);
+  expect(await x('output')).toBeLessThan(await x('x1'));
+
+  await page.getByRole('button', { name: 'Auto-layout', exact: true }).click();
+  await expect.poll(async () => (await x('output')) > (await x('out'))).toBe(true);
+  expect(await x('x1')).toBeLessThan(await x('h1'));
+  expect(await x('h1')).toBeLessThan(await x('out'));
+  expect(await x('h1')).toBe(await x('h2'));
+
+  // One undo step puts the scrambled layout back.
+  await page.keyboard.press('Control+Z');
+  await expect.poll(async () => (await x('output')) < (await x('x1'))).toBe(true);
+});
+
+test('shift-drag box-selects, and the help overlay lists every shortcut', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Worked example/ }).click();
+  const [a, b] = [(await node(page, 'x1').boundingBox())!, (await node(page, 'h2').boundingBox())!];
+  await page.keyboard.down('Shift');
+  await page.mouse.move(a.x - 20, a.y - 30);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width + 10, b.y + b.height + 20, { steps: 8 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const selected = await canvas(page).locator('.react-flow__node.selected').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
+  expect(selected).toEqual(['h1', 'h2', 'x1', 'x2']);
+  await expect(inspector(page).getByText('4 nodes selected')).toBeVisible();
+
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  for (const text of ['Undo the last edit', 'Copy the selected nodes', 'Auto-layout, left to right', 'Fit the network in view', 'Box-select']) {
+    await expect(help).toContainText(text);
+  }
+  await expect(help.locator('kbd', { hasText: 'Ctrl+Z' })).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+});
+
+test('zoom, fit view, snap to grid and the minimap answer their keys', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Worked example/ }).click();
+  await selectNode(page, 'h1');
+  const zoom = page.getByRole('contentinfo', { name: 'Status bar' }).getByTitle('Canvas zoom');
+  const before = await zoom.textContent();
+  await page.keyboard.press('+');
+  await expect(zoom).not.toHaveText(before!);
+  await page.keyboard.press('f');
+  await expect(canvas(page).locator('.react-flow__minimap')).toBeVisible();
+  await page.keyboard.press('m');
+  await expect(canvas(page).locator('.react-flow__minimap')).toHaveCount(0);
+  await page.keyboard.press('m');
+  await expect(canvas(page).locator('.react-flow__minimap')).toBeVisible();
+
+  // With snapping on, a dragged node lands on the 16-unit grid; with it off (G), anywhere.
+  const drag = async (dx: number) => {
+    const r = (await node(page, 'h1').boundingBox())!;
+    await page.mouse.move(r.x + r.width / 2, r.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(r.x + r.width / 2 + dx, r.y + 40 + dx, { steps: 6 });
+    await page.mouse.up();
+  };
+  const flowX = () => node(page, 'h1').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).m41);
+  await drag(37);
+  expect((await flowX()) % 16).toBe(0);
+  await page.keyboard.press('g');
+  await drag(37);
+  const x = await flowX();
+  expect(x % 16).not.toBe(0);
+});
