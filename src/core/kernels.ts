@@ -13,7 +13,7 @@ import { createSimdGemm, type SimdGemm } from './simd';
  * The `...Plain` versions are the textbook loops, kept to test the fast ones against.
  * Sums are formed in float64 locals and rounded once when added to C.
  *
- * Large gemmNN/gemmTN products (≥ SIMD_MIN_WORK multiply-adds) run their 4×4-tiled interior in a WebAssembly SIMD
+ * Large products (≥ SIMD_MIN_WORK multiply-adds) run their 4×4-tiled interior in a WebAssembly SIMD
  * kernel (simd.ts) when the runtime can compile it: about 6× faster, summing in float32 (deterministic, but not
  * bit-equal to the TypeScript tiles). setSimdEnabled(false) keeps everything in TypeScript.
  */
@@ -36,7 +36,7 @@ export function setSimdEnabled(on: boolean): boolean {
   return simdKernel() !== null;
 }
 
-/** Whether gemmNN/gemmTN currently use the WebAssembly SIMD kernel for large products. */
+/** Whether the kernels currently use WebAssembly SIMD for large products. */
 export function simdInUse(): boolean {
   return simdKernel() !== null;
 }
@@ -206,6 +206,18 @@ export function gemmNT(
 ): void {
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
+  const fast = M4 * N4 * K >= SIMD_MIN_WORK ? simdKernel() : null;
+  if (fast !== null) {
+    const p = fast.productBt(M4, N4, K, A, aOff, K, 1, M4 * K, B, bOff);
+    addInterior(M4, N4, N, fast.heap, p, C, cOff);
+  } else gemmNTTiles(M4, N4, N, K, A, aOff, B, bOff, C, cOff);
+  edges(M, N, K, M4, N4, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
+}
+
+function gemmNTTiles(
+  M4: number, N4: number, N: number, K: number,
+  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
+): void {
   for (let i = 0; i < M4; i += 4) {
     const r0 = aOff + i * K;
     const r1 = r0 + K;
@@ -235,7 +247,6 @@ export function gemmNT(
       C[c] += c30; C[c + 1] += c31; C[c + 2] += c32; C[c + 3] += c33;
     }
   }
-  edges(M, N, K, M4, N4, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
 }
 
 /** Textbook C (M×N) += A (M×K) · B (K×N), i-k-j order. */

@@ -140,6 +140,12 @@ export interface SimdGemm {
     a: Float32Array, aOff: number, ai: number, ak: number, aLength: number,
     b: Float32Array, bOff: number, bk: number, bLength: number,
   ): number;
+  /** As `product`, with B given transposed: B(k, j) at b[bOff + j·K + k] (transposed while copied in). */
+  productBt(
+    M4: number, N4: number, K: number,
+    a: Float32Array, aOff: number, ai: number, ak: number, aLength: number,
+    b: Float32Array, bOff: number,
+  ): number;
   /** The WebAssembly memory as float32 (replaced when the memory grows). */
   readonly heap: Float32Array;
 }
@@ -178,6 +184,20 @@ export function createSimdGemm(): SimdGemm | null {
       heap.set(aOff === 0 && aLength === a.length ? a : a.subarray(aOff, aOff + aLength), aBase);
       heap.set(bOff === 0 && bLength === b.length ? b : b.subarray(bOff, bOff + bLength), bBase);
       gemm(aBase * 4, ai, ak, bBase * 4, bk, pBase * 4, M4, N4, K);
+      return pBase;
+    },
+    productBt(M4, N4, K, a, aOff, ai, ak, aLength, b, bOff) {
+      const aBase = 0;
+      const bBase = aLength;
+      const pBase = aLength + K * N4;
+      ensure(pBase + M4 * N4);
+      heap.set(aOff === 0 && aLength === a.length ? a : a.subarray(aOff, aOff + aLength), aBase);
+      const h = heap;
+      for (let j = 0; j < N4; j++) {
+        const src = bOff + j * K;
+        for (let k = 0; k < K; k++) h[bBase + k * N4 + j] = b[src + k]!;
+      }
+      gemm(aBase * 4, ai, ak, bBase * 4, N4, pBase * 4, M4, N4, K);
       return pBase;
     },
   };
