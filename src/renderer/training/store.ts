@@ -179,6 +179,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   /** Seqs of commands sent without awaiting a reply: an error naming one is shown as a command error. */
   const unanswered = new Set<number>();
   let externalView: ViewRequest = {};
+  /** Whether snapshots belong to the document loaded now (false between sending `load` and its reply). */
+  let accepting = false;
 
   const store = createStore<TrainingState>()((set, get) => ({
     status: { kind: 'idle', reason: 'Connecting to the trainer…' },
@@ -349,8 +351,24 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   function onEvent(event: TrainerEvent): void {
     if (disposed) return;
     switch (event.type) {
+      case 'loaded':
+        // Handled here, in event order, so the snapshot right behind it is already taken as the new session's.
+        accepting = true;
+        store.setState({
+          loaded: {
+            layout: event.layout,
+            featureNames: event.featureNames,
+            targetNames: event.targetNames,
+            task: event.task,
+            trainSize: event.trainSize,
+            testSize: event.testSize,
+            notes: event.notes,
+            setup: event.setup,
+          },
+        });
+        return;
       case 'snapshot': {
-        if (!loadedDoc) return;
+        if (!accepting) return;
         const diverged = store.getState().status.kind === 'diverged';
         store.setState({
           snapshot: event,
@@ -366,7 +384,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
         return;
       }
       case 'state': {
-        if (!loadedDoc) return;
+        if (!accepting) return;
         const current = store.getState().status.kind;
         if (event.reason === 'diverged') store.setState({ status: { kind: 'diverged' } });
         else if (event.running) store.setState({ status: { kind: 'running' } });
@@ -393,6 +411,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     client = null;
     loadedDoc = null;
     loadedKeys = null;
+    accepting = false;
   }
 
   function attach(next: TrainerClient | null): void {
@@ -469,37 +488,30 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
         }
       }
     }
-    store.setState({ status: { kind: 'loading' } });
+    // Snapshots of the old session may still arrive until the trainer's `loaded` reply: ignore them.
+    accepting = false;
+    stride = 1;
+    recorded = 0;
+    store.setState({
+      status: { kind: 'loading' },
+      snapshot: null,
+      history: emptyHistory(),
+      historyVersion: store.getState().historyVersion + 1,
+      divergence: null,
+      commandError: null,
+    });
     try {
-      const reply = await c.request({ type: 'load', document: doc }, 'loaded', { timeoutMs: loadTimeoutMs });
+      await c.request({ type: 'load', document: doc }, 'loaded', { timeoutMs: loadTimeoutMs });
       if (c !== client || disposed) return;
       loadedDoc = doc;
       loadedKeys = documentKeys(doc);
-      stride = 1;
-      recorded = 0;
-      store.setState({
-        status: { kind: 'ready' },
-        loaded: {
-          layout: reply.layout,
-          featureNames: reply.featureNames,
-          targetNames: reply.targetNames,
-          task: reply.task,
-          trainSize: reply.trainSize,
-          testSize: reply.testSize,
-          notes: reply.notes,
-          setup: reply.setup,
-        },
-        snapshot: null,
-        history: emptyHistory(),
-        historyVersion: store.getState().historyVersion + 1,
-        divergence: null,
-        commandError: null,
-      });
+      if (store.getState().status.kind === 'loading') store.setState({ status: { kind: 'ready' } });
       sendView();
     } catch (error) {
       if (c !== client || disposed) return;
       loadedDoc = null;
       loadedKeys = null;
+      accepting = false;
       store.setState({ status: { kind: 'error', message: describeError(error) }, loaded: null, snapshot: null });
     }
   }

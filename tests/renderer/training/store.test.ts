@@ -1,0 +1,255 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import type { NetworkDocument } from '../../../src/core/document';
+import { setEdgeWeight, setNodeField } from '../../../src/core/edit';
+import { findTemplate } from '../../../src/core/templates';
+import type { TrainerCommand, TrainerEvent } from '../../../src/shared/protocol';
+import { createEditor } from '../../../src/renderer/editor/context';
+import { edit } from '../../../src/renderer/editor/store';
+import type { TrainerState, TrainerStore } from '../../../src/renderer/state/trainer';
+import { createTrainerClient, type TrainerClient } from '../../../src/renderer/trainer/client';
+import {
+  createTrainingStore, selectEdgeValue, selectNodeBias, type TrainingState, type TrainingStore,
+} from '../../../src/renderer/training/store';
+import type { TrainerHost } from '../../../src/trainer/host';
+import { startTrainingHost } from '../../../src/trainer/training-host';
+import { memoryPortPair } from '../../trainer/memory-port';
+
+const template = (id: string): NetworkDocument => findTemplate(id)!.build();
+
+/** A trainer store in the 'ready' state over an in-memory trainer host; records every command the window sends. */
+function connectedTrainer() {
+  const [hostSide, clientSide] = memoryPortPair();
+  const host = startTrainingHost(hostSide);
+  const sent: TrainerCommand[] = [];
+  const received: TrainerEvent[] = [];
+  const recordingPort = {
+    postMessage(message: unknown) {
+      sent.push(message as TrainerCommand);
+      clientSide.postMessage(message);
+    },
+    onMessage: clientSide.onMessage.bind(clientSide),
+    close: () => clientSide.close?.(),
+  };
+  clientSide.onMessage((m) => received.push(m as TrainerEvent));
+  const client = createTrainerClient(recordingPort, { timeoutMs: 20_000 });
+  const trainer: TrainerStore = createStore<TrainerState>()(() => ({
+    connection: { status: 'ready', transport: 'worker', protocolVersion: 1, host: 'memory' },
+    client,
+    start: async () => undefined,
+    restart: async () => undefined,
+    stop: () => undefined,
+  }));
+  hosts.push(host);
+  return { trainer, client, sent, received, host };
+}
+
+const hosts: TrainerHost[] = [];
+const stores: TrainingStore[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.getState().dispose();
+  for (const h of hosts.splice(0)) h.dispose();
+});
+
+/** Frames drawn by hand: acks wait here until the test "draws" them. */
+function manualFrames() {
+  const queue: (() => void)[] = [];
+  return {
+    afterFrame: (callback: () => void) => void queue.push(callback),
+    draw() {
+      const run = queue.splice(0);
+      run.forEach((f) => f());
+      return run.length;
+    },
+    get pending() {
+      return queue.length;
+    },
+  };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function setupStore(doc: NetworkDocument, options: { historyCap?: number } = {}) {
+  const conn = connectedTrainer();
+  const editor = createEditor(doc);
+  const frames = manualFrames();
+  const training = createTrainingStore({ trainer: conn.trainer, editor, afterFrame: frames.afterFrame, ...options });
+  stores.push(training);
+  const state = (): TrainingState => training.getState();
+  return { ...conn, editor, frames, training, state };
+}
+
+const acks = (sent: TrainerCommand[]) => sent.filter((c) => c.type === 'ack');
+const loads = (sent: TrainerCommand[]) => sent.filter((c) => c.type === 'load');
+
+describe('the training store', () => {
+  it('loads the document when the trainer is ready and reports the trainer\'s layout and data', async () => {
+    const { state, sent } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    expect(loads(sent)).toHaveLength(1);
+    expect(state().loaded).toMatchObject({ task: 'binary', featureNames: ['x', 'y'], targetNames: ['label'] });
+    // 8 input weights + 4 hidden biases + 4 output weights + 1 output bias
+    expect(state().loaded!.layout.size).toBe(17);
+  });
+
+  it('says why it cannot train a document without data, and sends nothing', async () => {
+    const doc = { ...template('xor'), data: { kind: 'none' as const } };
+    const { state, sent } = setupStore(doc);
+    await until(() => state().status.kind === 'idle' && state().status.kind !== 'loading', 'idle');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(state().status).toEqual({ kind: 'idle', reason: 'Choose a data set in the Data tab to train.' });
+    expect(loads(sent)).toHaveLength(0);
+  });
+
+  it('shows the trainer\'s data error with its row and column', async () => {
+    const doc: NetworkDocument = {
+      ...template('worked-example'),
+      data: { kind: 'csv', fileName: 'bad.csv', text: 'x1,x2,y\n1,2,1\n3,oops,0\n', roles: { x1: 'feature', x2: 'feature', y: 'target' }, standardize: false, trainRatio: 1, seed: 1 },
+    };
+    const { state } = setupStore(doc);
+    await until(() => state().status.kind === 'error', 'error');
+    const status = state().status;
+    expect(status.kind === 'error' && status.message).toMatch(/bad\.csv: .*row 3|Row 3/i);
+    expect(status.kind === 'error' && status.message).toMatch(/x2/);
+  });
+
+  it('acknowledges a snapshot only after the frame that shows it, so the trainer sends no more meanwhile', async () => {
+    const { state, sent, frames, training, received } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await until(() => frames.pending === 1, 'first snapshot');
+    expect(acks(sent)).toHaveLength(0);
+    await training.getState().play();
+    // Running flat out, yet without an ack nothing more arrives.
+    await new Promise((r) => setTimeout(r, 100));
+    const snapshotsBefore = received.filter((e) => e.type === 'snapshot').length;
+    expect(snapshotsBefore).toBe(1);
+    expect(frames.draw()).toBe(1);
+    expect(acks(sent)).toEqual([expect.objectContaining({ type: 'ack', snapshot: 1 })]);
+    await until(() => received.filter((e) => e.type === 'snapshot').length === 2, 'second snapshot');
+    await until(() => state().snapshot?.id === 2, 'stored');
+    expect(state().snapshot!.step).toBeGreaterThan(0);
+    await training.getState().pause();
+  });
+
+  it('keeps the chart history under its cap by thinning, never growing without bound', async () => {
+    const cap = 40;
+    const { state, frames, training } = setupStore(template('xor'), { historyCap: cap });
+    await until(() => state().status.kind === 'ready', 'ready');
+    let maxLength = 0;
+    for (let i = 0; i < 150; i++) {
+      await training.getState().step(1);
+      await until(() => frames.pending > 0, `snapshot ${i}`);
+      frames.draw();
+      maxLength = Math.max(maxLength, state().history.step.length);
+    }
+    const { history } = state();
+    expect(maxLength).toBeLessThanOrEqual(cap);
+    expect(history.step.length).toBeGreaterThan(cap / 4);
+    // Steps stay in order and the curve still reaches back to the start.
+    expect([...history.step].sort((a, b) => a - b)).toEqual(history.step);
+    expect(history.step[0]).toBeLessThanOrEqual(1);
+    expect(history.trainLoss.every((v) => typeof v === 'number' && Number.isFinite(v))).toBe(true);
+  });
+
+  it('on a graph edit, writes the trained weights into the document (no undo step) and reloads from them', async () => {
+    const { state, frames, training, editor, sent } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    for (let i = 0; i < 30; i++) {
+      await training.getState().step(5);
+      await until(() => frames.pending > 0, 'snapshot');
+      frames.draw();
+    }
+    await until(() => {
+      frames.draw();
+      return state().snapshot!.step === 150;
+    }, 'the last step drawn');
+    const trained = state().snapshot!;
+    const e1 = selectEdgeValue(state(), 'e1')!;
+    const h1Bias = selectNodeBias(state(), 'h1')!.values[0]!;
+    expect(e1.values.length).toBe(1);
+    const undoBefore = editor.document.temporal.getState().pastStates.length;
+
+    // The user changes h1's activation: same shapes everywhere, so every trained value still fits.
+    expect(edit(editor, (d) => setNodeField(d, 'h1', 'activation', 'relu'))).toBe(true);
+    await until(() => loads(sent).length === 2 && state().status.kind === 'ready', 'reload');
+
+    const doc = editor.document.getState().doc;
+    expect(doc.nodes.find((n) => n.id === 'h1')).toMatchObject({ activation: 'relu', bias: h1Bias });
+    expect(doc.edges.find((e) => e.id === 'e1')!.weights).toEqual([trained.params[state().loaded!.layout.edges.e1!.offset]]);
+    expect(doc.edges.find((e) => e.id === 'e1')!.weights![0]).toBe(e1.values[0]);
+    // One undo step (the user's edit), not two.
+    expect(editor.document.temporal.getState().pastStates.length).toBe(undoBefore + 1);
+    // The trainer was given those weights.
+    const reload = loads(sent)[1] as Extract<TrainerCommand, { type: 'load' }>;
+    expect((reload.document as NetworkDocument).edges.find((e) => e.id === 'e1')!.weights).toEqual(doc.edges.find((e) => e.id === 'e1')!.weights);
+  });
+
+  it('keeps a weight the user typed rather than the trained one', async () => {
+    const { state, frames, training, editor, sent } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await training.getState().step(50);
+    await until(() => frames.pending > 0, 'snapshot');
+    frames.draw();
+    await until(() => state().snapshot!.step === 50, 'step 50');
+    expect(edit(editor, (d) => setEdgeWeight(d, 'e2', 0, 0.125))).toBe(true);
+    await until(() => loads(sent).length === 2 && state().status.kind === 'ready', 'reload');
+    const doc = editor.document.getState().doc;
+    expect(doc.edges.find((e) => e.id === 'e2')!.weights).toEqual([0.125]);
+    const e3 = state().loaded!.layout.edges.e3!;
+    expect(doc.edges.find((e) => e.id === 'e3')!.weights).toHaveLength(e3.rows * e3.cols);
+  });
+
+  it('does not reload when a node only moves', async () => {
+    const { state, editor, sent } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    expect(edit(editor, (d) => ({ ...d, nodes: d.nodes.map((n) => (n.id === 'h1' ? { ...n, position: { x: 500, y: 500 } } : n)) }))).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(loads(sent)).toHaveLength(1);
+  });
+
+  it('sends a changed learning rate as a setup command, without reloading, also while running', async () => {
+    const { state, training, sent, received } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await training.getState().play();
+    training.getState().setSetup({ learningRate: 0.5 });
+    await until(() => sent.some((c) => c.type === 'setup'), 'setup');
+    expect(sent.find((c) => c.type === 'setup')).toMatchObject({ changes: { learningRate: 0.5 } });
+    await until(() => received.some((e) => e.type === 'state' && e.reason === 'setup'), 'setup reply');
+    const reply = received.find((e) => e.type === 'state' && e.reason === 'setup') as Extract<TrainerEvent, { type: 'state' }>;
+    expect(reply.setup.learningRate).toBe(0.5);
+    expect(reply.running).toBe(true);
+    expect(loads(sent)).toHaveLength(1);
+    await training.getState().pause();
+  });
+
+  it('stops after the requested number of epochs', async () => {
+    const { state, training, frames } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    training.getState().setStopAfter(2);
+    await training.getState().play();
+    await until(() => {
+      frames.draw();
+      return state().status.kind === 'ready' && (state().snapshot?.epoch ?? 0) >= 2;
+    }, 'two epochs');
+    expect(state().snapshot!.epoch).toBe(2);
+    expect(state().snapshot!.running).toBe(false);
+  });
+
+  it('loads the document again on a new trainer client (after a restart)', async () => {
+    const first = setupStore(template('xor'));
+    await until(() => first.state().status.kind === 'ready', 'ready');
+    const second = connectedTrainer();
+    const fresh: TrainerClient = second.client;
+    first.trainer.setState({ client: null, connection: { status: 'gone', transport: 'worker', reason: 'crashed' } });
+    expect(first.state().status.kind).toBe('idle');
+    first.trainer.setState({ client: fresh, connection: { status: 'ready', transport: 'worker', protocolVersion: 1, host: 'memory' } });
+    await until(() => first.state().status.kind === 'ready' && loads(second.sent).length === 1, 'reloaded on the new trainer');
+    expect((loads(second.sent)[0] as Extract<TrainerCommand, { type: 'load' }>).document).toMatchObject({ name: 'XOR' });
+  });
+});
