@@ -76,6 +76,12 @@ export interface SessionOptions {
   compile?: Omit<CompileOptions, 'featureNames' | 'targetNames' | 'seed'>;
 }
 
+/**
+ * A batch loss this many times the starting loss (or 1, if that is larger) counts as divergence. Healthy training
+ * never climbs four orders of magnitude above where it started; a learning rate far too large gets there in a step.
+ */
+export const EXPLODED_FACTOR = 1e4;
+
 /** Rows evaluated per forward pass in evaluate(). */
 const EVAL_CHUNK = 256;
 
@@ -132,7 +138,10 @@ export function createTrainingSession(
     for (let i = 0; i < order.length; i++) order[i] = i;
     shuffleRng.shuffle(order);
   };
+  /** The first batch loss since the start or a reset: the scale against which an exploding loss is judged. */
+  let referenceLoss = NaN;
   const start = (seed: number) => {
+    referenceLoss = NaN;
     shuffleRng = createRng(seed ^ 0x2545f491);
     dropoutRng = createRng(seed ^ 0x68e31da4);
     state.step = 0;
@@ -186,6 +195,15 @@ export function createTrainingSession(
     const loss = net.loss(y, size);
     if (!Number.isFinite(loss)) {
       return diverged(stepNumber, 'loss', `Training diverged at step ${stepNumber}: the loss became ${loss}. Try a smaller learning rate. The last good weights are kept.`);
+    }
+    if (Number.isNaN(referenceLoss)) referenceLoss = loss;
+    else if (loss > EXPLODED_FACTOR * Math.max(referenceLoss, 1) && state.step > 0) {
+      // With bounded activations (tanh, sigmoid) a far too large learning rate never reaches Infinity: the weights
+      // grow by lr·|gradient| each step while the loss sits at absurd values. The last update did this: undo it.
+      params.set(lastGood);
+      optimizer.restoreState(lastGoodOptimizer);
+      state.step--;
+      return diverged(stepNumber - 1, 'loss', `Training diverged at step ${stepNumber - 1}: the loss jumped to ${loss.toPrecision(3)} (it started near ${referenceLoss.toPrecision(3)}). Try a smaller learning rate. The last good weights are kept.`);
     }
     net.backward(y, size);
     lastGood.set(params);

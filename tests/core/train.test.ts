@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeIris, makePlaneSet } from '../../src/core/data';
+import { loadDataset, makeIris, makePlaneSet } from '../../src/core/data';
 import type { Dataset } from '../../src/core/data/types';
 import type { NetworkDocument, TrainingSetup } from '../../src/core/document';
 import { compileNetwork, writeWeights } from '../../src/core/network';
+import { findTemplate } from '../../src/core/templates';
 import { createTrainingSession, type TrainingSession } from '../../src/core/train';
 import { dataset, dense, doc, edge, input, mlp, names, output } from './nn-helpers';
 
@@ -127,11 +128,12 @@ describe('divergence', () => {
       [edge('in', 'h'), edge('h', 'o'), edge('o', 'out')],
     );
     const s = session(d, XOR, { optimizer: 'sgd', learningRate: 1e6, batchSize: 4 });
+    /** The weights after each step: afterStep[k] = after k steps. */
+    const afterStep = [s.net.params.slice()];
     let result = s.stepBatches(1);
     let guard = 0;
-    let lastGood = s.net.params.slice();
     while (result.kind === 'ok' && guard++ < 100) {
-      lastGood = s.net.params.slice();
+      afterStep.push(s.net.params.slice());
       result = s.stepBatches(1);
     }
     expect(result.kind).toBe('diverged');
@@ -140,7 +142,36 @@ describe('divergence', () => {
     expect(result.message).toMatch(/diverged at step \d+/);
     expect(result.where === 'loss' || result.where in s.net.layout.edges || result.where in s.net.layout.biases).toBe(true);
     expect(s.net.params.every(Number.isFinite)).toBe(true);
-    expect(Array.from(s.net.params)).toEqual(Array.from(lastGood));
+    // The weights kept are those after the last step whose result was sound.
+    expect(Array.from(s.net.params)).toEqual(Array.from(afterStep[s.state.step]));
+  });
+
+  it('counts a loss that explodes without ever reaching Infinity as divergence (XOR template, learning rate 1e6)', () => {
+    // tanh hidden units and a sigmoid output keep every gradient bounded: the weights grow by ~1e6 a step and the
+    // loss sits at absurd but finite values, which NaN/Infinity checks alone would never catch.
+    const template = findTemplate('xor')!.build();
+    const data = loadDataset(template.data);
+    if (!data.ok) throw new Error(data.message);
+    const made = createTrainingSession(template, data.dataset, { learningRate: 1e6 });
+    if (!made.ok) throw new Error('xor template does not compile');
+    const s = made.session;
+    const initial = s.net.params.slice();
+    const result = s.stepBatches(50);
+    expect(result.kind).toBe('diverged');
+    if (result.kind !== 'diverged') return;
+    expect(result.where).toBe('loss');
+    expect(result.message).toMatch(/loss jumped to [\d.e+]+ \(it started near 0\.\d+\)/);
+    expect(s.state.step).toBe(result.step - 1);
+    expect(Array.from(s.net.params)).toEqual(Array.from(initial));
+  });
+
+  it('does not call an ordinary learning-rate spike divergence', () => {
+    const template = findTemplate('xor')!.build();
+    const data = loadDataset(template.data);
+    if (!data.ok) throw new Error(data.message);
+    const made = createTrainingSession(template, data.dataset, { learningRate: 3 });
+    if (!made.ok) throw new Error('xor template does not compile');
+    expect(made.session.stepBatches(2000).kind).toBe('ok');
   });
 });
 
