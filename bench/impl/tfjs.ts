@@ -54,17 +54,17 @@ export function tfjsImpl(backend: 'cpu' | 'wasm'): BenchImpl {
       let last = 0;
       for (let i = 0; i < count; i++) {
         if (s.mode === 'train') {
+          const wantCost = i === count - 1;
           const cost = tf.tidy(() => {
             const [x, y] = nextBatch();
-            return optimizer.minimize(() => {
+            const c = optimizer.minimize(() => {
               const z = logits(x);
               return s.output === 'sigmoid' ? tf.losses.sigmoidCrossEntropy(y, z) : tf.losses.softmaxCrossEntropy(y, z);
-            }, i === count - 1);
+            }, wantCost);
+            return c ?? tf.scalar(0);
           });
-          if (cost) {
-            last = (await cost.data())[0];
-            cost.dispose();
-          }
+          if (wantCost) last = (await cost.data())[0];
+          cost.dispose();
         } else {
           const out = tf.tidy(() => {
             const [x] = nextBatch();
