@@ -12,6 +12,9 @@ import { EditorContext, createEditor, useEditor, useHistory, useView, type Edito
 import { EditorCanvas } from './editor/EditorCanvas';
 import { TemplatesMenu } from './editor/TemplatesMenu';
 import { TrainerStoreContext, type TrainerStore } from './state/trainer';
+import { Dock } from './training/Dock';
+import { TrainingStoreContext, createTrainingStore, type TrainingStore } from './training/store';
+import { useTrainingToolbar } from './training/toolbar';
 import './App.css';
 import './editor/editor.css';
 
@@ -20,6 +23,8 @@ export interface AppProps {
   trainer: TrainerStore;
   /** The editor of this window (tests may pass one with a document loaded). */
   editor?: Editor;
+  /** The training store of this window (made over `trainer` and the editor when not given). */
+  training?: TrainingStore;
 }
 
 function EditorToolbar() {
@@ -27,6 +32,7 @@ function EditorToolbar() {
   const { canUndo, canRedo } = useHistory();
   const templatesOpen = useView((s) => s.templatesOpen);
   const flow = useReactFlow();
+  const training = useTrainingToolbar();
   const fit = () => void flow.fitView({ padding: 0.15, maxZoom: 1.5, duration: 200 });
   const layout = () => {
     const sizeOf = (id: string) => {
@@ -50,13 +56,15 @@ function EditorToolbar() {
         onFit: fit,
         onHelp: actions.toggleHelp,
       }}
+      training={training}
     />
   );
 }
 
 /** The main window: toolbar, palette | canvas | inspector, status bar. */
-export function App({ trainer, editor: given }: AppProps) {
+export function App({ trainer, editor: given, training: givenTraining }: AppProps) {
   const [editor] = useState(() => given ?? createEditor());
+  const [training] = useState(() => givenTraining ?? createTrainingStore({ trainer, editor }));
   useEffect(() => {
     void trainer.getState().start();
     return () => trainer.getState().stop();
@@ -65,6 +73,7 @@ export function App({ trainer, editor: given }: AppProps) {
   return (
     <TrainerStoreContext.Provider value={trainer}>
       <EditorContext.Provider value={editor}>
+        <TrainingStoreContext.Provider value={training}>
         <ReactFlowProvider>
           <AnalysisProvider>
             <div className="app">
@@ -72,11 +81,13 @@ export function App({ trainer, editor: given }: AppProps) {
               <Palette dropReady />
               <EditorCanvas />
               <Inspector />
+              <Dock />
               <StatusBar network={<NetworkStatus />} />
               <TrainerBanner />
             </div>
           </AnalysisProvider>
         </ReactFlowProvider>
+        </TrainingStoreContext.Provider>
       </EditorContext.Provider>
     </TrainerStoreContext.Provider>
   );

@@ -32,7 +32,8 @@ test('a validation error shows on the node that causes it, in the problems list,
   }
   const h2 = node(page, 'h2').locator('.nw-neuron');
   await expect(h2).toHaveClass(/has-error/);
-  await expect(h2).toHaveAttribute('title', /"h2" has no input: connect something into it\./);
+  await node(page, 'h2').hover();
+  await expect(node(page, 'h2').getByRole('tooltip')).toHaveText('"h2" has no input: connect something into it.');
   await expect(status.getByTestId('validation-state')).toHaveText('1 error');
   await page.getByRole('complementary', { name: 'Inspector' }).getByRole('region', { name: 'Problems' }).getByText(/"h2" has no input/).click();
   await expect(node(page, 'h2')).toHaveClass(/selected/);

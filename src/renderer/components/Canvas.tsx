@@ -18,6 +18,9 @@ const DEFAULT_VIEWPORT = { x: 80, y: 80, zoom: 1 };
 export const nodeTypes: NodeTypes = editorNodeTypes;
 export const edgeTypes: EdgeTypes = editorEdgeTypes;
 
+const MINIMAP_CLASS: Record<string, string> = { input: 'mini-input', neuron: 'mini-neuron', dense: 'mini-dense', output: 'mini-output' };
+const minimapClass = (node: Node) => MINIMAP_CLASS[node.type ?? ''] ?? 'mini-op';
+
 export interface CanvasProps<N extends Node = Node, E extends Edge = Edge> {
   nodes: N[];
   edges: E[];
@@ -73,7 +76,7 @@ export function Canvas<N extends Node = Node, E extends Edge = Edge>({
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID_SIZE} size={1.6} color="var(--grid-dot)" />
         <Controls position="bottom-left" />
-        {showMinimap && <MiniMap position="bottom-right" pannable zoomable ariaLabel="Minimap" />}
+        {showMinimap && <MiniMap position="bottom-right" pannable zoomable ariaLabel="Minimap" nodeClassName={minimapClass} />}
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty" aria-hidden>

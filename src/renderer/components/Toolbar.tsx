@@ -1,8 +1,8 @@
 import type { LucideIcon } from 'lucide-react';
 import {
-  CircleHelp, FilePlus, FolderOpen, LayoutTemplate, Maximize, Moon, Network, Pause, Play, Redo2, RotateCcw, Save, StepForward, Sun, Undo2,
+  CircleHelp, FilePlus, FolderOpen, LayoutTemplate, Maximize, Moon, Network, Pause, Play, Redo2, RotateCcw, Save, SkipForward, StepForward, Sun, Undo2,
 } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { DEFAULT_TRAINING, OPTIMIZER_NAMES, type OptimizerName } from '../../core/document';
 import { useTheme } from '../state/theme';
 import './Toolbar.css';
@@ -50,6 +50,61 @@ function SettingField({ label, title, value, width }: { label: string; title: st
   );
 }
 
+/** A live training setting: edited as text, committed on Enter or blur; a refused value stays, marked, with the reason as its tooltip. */
+function LiveSettingField({ label, title, value, width, commit }: {
+  label: string; title: string; value: string; width: string; commit(text: string): string | null;
+}) {
+  const [text, setText] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const done = () => {
+    if (text === null) return;
+    const why = commit(text);
+    setProblem(why);
+    if (why === null) setText(null);
+  };
+  return (
+    <label className="setting" title={problem ?? title}>
+      <span className="setting-label">{label}</span>
+      <input
+        className="setting-input"
+        style={{ width }}
+        value={text ?? value}
+        aria-label={title}
+        aria-invalid={problem !== null}
+        inputMode="decimal"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={done}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') done();
+          if (e.key === 'Escape') {
+            setText(null);
+            setProblem(null);
+          }
+        }}
+      />
+    </label>
+  );
+}
+
+/** What training makes live in the toolbar (see src/renderer/training/toolbar.ts). */
+export interface ToolbarTraining {
+  /** Something is loaded and can train. */
+  canTrain: boolean;
+  running: boolean;
+  onPlay(): void;
+  onPause(): void;
+  onStep(): void;
+  onStepEpoch(): void;
+  onReset(): void;
+  learningRate: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  /** Returns null when applied, or why the text was refused. */
+  setLearningRate(text: string): string | null;
+  setBatchSize(text: string): string | null;
+  setOptimizer(name: OptimizerName): void;
+}
+
 function ThemeToggle() {
   const theme = useTheme((s) => s.theme);
   const toggle = useTheme((s) => s.toggle);
@@ -78,7 +133,7 @@ export interface ToolbarEditor {
   templatesMenu?: ReactNode;
 }
 
-export function Toolbar({ editor = {} }: { editor?: ToolbarEditor }) {
+export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; training?: ToolbarTraining }) {
   return (
     <header className="toolbar" role="toolbar" aria-label="Main toolbar">
       <div className="brand" aria-label="Netwright">
@@ -111,12 +166,43 @@ export function Toolbar({ editor = {} }: { editor?: ToolbarEditor }) {
       </div>
       <Separator />
       <div className="toolbar-group" aria-label="Training">
-        <ToolButton label="Play" icon={Play} />
-        <ToolButton label="Pause" icon={Pause} />
-        <ToolButton label="Step" icon={StepForward} />
-        <ToolButton label="Reset" icon={RotateCcw} />
+        {training ? (
+          <>
+            {training.running ? (
+              <ToolButton label="Pause" icon={Pause} onClick={training.onPause} pressed />
+            ) : (
+              <ToolButton label="Play" icon={Play} onClick={training.onPlay} idle={!training.canTrain} />
+            )}
+            <ToolButton label="Step" icon={StepForward} onClick={training.onStep} idle={!training.canTrain} />
+            <ToolButton label="Step epoch" icon={SkipForward} onClick={training.onStepEpoch} idle={!training.canTrain} />
+            <ToolButton label="Reset" icon={RotateCcw} onClick={training.onReset} idle={!training.canTrain} />
+          </>
+        ) : (
+          <>
+            <ToolButton label="Play" icon={Play} />
+            <ToolButton label="Pause" icon={Pause} />
+            <ToolButton label="Step" icon={StepForward} />
+            <ToolButton label="Reset" icon={RotateCcw} />
+          </>
+        )}
       </div>
       <Separator />
+      {training ? (
+        <div className="toolbar-group settings" aria-label="Training settings">
+          <LiveSettingField label="lr" title="Learning rate" value={String(training.learningRate)} width="4.5em" commit={training.setLearningRate} />
+          <LiveSettingField label="batch" title="Batch size" value={String(training.batchSize)} width="3.2em" commit={training.setBatchSize} />
+          <label className="setting" title="Optimizer">
+            <span className="setting-label">optimizer</span>
+            <select className="setting-input" aria-label="Optimizer" value={training.optimizer} onChange={(e) => training.setOptimizer(e.target.value as OptimizerName)}>
+              {OPTIMIZER_NAMES.map((name) => (
+                <option key={name} value={name}>
+                  {OPTIMIZER_LABELS[name]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      ) : (
       <div className="toolbar-group settings" aria-label="Training settings">
         <SettingField label="lr" title="Learning rate" value={String(DEFAULT_TRAINING.learningRate)} width="4.5em" />
         <SettingField label="batch" title="Batch size" value={String(DEFAULT_TRAINING.batchSize)} width="3.2em" />
@@ -131,6 +217,7 @@ export function Toolbar({ editor = {} }: { editor?: ToolbarEditor }) {
           </select>
         </label>
       </div>
+      )}
       <div className="toolbar-spacer" />
       {editor.onHelp && (
         <button type="button" className="tool-button" onClick={editor.onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">

@@ -3,9 +3,13 @@
  * single weight (hue = sign, width = magnitude); into a Dense it shows the block size, e.g. 2×8.
  */
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps, type EdgeTypes } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type EdgeProps, type EdgeTypes, type ReactFlowState } from '@xyflow/react';
 import { formatValue } from './trace';
 import type { WeightFlowEdge } from './types';
+
+/** Below this zoom the labels are too small to read, so they are not drawn (and the canvas stays fast). */
+export const LABEL_MIN_ZOOM = 0.45;
+const selectLabelsVisible = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM;
 
 /** Where along the edge its label sits: past the middle, so the labels of two crossing edges do not meet. */
 const LABEL_AT = 0.66;
@@ -24,6 +28,7 @@ function pointOnCurve(sx: number, sy: number, tx: number, ty: number, t: number)
 
 export const WeightEdge = memo(function WeightEdge(props: EdgeProps<WeightFlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
+  const labelsVisible = useStore(selectLabelsVisible);
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const [labelX, labelY] = pointOnCurve(sourceX, sourceY, targetX, targetY, LABEL_AT);
   const kind = data?.kind ?? 'plain';
@@ -43,7 +48,7 @@ export const WeightEdge = memo(function WeightEdge(props: EdgeProps<WeightFlowEd
   return (
     <>
       <BaseEdge id={id} path={path} className={className} style={{ strokeWidth }} interactionWidth={18} />
-      {label !== undefined && (
+      {label !== undefined && labelsVisible && (
         <EdgeLabelRenderer>
           <div
             className={`nw-edge-label${kind === 'block' ? ' block' : ''}${selected ? ' selected' : ''}`}

@@ -20,9 +20,18 @@ function problemClass(problems: readonly Problem[]): string {
   return '';
 }
 
-function problemTitle(problems: readonly Problem[]): string | undefined {
-  if (problems.length === 0) return undefined;
-  return problems.map((p) => `${p.severity === 'error' ? 'Error' : 'Warning'}: ${p.message}`).join('\n');
+/** A badge on a node with problems, and the messages in a popover while the pointer is over the node. */
+function ProblemMarks({ problems }: { problems: readonly Problem[] }) {
+  if (problems.length === 0) return null;
+  const error = problems.some((p) => p.severity === 'error');
+  return (
+    <>
+      <span className={`nw-problem-badge${error ? '' : ' warning'}`} aria-hidden>!</span>
+      <div className="nw-problem-pop" role="tooltip">
+        {problems.map((p, i) => <p key={i}>{p.message}</p>)}
+      </div>
+    </>
+  );
 }
 
 /** The handles of a type: in on the left when it takes inputs, out on the right when others may take its output. */
@@ -61,7 +70,6 @@ function Box({ data, selected, kind, title, children }: BoxProps) {
   return (
     <div
       className={`nw-node nw-box nw-${kind}${selected ? ' selected' : ''}${problemClass(data.problems)}`}
-      title={problemTitle(data.problems)}
       data-node-name={data.node.name}
     >
       <div className="nw-box-head">
@@ -70,6 +78,7 @@ function Box({ data, selected, kind, title, children }: BoxProps) {
       </div>
       {children}
       <Ports type={kind} />
+      <ProblemMarks problems={data.problems} />
     </div>
   );
 }
@@ -95,11 +104,12 @@ export const NeuronView = memo(function NeuronView({ data, selected }: NodeProps
   const { node, values, problems } = data;
   const a = firstValue(values);
   return (
-    <div className={`nw-node nw-neuron${selected ? ' selected' : ''}${problemClass(problems)}`} title={problemTitle(problems)} data-node-name={node.name}>
+    <div className={`nw-node nw-neuron${selected ? ' selected' : ''}${problemClass(problems)}`} data-node-name={node.name}>
       <div className="nw-neuron-name">{node.name}</div>
       <div className="nw-neuron-body">
         <span className="nw-neuron-act" title={ACTIVATION_LABELS[node.activation]}>{ACTIVATION_GLYPHS[node.activation]}</span>
         <span className="nw-neuron-bias">b {formatValue(node.bias)}</span>
+        <ProblemMarks problems={problems} />
       </div>
       <div className="nw-neuron-out" data-testid="node-output">{a !== undefined ? `a = ${a}` : '\u00a0'}</div>
       <Ports type="neuron" />

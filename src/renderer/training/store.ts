@@ -261,9 +261,10 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
       const next = applySnapshotWeights(loadedDoc, doc, snapshot.params, loaded.layout);
       if (next === doc) return false;
       // Only weights changed: the trainer already has them, so this must not count as an edit to reload.
-      if (loadedKeys && documentKeys(doc).structure === loadedKeys.structure) {
-        loadedDoc = next;
-        loadedKeys = documentKeys(next);
+      const keys = documentKeys(doc);
+      if (loadedKeys && keys.structure === loadedKeys.structure && keys.data === loadedKeys.data) {
+        loadedDoc = { ...next, training: loadedDoc.training };
+        loadedKeys = { ...documentKeys(next), training: loadedKeys.training };
       }
       replaceSilently(next);
       return true;
@@ -375,6 +376,9 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
           status: event.running ? { kind: 'running' } : diverged ? { kind: 'diverged' } : { kind: 'ready' },
         });
         record(event);
+        // Paused, stepped or stopped by divergence: the document takes the trainer's weights (no undo step), so the
+        // inspector, explain mode and Save see what training left. Not while a reload is under way.
+        if (!event.running && event.step > 0 && !syncing) store.getState().applySnapshotToDocument();
         if (event.id > 0) {
           const from = client;
           afterFrame(() => {

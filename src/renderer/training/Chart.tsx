@@ -1,0 +1,113 @@
+/**
+ * A live line chart over the training history (uPlot). Redrawn with setData at most once per animation frame; the
+ * legend under the plot shows the exact values at the cursor.
+ */
+import { memo, useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { ChartHistory } from './store';
+import { useTraining, useTrainingActions } from './store';
+
+export interface ChartSeries {
+  key: Exclude<keyof ChartHistory, 'step'>;
+  label: string;
+  /** CSS variable name of the stroke colour. */
+  colorVar: string;
+  dash?: number[];
+}
+
+export interface LiveChartProps {
+  title: string;
+  series: ChartSeries[];
+  /** Log-scaled y axis. */
+  log?: boolean;
+  /** Fixed y range (accuracy: 0..1). */
+  range?: [number, number];
+  format(value: number): string;
+}
+
+/** Canvas 2D is missing in jsdom (unit tests): the chart then shows its latest values as text only. */
+function canDrawCanvas(): boolean {
+  if (typeof navigator !== 'undefined' && /jsdom/i.test(navigator.userAgent)) return false;
+  return typeof HTMLCanvasElement !== 'undefined';
+}
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+function columns(history: ChartHistory, series: ChartSeries[], log: boolean): uPlot.AlignedData {
+  const clean = (values: (number | null)[]) =>
+    values.map((v) => (v === null || !Number.isFinite(v) || (log && v <= 0) ? null : v));
+  return [history.step, ...series.map((s) => clean(history[s.key]))] as uPlot.AlignedData;
+}
+
+export const LiveChart = memo(function LiveChart({ title, series, log = false, range, format }: LiveChartProps) {
+  const holder = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const store = useTrainingActions();
+  const version = useTraining((s) => s.historyVersion);
+  const frame = useRef<number | null>(null);
+
+  useEffect(() => {
+    const el = holder.current;
+    if (!el || !canDrawCanvas()) return;
+    const axisStroke = cssVar('--muted');
+    const grid = { stroke: cssVar('--border'), width: 1 };
+    const options: uPlot.Options = {
+      width: Math.max(120, el.clientWidth),
+      height: Math.max(80, el.clientHeight - 28),
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: false },
+        y: log ? { distr: 3 } : range ? { range: () => range } : {},
+      },
+      axes: [
+        { stroke: axisStroke, grid, ticks: grid, size: 28, font: '10px Inter, sans-serif' },
+        { stroke: axisStroke, grid, ticks: grid, size: 44, font: '10px Inter, sans-serif', values: (_u, ticks) => ticks.map((t) => format(t)) },
+      ],
+      series: [
+        { label: 'step', value: (_u, v) => (v === null ? '–' : Math.round(v).toLocaleString('en-US')) },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: cssVar(s.colorVar),
+          width: 1.6,
+          dash: s.dash,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
+        })),
+      ],
+    };
+    const u = new uPlot(options, columns(store.getState().history, series, log), el);
+    plot.current = u;
+    const resize = new ResizeObserver(() => {
+      u.setSize({ width: Math.max(120, el.clientWidth), height: Math.max(80, el.clientHeight - 28) });
+    });
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+  }, [store, series, log, range, format]);
+
+  useEffect(() => {
+    if (!plot.current || frame.current !== null) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = null;
+      plot.current?.setData(columns(store.getState().history, series, log));
+    });
+  }, [version, store, series, log]);
+
+  useEffect(() => () => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+  }, []);
+
+  return (
+    <figure className="dock-chart" aria-label={title}>
+      <figcaption className="dock-section-title">{title}</figcaption>
+      <div className="dock-chart-plot" ref={holder} />
+    </figure>
+  );
+});

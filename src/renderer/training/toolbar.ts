@@ -1,0 +1,58 @@
+/** The toolbar's training buttons and fields, wired to the training store and the document's training setup. */
+import { useMemo } from 'react';
+import type { OptimizerName } from '../../core/document';
+import type { ToolbarTraining } from '../components/Toolbar';
+import { useDoc } from '../editor/context';
+import { useTraining, useTrainingActions } from './store';
+
+/** Why a learning-rate text is refused, or null with the value applied. */
+export function parseLearningRate(text: string): { ok: true; value: number } | { ok: false; reason: string } {
+  const v = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(v)) return { ok: false, reason: `Learning rate: "${text}" is not a number.` };
+  if (v <= 0) return { ok: false, reason: 'Learning rate must be greater than 0.' };
+  return { ok: true, value: v };
+}
+
+export function parseBatchSize(text: string): { ok: true; value: number } | { ok: false; reason: string } {
+  const v = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(v) || v < 1 || v > 65_536) {
+    return { ok: false, reason: `Batch size must be a whole number from 1 to 65536, not "${text}".` };
+  }
+  return { ok: true, value: v };
+}
+
+export function useTrainingToolbar(): ToolbarTraining {
+  const store = useTrainingActions();
+  const status = useTraining((s) => s.status.kind);
+  const learningRate = useDoc((s) => s.doc.training.learningRate);
+  const batchSize = useDoc((s) => s.doc.training.batchSize);
+  const optimizer = useDoc((s) => s.doc.training.optimizer);
+  return useMemo(() => {
+    const actions = store.getState();
+    return {
+      canTrain: status === 'ready' || status === 'running' || status === 'diverged',
+      running: status === 'running',
+      onPlay: () => void actions.play(),
+      onPause: () => void actions.pause(),
+      onStep: () => void actions.step(1),
+      onStepEpoch: () => void actions.stepEpoch(),
+      onReset: () => void actions.reset(),
+      learningRate,
+      batchSize,
+      optimizer,
+      setLearningRate(text) {
+        const parsed = parseLearningRate(text);
+        if (!parsed.ok) return parsed.reason;
+        actions.setSetup({ learningRate: parsed.value });
+        return null;
+      },
+      setBatchSize(text) {
+        const parsed = parseBatchSize(text);
+        if (!parsed.ok) return parsed.reason;
+        actions.setSetup({ batchSize: parsed.value });
+        return null;
+      },
+      setOptimizer: (name: OptimizerName) => actions.setSetup({ optimizer: name }),
+    };
+  }, [store, status, learningRate, batchSize, optimizer]);
+}

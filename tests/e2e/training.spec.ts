@@ -1,0 +1,141 @@
+/**
+ * Training as a user sees it in the browser build: open a template, press Play, watch the numbers the trainer
+ * reports fall; a learning rate far too high ends in the divergence message with the weights kept; a crashed
+ * trainer comes back and gets the document again.
+ */
+import type { Locator, Page, Worker } from '@playwright/test';
+import { expect, openApp, test } from './fixtures';
+import { clickEdge, inspector, openTemplate } from './editor';
+
+const SCREENS = process.env.NETWRIGHT_SCREENS ?? '/work/notes/screens';
+
+function dock(page: Page): Locator {
+  return page.getByRole('region', { name: 'Training' });
+}
+
+function toolbar(page: Page): Locator {
+  return page.getByRole('toolbar', { name: 'Main toolbar' });
+}
+
+/** The number a live metric shows, exactly as the trainer sent it (the element carries the unrounded value). */
+async function metric(page: Page, testId: string): Promise<number> {
+  const el = page.getByTestId(testId);
+  if ((await el.count()) === 0) return Number.NaN;
+  return Number(await el.getAttribute('data-value'));
+}
+
+async function stepCount(page: Page): Promise<number> {
+  const text = (await page.getByTestId('live-step').textContent()) ?? '';
+  return Number(text.replace(/[^0-9]/g, ''));
+}
+
+async function setLearningRate(page: Page, value: string): Promise<void> {
+  const lr = toolbar(page).getByRole('textbox', { name: 'Learning rate' });
+  await lr.fill(value);
+  await lr.press('Enter');
+  await expect(lr).toHaveValue(value);
+}
+
+async function trainerWorker(page: Page): Promise<Worker> {
+  await expect.poll(() => page.workers().length).toBeGreaterThan(0);
+  const worker = page.workers().at(-1);
+  if (!worker) throw new Error('no trainer worker');
+  return worker;
+}
+
+/** The spiral's test loss must fall below this (binary cross-entropy; chance level is ln 2 ≈ 0.693). */
+const SPIRAL_TARGET_LOSS = 0.35;
+
+test.describe('training in the browser build', () => {
+  test('the spiral template learns: the test loss the trainer reports falls below 0.35', async ({ page, problems }) => {
+    test.setTimeout(180_000);
+    await openApp(page);
+    await openTemplate(page, /Spiral/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const start = await metric(page, 'test-loss');
+    expect(start).toBeGreaterThan(SPIRAL_TARGET_LOSS);
+    await page.screenshot({ path: `${SCREENS}/training-early.png` });
+
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(toolbar(page).getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+    await expect(page.getByTestId('live-rate')).not.toHaveText('0 steps/s', { timeout: 20_000 });
+    await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(2_000);
+    await page.screenshot({ path: `${SCREENS}/training-mid.png` });
+
+    await expect.poll(() => metric(page, 'test-loss'), { timeout: 150_000, intervals: [500] }).toBeLessThan(SPIRAL_TARGET_LOSS);
+    await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+    await expect(dock(page).getByRole('figure', { name: 'Data and decision boundary' }).locator('canvas')).toHaveAttribute('data-heatmap', 'yes');
+    await page.screenshot({ path: `${SCREENS}/training-converged.png` });
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+  });
+
+  test('one Step takes one batch; Step epoch finishes the epoch; Reset goes back to step 0', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await toolbar(page).getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 1');
+    await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+    // XOR: 320 training points in batches of 10 → 32 steps per epoch.
+    await expect(page.getByTestId('live-epoch')).toHaveText('epoch 1');
+    await expect(page.getByTestId('live-step')).toHaveText('step 32');
+    await toolbar(page).getByRole('button', { name: 'Reset', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 0');
+  });
+
+  test('a learning rate of 1e6 on XOR ends in the divergence message, and the weights stay finite', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await setLearningRate(page, '1e6');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+
+    const message = dock(page).getByLabel('Divergence');
+    await expect(message).toBeVisible({ timeout: 30_000 });
+    await expect(message).toContainText(/Training diverged at step \d+/);
+    await expect(message).toContainText('Try a lower learning rate (e.g. 100000)');
+    await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+    // The loss shown is that of the last good weights: a number, not NaN or Infinity.
+    expect(Number.isFinite(await metric(page, 'train-loss'))).toBe(true);
+    // The document holds those weights: the inspector shows a finite weight on x → h1.
+    await clickEdge(page, 'x', 'h1');
+    const weight = inspector(page).getByRole('textbox', { name: /weight/i }).first();
+    await expect(weight).toHaveValue(/^-?\d/);
+    expect(Number.isFinite(Number(await weight.inputValue()))).toBe(true);
+    await page.screenshot({ path: `${SCREENS}/training-diverged.png` });
+
+    await message.getByRole('button', { name: /Lower learning rate to 100000/ }).click();
+    await expect(toolbar(page).getByRole('textbox', { name: 'Learning rate' })).toHaveValue('100000');
+  });
+
+  test('when the trainer crashes, the banner says so, the graph stays editable, and Restart loads the document again', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+    await expect(page.getByTestId('live-epoch')).toHaveText('epoch 1');
+
+    const worker = await trainerWorker(page);
+    await worker.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('simulated trainer crash');
+      });
+    });
+    const banner = page.getByRole('alert');
+    await expect(banner).toContainText('The trainer stopped.');
+    await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeDisabled();
+    // Still editable: change the learning rate and select a node.
+    await setLearningRate(page, '0.05');
+
+    await banner.getByRole('button', { name: 'Restart' }).click();
+    await expect(banner).toHaveCount(0);
+    // The new trainer has the document (with the weights trained so far): it starts again at step 0, ready to train.
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeEnabled();
+    await toolbar(page).getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 1');
+    await expect(page.getByTestId('live-lr')).toHaveText('lr 0.05');
+  });
+});
