@@ -1,10 +1,13 @@
 /**
- * Electron main: the app's lifecycle, one window, the trainer process. Kept thin: decisions live in security.ts,
- * the trainer's lifecycle in trainer.ts.
+ * Electron main: the app's lifecycle, one window, the trainer process, the document's file and the menu. Kept thin:
+ * decisions live in security.ts, files.ts, files-ipc.ts and menu.ts; the trainer's lifecycle in trainer-process.ts.
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
+import { clearRecent, pathsFromArgv, readRecent } from './files';
+import { FileController, registerFileIpc } from './files-ipc';
+import { menuTemplate } from './menu';
 import { appPaths } from './paths';
 import { TrainerSupervisor, registerTrainerIpc } from './trainer-process';
 import { createMainWindow } from './window';
@@ -12,13 +15,43 @@ import { createMainWindow } from './window';
 const paths = appPaths(dirname(fileURLToPath(import.meta.url)), process.env.ELECTRON_RENDERER_URL, app.isPackaged);
 
 let mainWindow: BrowserWindow | undefined;
+let files: FileController | undefined;
+/** Files asked for before the window exists (command line, macOS open-file at launch). */
+const waitingFiles: string[] = pathsFromArgv(process.argv, process.cwd());
+
+function userData(): string {
+  return app.getPath('userData');
+}
+
+function buildMenu(recent: readonly string[]): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(
+    { platform: process.platform, recent, isPackaged: app.isPackaged, appName: app.getName?.() ?? 'Netwright' },
+    {
+      command: (command) => files?.command(command),
+      openRecent: (path) => files?.offerFile(path),
+      clearRecent: () => {
+        void clearRecent(userData()).then(() => buildMenu([]), () => undefined);
+      },
+      close: () => mainWindow?.close(),
+    },
+  )));
+}
 
 function openWindow(): void {
   const window = createMainWindow({ preloadPath: paths.preload, appUrl: paths.appUrl });
   mainWindow = window;
+  const controller = new FileController({ window, dialog, userData: userData(), onRecentChanged: buildMenu, log: (m) => console.warn(m) });
+  files = controller;
+  for (const path of waitingFiles.splice(0)) controller.offerFile(path);
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = undefined;
+    if (files === controller) files = undefined;
   });
+}
+
+function offer(path: string): void {
+  if (files) files.offerFile(path);
+  else waitingFiles.push(path);
 }
 
 function currentContents() {
@@ -30,15 +63,26 @@ function currentContents() {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv: string[], workingDirectory: string) => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
+    for (const path of pathsFromArgv(argv ?? [], workingDirectory ?? process.cwd())) offer(path);
+  });
+
+  // macOS: a file opened from Finder or dropped on the Dock icon, also at launch (so registered before ready).
+  app.on('open-file', (event: { preventDefault(): void }, path: string) => {
+    event.preventDefault();
+    offer(path);
   });
 
   const trainer = new TrainerSupervisor({ entryPath: paths.trainerEntry, renderer: currentContents }, app);
-  registerTrainerIpc(ipcMain, trainer, { contents: currentContents, appUrl: paths.appUrl });
+  const trusted = { contents: currentContents, appUrl: paths.appUrl };
+  registerTrainerIpc(ipcMain, trainer, trusted);
+  registerFileIpc(ipcMain, () => files, trusted);
 
   void app.whenReady().then(() => {
+    buildMenu([]);
+    void readRecent(userData()).then(buildMenu, () => undefined);
     openWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow();

@@ -3,11 +3,28 @@
  * Built from a narrow slice of ipcRenderer that never leaves this file, and no event object reaches the page.
  */
 import type { IpcRenderer } from 'electron';
-import { IPC, type NetwrightApi, type TrainerGoneInfo } from '../shared/ipc';
+import {
+  EXPORT_KINDS, IPC, MENU_COMMANDS,
+  type DiscardChoice, type ExportKind, type MenuCommand, type NetwrightDesktopApi, type OpenResult, type Recovery, type SaveResult, type TrainerGoneInfo,
+} from '../shared/ipc';
 
 export type IpcSlice = Pick<IpcRenderer, 'send' | 'invoke' | 'on' | 'removeListener'>;
 
-export function createNetwrightApi(ipc: IpcSlice): NetwrightApi {
+/** The path of a dropped DOM File (Electron's webUtils.getPathForFile); '' when it has none. */
+export type PathForFile = (file: unknown) => string;
+
+export function createNetwrightApi(ipc: IpcSlice, pathForFile: PathForFile = () => ''): NetwrightDesktopApi {
+  /** Subscribe to a main → renderer channel, passing on only payloads `accept` lets through (no event object). */
+  const subscribe = <T>(channel: string, accept: (raw: unknown) => T | undefined, listener: (value: T) => void): (() => void) => {
+    const handler = (_event: unknown, raw: unknown) => {
+      const value = accept(raw);
+      if (value !== undefined) listener(value);
+    };
+    ipc.on(channel, handler);
+    return () => {
+      ipc.removeListener(channel, handler);
+    };
+  };
   return {
     platform: 'electron',
     requestTrainerPort(): void {
@@ -23,7 +40,77 @@ export function createNetwrightApi(ipc: IpcSlice): NetwrightApi {
         ipc.removeListener(IPC.trainerGone, handler);
       };
     },
+    openNetwork: async () => toOpenResult(await ipc.invoke(IPC.openNetwork)),
+    openFile: async (path: string) => toOpenResult(await ipc.invoke(IPC.openFile, String(path))),
+    async openDroppedFile(file: unknown): Promise<OpenResult> {
+      let path: string;
+      try {
+        path = pathForFile(file);
+      } catch {
+        path = '';
+      }
+      if (!path) return { ok: false, canceled: false, message: 'This file cannot be opened from here: it has no path on disk. Use File ▸ Open.' };
+      return toOpenResult(await ipc.invoke(IPC.openDropped, path));
+    },
+    getRecentFiles: async () => {
+      const list: unknown = await ipc.invoke(IPC.recentFiles);
+      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+    },
+    async newNetwork(): Promise<void> {
+      await ipc.invoke(IPC.newNetwork);
+    },
+    saveNetwork: async (text: string) => toSaveResult(await ipc.invoke(IPC.saveNetwork, String(text))),
+    saveNetworkAs: async (text: string) => toSaveResult(await ipc.invoke(IPC.saveNetworkAs, String(text))),
+    async exportFile(kind: ExportKind, data: string | Uint8Array, suggestedName?: string): Promise<SaveResult> {
+      if (!Object.prototype.hasOwnProperty.call(EXPORT_KINDS, kind)) return { ok: false, canceled: false, message: `Unknown export kind "${String(kind)}".` };
+      const payload = typeof data === 'string' ? data : data instanceof Uint8Array ? data : String(data);
+      return toSaveResult(await ipc.invoke(IPC.exportFile, kind, payload, typeof suggestedName === 'string' ? suggestedName : undefined));
+    },
+    setDirty(dirty: boolean): void {
+      ipc.send(IPC.setDirty, dirty === true);
+    },
+    async confirmDiscard(): Promise<DiscardChoice> {
+      const choice: unknown = await ipc.invoke(IPC.confirmDiscard);
+      return choice === 'save' || choice === 'discard' ? choice : 'cancel';
+    },
+    async autosave(text: string): Promise<void> {
+      await ipc.invoke(IPC.autosave, String(text));
+    },
+    getRecovery: async () => toRecovery(await ipc.invoke(IPC.getRecovery)),
+    async discardRecovery(): Promise<void> {
+      await ipc.invoke(IPC.discardRecovery);
+    },
+    onMenuCommand: (listener: (command: MenuCommand) => void) =>
+      subscribe(IPC.menuCommand, (raw) => ((MENU_COMMANDS as readonly unknown[]).includes(raw) ? (raw as MenuCommand) : undefined), listener),
+    onOpenFile(listener: (path: string) => void): () => void {
+      const off = subscribe(IPC.openFileRequest, (raw) => (typeof raw === 'string' && raw !== '' ? raw : undefined), listener);
+      ipc.send(IPC.openFileReady);
+      return off;
+    },
   };
+}
+
+const record = (raw: unknown): Record<string, unknown> => (typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {});
+
+/** Copy only the documented fields of main's answers. */
+export function toOpenResult(raw: unknown): OpenResult {
+  const r = record(raw);
+  if (r.ok === true && typeof r.path === 'string' && typeof r.name === 'string' && typeof r.text === 'string') return { ok: true, path: r.path, name: r.name, text: r.text };
+  if (r.canceled === true) return { ok: false, canceled: true };
+  return { ok: false, canceled: false, message: typeof r.message === 'string' ? r.message : 'The file could not be opened.' };
+}
+
+export function toSaveResult(raw: unknown): SaveResult {
+  const r = record(raw);
+  if (r.ok === true && typeof r.path === 'string' && typeof r.name === 'string') return { ok: true, path: r.path, name: r.name };
+  if (r.canceled === true) return { ok: false, canceled: true };
+  return { ok: false, canceled: false, message: typeof r.message === 'string' ? r.message : 'The file could not be saved.' };
+}
+
+export function toRecovery(raw: unknown): Recovery | null {
+  const r = record(raw);
+  if (typeof r.text !== 'string' || typeof r.savedAt !== 'number') return null;
+  return typeof r.path === 'string' ? { text: r.text, savedAt: r.savedAt, path: r.path } : { text: r.text, savedAt: r.savedAt };
 }
 
 /** Copy only the documented fields, so nothing else main might attach reaches the page. */

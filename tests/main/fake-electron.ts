@@ -45,8 +45,26 @@ export class FakeSession {
   });
 }
 
+let nextWindowId = 1;
+
 export class FakeBrowserWindow extends EventEmitter {
   static instances: FakeBrowserWindow[] = [];
+  readonly id = nextWindowId++;
+  title = '';
+  readonly setTitle = vi.fn((title: string) => {
+    this.title = title;
+  });
+  /** Like Electron: emits 'close' (which a listener may prevent), then 'closed'. */
+  readonly close = vi.fn(() => {
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) {
+      this.destroyed = true;
+      this.emit('closed');
+    }
+  });
+  readonly setDocumentEdited = vi.fn();
+  readonly setRepresentedFilename = vi.fn();
   static getAllWindows = vi.fn(() => FakeBrowserWindow.instances.filter((w) => !w.destroyed));
   readonly webContents = new FakeWebContents();
   readonly loadURL = vi.fn(async () => undefined);
@@ -97,6 +115,9 @@ export const forked: FakeUtilityProcess[] = [];
 
 export class FakeApp extends EventEmitter {
   isPackaged = false;
+  userData = '/tmp/netwright-fake-user-data';
+  readonly getPath = vi.fn((name: string) => (name === 'userData' ? this.userData : `/tmp/fake-${name}`));
+  readonly getName = vi.fn(() => 'Netwright');
   readonly quit = vi.fn();
   readonly requestSingleInstanceLock = vi.fn(() => true);
   readonly whenReady = vi.fn(() => Promise.resolve());
@@ -123,6 +144,15 @@ export const electronMock = {
     });
   })(),
   shell: { openExternal: vi.fn(async () => undefined) },
+  Menu: {
+    buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+    setApplicationMenu: vi.fn(),
+  },
+  dialog: {
+    showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })),
+    showSaveDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePath: '' })),
+    showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 2, checkboxChecked: false })),
+  },
   /** Not Electron's: lets a test that reloads modules reset the very instance main sees (see index.test.ts). */
   __reset: (): void => resetElectronMock(),
 };

@@ -43,7 +43,11 @@ describe('built preload (out/preload/index.cjs) in a sandbox-like context', () =
 
   it('exposes the NetwrightApi as window.netwright, wired to the right channels', async () => {
     const api = exposed.get('netwright') as NetwrightApi;
-    expect(Object.keys(api).sort()).toEqual(['onTrainerGone', 'platform', 'requestTrainerPort', 'restartTrainer']);
+    expect(Object.keys(api).sort()).toEqual([
+      'autosave', 'confirmDiscard', 'discardRecovery', 'exportFile', 'getRecentFiles', 'getRecovery', 'newNetwork',
+      'onMenuCommand', 'onOpenFile', 'onTrainerGone', 'openDroppedFile', 'openFile', 'openNetwork', 'platform',
+      'requestTrainerPort', 'restartTrainer', 'saveNetwork', 'saveNetworkAs', 'setDirty',
+    ]);
     api.requestTrainerPort();
     await api.restartTrainer();
     expect(ipcRenderer.send).toHaveBeenCalledWith(IPC.requestTrainerPort);

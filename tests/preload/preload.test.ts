@@ -50,8 +50,12 @@ describe('preload: what the page gets', () => {
     expect([...electron.exposed.keys()]).toEqual(['netwright']);
   });
 
-  it('exposes exactly the NetwrightApi members', () => {
-    expect(Object.keys(api()).sort()).toEqual(['onTrainerGone', 'platform', 'requestTrainerPort', 'restartTrainer']);
+  it('exposes exactly the NetwrightApi and NetwrightFilesApi members', () => {
+    expect(Object.keys(api()).sort()).toEqual([
+      'autosave', 'confirmDiscard', 'discardRecovery', 'exportFile', 'getRecentFiles', 'getRecovery', 'newNetwork',
+      'onMenuCommand', 'onOpenFile', 'onTrainerGone', 'openDroppedFile', 'openFile', 'openNetwork', 'platform',
+      'requestTrainerPort', 'restartTrainer', 'saveNetwork', 'saveNetworkAs', 'setDirty',
+    ]);
     expect(api().platform).toBe('electron');
   });
 

@@ -4,6 +4,8 @@
 // trainer port (from the window's main frame) and says hello and ping through the port it gets.
 // Everything observed is reported to the test with process.send.
 import { EventEmitter } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
 import { URL, fileURLToPath } from 'node:url';
@@ -109,6 +111,12 @@ export class BrowserWindow extends EventEmitter {
     return false;
   }
   show() {}
+  setTitle(title) {
+    report({ kind: 'title', title });
+  }
+  close() {}
+  setDocumentEdited() {}
+  setRepresentedFilename() {}
   async loadURL(url) {
     report({ kind: 'loadURL', url });
     this.webContents.mainFrame.url = url;
@@ -119,6 +127,12 @@ export class BrowserWindow extends EventEmitter {
 
 export const app = new (class extends EventEmitter {
   isPackaged = false;
+  getPath(name) {
+    return join(tmpdir(), `netwright-built-main-${process.pid}-${name}`);
+  }
+  getName() {
+    return 'Netwright';
+  }
   requestSingleInstanceLock() {
     return true;
   }
@@ -131,3 +145,24 @@ export const app = new (class extends EventEmitter {
 })();
 
 export const shell = { openExternal: async () => undefined };
+
+export const Menu = {
+  buildFromTemplate(template) {
+    return { template };
+  },
+  setApplicationMenu(menu) {
+    report({ kind: 'menu', labels: menu.template.map((item) => item.label ?? item.role) });
+  },
+};
+
+export const dialog = {
+  async showOpenDialog() {
+    return { canceled: true, filePaths: [] };
+  },
+  async showSaveDialog() {
+    return { canceled: true, filePath: '' };
+  },
+  async showMessageBox() {
+    return { response: 2 };
+  },
+};
