@@ -128,6 +128,18 @@ export interface TrainingSnapshot {
   heatmapExtent?: number;
   /** Requested with `view`: every node's pre-activation (null where it has none) and activation for the example. */
   trace?: Record<string, { z: number[] | null; a: number[] }>;
+  /**
+   * Dead ReLU units, vanishing and exploding layer gradients (src/core/diagnostics.ts), recomputed at most every
+   * ~500 ms while training runs (the latest result is repeated in between). Absent before anything was loaded.
+   */
+  diagnostics?: SnapshotDiagnostics;
+}
+
+/** What the diagnostics found, by node id (see src/core/diagnostics.ts for the thresholds). */
+export interface SnapshotDiagnostics {
+  deadUnits: Record<string, number[]>;
+  vanishing: string[];
+  exploding: string[];
 }
 
 /** Where each parameter lives in the flat `params` and `grads` arrays of a snapshot. */

@@ -10,7 +10,8 @@ import type { NetworkDocument } from '../core/document';
 import { documentSchema, checkSchema } from '../core/schema';
 import { createTrainingSession, type Evaluation, type StepResult, type TrainingSession } from '../core/train';
 import { validateDocument } from '../core/validate';
-import type { EvaluationSnapshot, ParameterLayout, StateReason, TrainingSnapshot } from '../shared/protocol';
+import { diagnose } from '../core/diagnostics';
+import type { EvaluationSnapshot, ParameterLayout, SnapshotDiagnostics, StateReason, TrainingSnapshot } from '../shared/protocol';
 import type { HandlerContext, HandlerTable } from './host';
 import { AckPacer } from './pacer';
 import { createYielder, type Yielder } from './schedule';
@@ -21,6 +22,8 @@ const SLICE_MS = 12;
 const EVALUATION_MAX_AGE_MS = 100;
 /** Steps per second are measured over windows of about this length. */
 const RATE_WINDOW_MS = 1000;
+/** Diagnostics (dead units, gradient flags) are recomputed at most this often while training runs. */
+const DIAGNOSTICS_MAX_AGE_MS = 500;
 
 export interface SessionHandlersOptions {
   /** Milliseconds, monotonic enough for rates. Default: Date.now. */
@@ -58,6 +61,9 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   let lossCount = 0;
   let rate = { since: 0, steps: 0, value: 0 };
   let evaluation: { at: number; step: number; value: EvaluationSnapshot } | undefined;
+  let diagnostics: { at: number; step: number; value: SnapshotDiagnostics } | undefined;
+  /** The loss of the last batch whose gradient is in net.grads (null: no step since load or reset). */
+  let lastBatchLoss: number | null = null;
   let view: { heatmaps?: { nodeIds: string[]; resolution: number }; example?: Float32Array } = {};
 
   const pacer = new AckPacer<Omit<TrainingSnapshot, 'id'>>({
@@ -91,6 +97,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       batchLoss: lossCount > 0 ? lossSum / lossCount : null,
       stepsPerSecond: running ? rate.value : 0,
     };
+    snapshot.diagnostics = currentDiagnostics();
     lossSum = 0;
     lossCount = 0;
     if (plane && view.heatmaps && view.heatmaps.nodeIds.length > 0) {
@@ -109,6 +116,17 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       );
     }
     return snapshot;
+  }
+
+  function currentDiagnostics(): SnapshotDiagnostics {
+    const { session, dataset } = loaded!;
+    const t = now();
+    if (diagnostics && (diagnostics.step === session.state.step || (running && t - diagnostics.at < DIAGNOSTICS_MAX_AGE_MS))) {
+      return diagnostics.value;
+    }
+    const value = diagnose(session.net, dataset.train.x, dataset.train.n, { loss: lastBatchLoss });
+    diagnostics = { at: t, step: session.state.step, value };
+    return value;
   }
 
   function sendState(reason: StateReason, context?: HandlerContext): void {
@@ -130,6 +148,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   function record(result: StepResult): boolean {
     if (result.kind === 'ok') {
       if (Number.isFinite(result.loss)) {
+        lastBatchLoss = result.loss;
         lossSum += result.loss;
         lossCount++;
       }
@@ -234,6 +253,8 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       stopRunning();
       loaded = { session: created.session, dataset: made.dataset, plane: made.plane !== undefined };
       evaluation = undefined;
+      diagnostics = undefined;
+      lastBatchLoss = null;
       lossSum = 0;
       lossCount = 0;
       batchesPerSlice = 1;
@@ -310,6 +331,8 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       stopRunning();
       l.session.reset(command.seed);
       evaluation = undefined;
+      diagnostics = undefined;
+      lastBatchLoss = null;
       lossSum = 0;
       lossCount = 0;
       sendState('reset', context);
