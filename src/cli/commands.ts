@@ -1,8 +1,9 @@
 /**
- * The command line over the core: `info`, `forward`, `train`. Every command is a function of its arguments and an
+ * The command line over the core: `info`, `forward`, `train`, `export`, `import`. Every command is a function of its arguments and an
  * `Io` (files and output), so tests run it in memory; main.ts wires it to Node. Bad arguments and bad files end with a
  * one-line message and a non-zero exit code, never a stack trace.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BUILTIN_DATASETS, inspectCsv, loadDataset, type LoadResult } from '../core/data';
 import type { BuiltinDatasetName, DataReference, NetworkDocument, OptimizerName, TrainingSetup } from '../core/document';
@@ -10,6 +11,9 @@ import { OPTIMIZER_NAMES } from '../core/document';
 import { compileNetwork, writeWeights } from '../core/network';
 import { parseDocument, trySerializeDocument } from '../core/serialize';
 import { createTrainingSession } from '../core/train';
+import { weightsCsv, weightsJson } from '../core/export';
+import { exportOnnx } from '../core/onnx/export';
+import { importOnnx } from '../core/onnx/import';
 import { validateDocument } from '../core/validate';
 
 export interface Io {
@@ -17,6 +21,9 @@ export interface Io {
   writeText(path: string, text: string): void;
   out(line: string): void;
   err(line: string): void;
+  /** Binary files (ONNX); default: node:fs. */
+  readBytes?(path: string): Uint8Array;
+  writeBytes?(path: string, bytes: Uint8Array): void;
 }
 
 /** A failure the user caused or can fix: printed as one line. */
@@ -37,6 +44,10 @@ commands:
       --epochs N --batch B --lr X --optimizer ${OPTIMIZER_NAMES.join('|')} --seed S
       --noise X --train-ratio R  for generated sets
       --out FILE                 write the trained network
+  export FILE --onnx OUT         the network as an ONNX model with its weights (opset 17; 20 if it uses gelu)
+      --weights-json OUT         every weight and bias as JSON
+      --weights-csv OUT          every weight and bias as CSV (from,to,value)
+  import MODEL.onnx --out FILE   an ONNX model (Gemm/MatMul, activations, Add, Concat) as a Netwright network
 common: --json (machine-readable output), --help`;
 
 const FLAGS = {
@@ -55,6 +66,9 @@ const FLAGS = {
   noise: { type: 'string' },
   'train-ratio': { type: 'string' },
   out: { type: 'string' },
+  onnx: { type: 'string' },
+  'weights-json': { type: 'string' },
+  'weights-csv': { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>['values'];
@@ -81,8 +95,12 @@ export function runCli(argv: readonly string[], io: Io): number {
         return forward(requireFile(rest, command), flags, io);
       case 'train':
         return train(requireFile(rest, command), flags, io);
+      case 'export':
+        return exportCommand(requireFile(rest, command), flags, io);
+      case 'import':
+        return importCommand(requireFile(rest, command), flags, io);
       default:
-        throw new CliError(`unknown command "${command}" (commands: info, forward, train)`, 2);
+        throw new CliError(`unknown command "${command}" (commands: info, forward, train, export, import)`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {
@@ -327,5 +345,70 @@ function train(path: string, flags: Flags, io: Io): number {
     return 1;
   }
   if (flags.out && !flags.json) io.out(`wrote ${flags.out}`);
+  return 0;
+}
+
+function writeOut(path: string, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    throw new CliError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** `export FILE --onnx OUT --weights-json OUT --weights-csv OUT`: at least one of them. */
+function exportCommand(path: string, flags: Flags, io: Io): number {
+  const targets = { onnx: flags.onnx, json: flags['weights-json'], csv: flags['weights-csv'] };
+  if (!targets.onnx && !targets.json && !targets.csv) throw new CliError('export needs --onnx OUT, --weights-json OUT or --weights-csv OUT', 2);
+  const doc = readDocument(path, io);
+  const missing = doc.edges.filter((e) => e.weights === undefined && doc.nodes.some((n) => n.id === e.target && (n.type === 'dense' || n.type === 'neuron')));
+  if (missing.length > 0) io.err(`netwright: note: ${path} has ${missing.length} connection(s) without weights; their initial weights (seed ${doc.training.seed}) are exported`);
+  const written: { path: string; what: string }[] = [];
+  if (targets.onnx) {
+    const result = exportOnnx(doc);
+    if (!result.ok) throw new CliError(`${path}: ${result.message}`);
+    const out = targets.onnx;
+    writeOut(out, () => (io.writeBytes ?? ((p, b) => writeFileSync(p, b)))(out, result.bytes));
+    written.push({ path: out, what: `ONNX opset ${result.opset}, ${result.bytes.length} bytes` });
+  }
+  if (targets.json) {
+    const result = weightsJson(doc);
+    if (!result.ok) throw new CliError(`${path}: ${result.message}`);
+    const out = targets.json;
+    writeOut(out, () => io.writeText(out, `${JSON.stringify(result.value, null, 2)}\n`));
+    written.push({ path: out, what: `${result.value.rows.length} weights and biases as JSON` });
+  }
+  if (targets.csv) {
+    const result = weightsCsv(doc);
+    if (!result.ok) throw new CliError(`${path}: ${result.message}`);
+    const out = targets.csv;
+    writeOut(out, () => io.writeText(out, result.value));
+    written.push({ path: out, what: `${result.value.split('\r\n').length - 2} weights and biases as CSV` });
+  }
+  if (flags.json) io.out(JSON.stringify({ written }));
+  else for (const w of written) io.out(`wrote ${w.path} (${w.what})`);
+  return 0;
+}
+
+/** `import MODEL.onnx --out FILE`. */
+function importCommand(path: string, flags: Flags, io: Io): number {
+  const out = flags.out;
+  if (!out) throw new CliError('import needs --out FILE (the .netwright file to write)', 2);
+  let bytes: Uint8Array;
+  try {
+    bytes = (io.readBytes ?? ((p) => new Uint8Array(readFileSync(p))))(path);
+  } catch (e) {
+    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const name = path.replace(/^.*[\\/]/, '').replace(/\.onnx$/i, '');
+  const result = importOnnx(bytes, { name });
+  if (!result.ok) throw new CliError(`${path}: ${result.message}`);
+  const saved = trySerializeDocument(result.doc);
+  if (!saved.ok) throw new CliError(`${path}: ${saved.message}`);
+  writeOut(out, () => io.writeText(out, saved.text));
+  const params = result.doc.edges.reduce((t, e) => t + (e.weights?.length ?? 0), 0)
+    + result.doc.nodes.reduce((t, n) => t + (n.type === 'dense' ? n.bias?.length ?? 0 : n.type === 'neuron' ? 1 : 0), 0);
+  if (flags.json) io.out(JSON.stringify({ written: out, nodes: result.doc.nodes.length, parameters: params }));
+  else io.out(`wrote ${out} (${result.doc.nodes.length} nodes, ${params} parameters)`);
   return 0;
 }
