@@ -122,3 +122,56 @@ test('zoom, fit view, snap to grid and the minimap answer their keys', async ({ 
   const x = await flowX();
   expect(x % 16).not.toBe(0);
 });
+
+test('dragging the Weight label scrubs the weight, the output follows, and one undo puts it back', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Worked example/ }).click();
+  const output = node(page, 'out').getByTestId('node-output');
+  await expect(output).toHaveText('a = 0.4502');
+  await clickEdge(page, 'h1', 'out');
+  const label = inspector(page).locator('label', { hasText: 'Weight' });
+  const box = (await label.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2, { steps: 15 });
+  await page.mouse.up();
+  // 150 px at one 0.01 step per 3 px: the weight went from 1 to 1.5.
+  await expect(inspector(page).getByRole('textbox', { name: 'Weight' })).toHaveValue('1.5');
+  await expect(output).not.toHaveText('a = 0.4502');
+  await page.keyboard.press('Control+Z');
+  await expect(inspector(page).getByRole('textbox', { name: 'Weight' })).toHaveValue('1');
+  await expect(output).toHaveText('a = 0.4502');
+});
+
+test('a loose node dragged onto an edge goes into that connection', async ({ page }) => {
+  await openApp(page);
+  await openTemplate(page, /Spiral/);
+  const before = await nodeIds(page);
+  const item = page.getByRole('complementary', { name: 'Node palette' }).getByText('Activation', { exact: true });
+  await item.dragTo(canvas(page), { targetPosition: { x: 200, y: 60 } });
+  await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+  const act = (await nodeIds(page)).find((n) => !before.includes(n))!;
+  const id = await edgeBetween(page, 'hidden2', 'last').getAttribute('data-id');
+  const target = (await canvas(page).locator(`.nw-edge-label[data-edge-id="${id}"]`).boundingBox())!;
+  const from = (await node(page, act).boundingBox())!;
+  await page.mouse.move(from.x + 20, from.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(target.x - 4, target.y + target.height / 2, { steps: 12 });
+  await page.mouse.up();
+  await expect(edgeBetween(page, 'hidden2', 'last')).toHaveCount(0);
+  await expect(edgeBetween(page, 'hidden2', act)).toHaveCount(1);
+  await expect(edgeBetween(page, act, 'last')).toHaveCount(1);
+});
+
+test('the Templates menu opens from the toolbar and closes on a click elsewhere', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Empty canvas' }).click();
+  await page.getByRole('button', { name: 'Templates', exact: true }).click();
+  const menu = page.getByRole('menu', { name: 'Templates' });
+  await expect(menu.getByRole('menuitem')).toHaveCount(5);
+  await canvas(page).locator('.react-flow__pane').click();
+  await expect(menu).toHaveCount(0);
+  await openTemplate(page, /XOR/);
+  await expect(canvas(page).locator('.nw-neuron')).toHaveCount(5);
+  await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeDisabled();
+});

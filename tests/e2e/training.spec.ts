@@ -24,16 +24,12 @@ async function metric(page: Page, testId: string): Promise<number> {
   return Number(await el.getAttribute('data-value'));
 }
 
-async function stepCount(page: Page): Promise<number> {
-  const text = (await page.getByTestId('live-step').textContent()) ?? '';
-  return Number(text.replace(/[^0-9]/g, ''));
-}
-
 async function setLearningRate(page: Page, value: string): Promise<void> {
   const lr = toolbar(page).getByRole('textbox', { name: 'Learning rate' });
   await lr.fill(value);
   await lr.press('Enter');
-  await expect(lr).toHaveValue(value);
+  await expect.poll(async () => Number(await lr.inputValue())).toBe(Number(value));
+  await expect(lr).toHaveAttribute('aria-invalid', 'false');
 }
 
 async function trainerWorker(page: Page): Promise<Worker> {
@@ -56,12 +52,23 @@ test.describe('training in the browser build', () => {
     expect(start).toBeGreaterThan(SPIRAL_TARGET_LOSS);
     await page.screenshot({ path: `${SCREENS}/training-early.png` });
 
+    // First a few epochs only ("stop after"), to see it part-way.
+    const stopAfter = dock(page).getByRole('textbox', { name: 'Stop after epochs' });
+    await stopAfter.fill('5');
+    await stopAfter.press('Enter');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(page.getByTestId('live-epoch')).toHaveText('epoch 5', { timeout: 30_000 });
+    await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+    // 400 training points in batches of 10: 40 steps an epoch.
+    await expect(page.getByTestId('live-step')).toHaveText('step 200');
+    await page.screenshot({ path: `${SCREENS}/training-mid.png` });
+
+    // Then on until it has learnt the spirals.
+    await stopAfter.fill('');
+    await stopAfter.press('Enter');
     await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
     await expect(toolbar(page).getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
     await expect(page.getByTestId('live-rate')).not.toHaveText('0 steps/s', { timeout: 20_000 });
-    await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(2_000);
-    await page.screenshot({ path: `${SCREENS}/training-mid.png` });
-
     await expect.poll(() => metric(page, 'test-loss'), { timeout: 150_000, intervals: [500] }).toBeLessThan(SPIRAL_TARGET_LOSS);
     await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
     await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
@@ -95,13 +102,13 @@ test.describe('training in the browser build', () => {
     const message = dock(page).getByLabel('Divergence');
     await expect(message).toBeVisible({ timeout: 30_000 });
     await expect(message).toContainText(/Training diverged at step \d+/);
-    await expect(message).toContainText('Try a lower learning rate (e.g. 100000)');
+    await expect(message).toContainText('Try a lower learning rate, e.g. 100000.');
     await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
     // The loss shown is that of the last good weights: a number, not NaN or Infinity.
     expect(Number.isFinite(await metric(page, 'train-loss'))).toBe(true);
     // The document holds those weights: the inspector shows a finite weight on x → h1.
     await clickEdge(page, 'x', 'h1');
-    const weight = inspector(page).getByRole('textbox', { name: /weight/i }).first();
+    const weight = inspector(page).getByRole('textbox', { name: 'Weight', exact: true });
     await expect(weight).toHaveValue(/^-?\d/);
     expect(Number.isFinite(Number(await weight.inputValue()))).toBe(true);
     await page.screenshot({ path: `${SCREENS}/training-diverged.png` });

@@ -189,7 +189,7 @@ export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; tra
       <Separator />
       {training ? (
         <div className="toolbar-group settings" aria-label="Training settings">
-          <LiveSettingField label="lr" title="Learning rate" value={String(training.learningRate)} width="4.5em" commit={training.setLearningRate} />
+          <LiveSettingField label="lr" title="Learning rate" value={String(training.learningRate)} width="5.5em" commit={training.setLearningRate} />
           <LiveSettingField label="batch" title="Batch size" value={String(training.batchSize)} width="3.2em" commit={training.setBatchSize} />
           <label className="setting" title="Optimizer">
             <span className="setting-label">optimizer</span>

@@ -107,18 +107,28 @@ export function EditorCanvas() {
     if (select) editor.view.setState({ selectedNodes: select });
     if (drag) editor.view.setState({ dragPositions: drag });
     if (finished) {
-      actions.commitPositions(finished);
-      editor.view.setState({ dragPositions: null });
+      // The end of a drag is committed by onNodeDragStop (which knows where the pointer let go); a move without a
+      // drag (arrow keys) is committed here.
+      if (view.dragPositions === null) actions.commitPositions(finished);
+      else editor.view.setState({ dragPositions: finished });
     }
     if (measuredChanged) setMeasureVersion((v) => v + 1);
   }, [editor, actions]);
 
-  const onNodeDragStop = useCallback(() => {
+  const onNodeDragStop = useCallback((event: MouseEvent | TouchEvent, _node: NetworkFlowNode, dragged: NetworkFlowNode[]) => {
     const pending = editor.view.getState().dragPositions;
-    if (pending) {
-      actions.commitPositions(pending);
-      editor.view.setState({ dragPositions: null });
+    if (!pending) return;
+    // One loose node let go over an edge goes into that connection.
+    let dropOnEdge: { nodeId: string; edgeId: string } | undefined;
+    if (dragged.length === 1) {
+      const nodeId = dragged[0]!.id;
+      const loose = !editor.document.getState().doc.edges.some((e) => e.source === nodeId || e.target === nodeId);
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      const edgeId = loose && point ? edgeAtPoint({ x: point.clientX, y: point.clientY }) : undefined;
+      if (edgeId) dropOnEdge = { nodeId, edgeId };
     }
+    actions.commitPositions(pending, dropOnEdge);
+    editor.view.setState({ dragPositions: null });
   }, [editor, actions]);
 
   const onEdgesChange = useCallback((changes: EdgeChange<WeightFlowEdge>[]) => {

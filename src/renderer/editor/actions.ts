@@ -7,7 +7,7 @@ import { emptyDocument } from '../../core/document';
 import { collapseNeurons, expandDense } from '../../core/expand';
 import { findTemplate } from '../../core/templates';
 import {
-  copySelection, deleteElements, initialiseWeights, insertOnEdge, moveNodes, parseClipboard, pasteContent, placeNode,
+  copySelection, deleteElements, initialiseWeights, insertExistingOnEdge, insertOnEdge, moveNodes, parseClipboard, pasteContent, placeNode,
 } from './commands';
 import { layoutPositions, type Size } from './layout';
 import { edit, load, notify, pruneSelection, redo, select, undo, type EditorStores } from './store';
@@ -134,8 +134,14 @@ export function createActions(stores: EditorStores) {
       if (edit(stores, initialiseWeights)) notify(stores, 'info', 'Missing weights and biases initialised.');
     },
 
-    commitPositions(positions: Readonly<Record<string, Position>>): void {
-      edit(stores, (d) => moveNodes(d, positions));
+    /** The end of a drag: the moves, and (when one loose node was dropped onto an edge) its insertion, as one step. */
+    commitPositions(positions: Readonly<Record<string, Position>>, dropOnEdge?: { nodeId: string; edgeId: string }): void {
+      edit(stores, (d) => {
+        const moved = moveNodes(d, positions) ?? d;
+        if (!dropOnEdge) return moved === d ? null : moved;
+        const inserted = insertExistingOnEdge(moved, dropOnEdge.nodeId, dropOnEdge.edgeId);
+        return inserted.ok ? inserted : moved === d ? null : moved; // a drop that cannot insert is still a move
+      });
     },
 
     async autoLayout(sizeOf: (id: string) => Size | undefined, grid: number): Promise<boolean> {

@@ -47,6 +47,31 @@ export function insertOnEdge(doc: NetworkDocument, type: NodeType, position: Pos
   return { ok: true, doc: doc2, nodeId: placed.nodeId };
 }
 
+/**
+ * Put an existing node that has no connections yet on an edge (it was dragged onto it): source → node → target.
+ * Refused with a reason when the node cannot sit there.
+ */
+export function insertExistingOnEdge(doc: NetworkDocument, nodeId: string, edgeId: string): EditResult {
+  const edge = doc.edges.find((e) => e.id === edgeId);
+  const node = doc.nodes.find((n) => n.id === nodeId);
+  if (!edge) return { ok: false, reason: `There is no connection "${edgeId}".` };
+  if (!node) return { ok: false, reason: `There is no node "${nodeId}".` };
+  if (doc.edges.some((e) => e.source === nodeId || e.target === nodeId)) {
+    return { ok: false, reason: `${nodeLabel(node)} is already connected: only a loose node can be dropped into a connection.` };
+  }
+  const info = NODE_TYPES[node.type];
+  if (info.maxInputs === 0 || !info.hasOutput) {
+    return { ok: false, reason: `${info.label === 'Input' ? 'An Input' : 'An Output'} cannot go in the middle of a connection.` };
+  }
+  const first = connect(removeEdges(doc, [edgeId]), edge.source, nodeId);
+  if (!first.ok) return first;
+  const second = connect(first.doc, nodeId, edge.target);
+  if (!second.ok) return second;
+  const result = edge.order === undefined ? second.doc
+    : { ...second.doc, edges: second.doc.edges.map((e) => (e.id === second.edge.id ? { ...e, order: edge.order } : e)) };
+  return { ok: true, doc: result };
+}
+
 /** Delete nodes (with their edges) and edges. */
 export function deleteElements(doc: NetworkDocument, nodeIds: readonly string[], edgeIds: readonly string[]): NetworkDocument | null {
   if (nodeIds.length === 0 && edgeIds.length === 0) return null;

@@ -78,16 +78,20 @@ export function NumberField({ label, value, step, min, max, integer, hint, onCom
   };
 
   const drag = useRef<{ x: number; start: number } | null>(null);
+  /** A scrub just ended: the click that follows must not focus the input (keys then go to the canvas again). */
+  const scrubbed = useRef(false);
   const onPointerDown = (event: PointerEvent<HTMLLabelElement>) => {
     if (!scrub || value === undefined || event.button !== 0) return;
     event.preventDefault();
     event.currentTarget.setPointerCapture(event.pointerId);
     drag.current = { x: event.clientX, start: value };
+    scrubbed.current = false;
     scrub.begin();
   };
   const onPointerMove = (event: PointerEvent<HTMLLabelElement>) => {
     if (!drag.current || !scrub) return;
     const dx = event.clientX - drag.current.x;
+    if (Math.abs(dx) >= 3) scrubbed.current = true;
     const next = clamp(roundTo(drag.current.start + Math.round(dx / 3) * step * (event.shiftKey ? 10 : 1), step), min, max);
     scrub.update(integer ? Math.round(next) : next);
   };
@@ -107,6 +111,7 @@ export function NumberField({ label, value, step, min, max, integer, hint, onCom
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
+        onClick={(e) => { if (scrubbed.current) e.preventDefault(); scrubbed.current = false; }}
       >
         {label}
       </label>

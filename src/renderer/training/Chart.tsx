@@ -23,13 +23,23 @@ export interface LiveChartProps {
   log?: boolean;
   /** Fixed y range (accuracy: 0..1). */
   range?: [number, number];
+  /** Axis ticks (short). */
   format(value: number): string;
+  /** Legend values at the cursor (exact). */
+  exact(value: number): string;
 }
 
 /** Canvas 2D is missing in jsdom (unit tests): the chart then shows its latest values as text only. */
 function canDrawCanvas(): boolean {
   if (typeof navigator !== 'undefined' && /jsdom/i.test(navigator.userAgent)) return false;
   return typeof HTMLCanvasElement !== 'undefined';
+}
+
+function compactInt(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e3) return `${+(v / 1e3).toPrecision(3)}k`;
+  return String(Math.round(v));
 }
 
 function cssVar(name: string): string {
@@ -42,7 +52,7 @@ function columns(history: ChartHistory, series: ChartSeries[], log: boolean): uP
   return [history.step, ...series.map((s) => clean(history[s.key]))] as uPlot.AlignedData;
 }
 
-export const LiveChart = memo(function LiveChart({ title, series, log = false, range, format }: LiveChartProps) {
+export const LiveChart = memo(function LiveChart({ title, series, log = false, range, format, exact }: LiveChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const store = useTrainingActions();
@@ -64,8 +74,8 @@ export const LiveChart = memo(function LiveChart({ title, series, log = false, r
         y: log ? { distr: 3 } : range ? { range: () => range } : {},
       },
       axes: [
-        { stroke: axisStroke, grid, ticks: grid, size: 28, font: '10px Inter, sans-serif' },
-        { stroke: axisStroke, grid, ticks: grid, size: 44, font: '10px Inter, sans-serif', values: (_u, ticks) => ticks.map((t) => format(t)) },
+        { stroke: axisStroke, grid, ticks: { ...grid, size: 4 }, gap: 3, size: 24, font: '10px Inter, sans-serif', values: (_u, ticks) => ticks.map((t) => compactInt(t)) },
+        { stroke: axisStroke, grid, ticks: { ...grid, size: 4 }, gap: 3, size: 46, font: '10px Inter, sans-serif', values: (_u, ticks) => ticks.map((t) => format(t)) },
       ],
       series: [
         { label: 'step', value: (_u, v) => (v === null ? '–' : Math.round(v).toLocaleString('en-US')) },
@@ -75,7 +85,7 @@ export const LiveChart = memo(function LiveChart({ title, series, log = false, r
           width: 1.6,
           dash: s.dash,
           points: { show: false },
-          value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
+          value: (_u: uPlot, v: number | null) => (v === null ? '–' : exact(v)),
         })),
       ],
     };
@@ -90,7 +100,7 @@ export const LiveChart = memo(function LiveChart({ title, series, log = false, r
       u.destroy();
       plot.current = null;
     };
-  }, [store, series, log, range, format]);
+  }, [store, series, log, range, format, exact]);
 
   useEffect(() => {
     if (!plot.current || frame.current !== null) return;

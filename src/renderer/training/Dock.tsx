@@ -15,6 +15,12 @@ import './dock.css';
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 export const formatLoss = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(4));
 const formatPercent = (v: number) => `${(v * 100).toFixed(1)}%`;
+/** Chart ticks: short. */
+const tickLoss = (v: number) => (v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3) ? v.toExponential(0) : String(+v.toPrecision(3)));
+const tickPercent = (v: number) => `${Math.round(v * 100)}%`;
+/** Legend at the cursor: the trainer's value to six significant digits. */
+const exactLoss = (v: number) => v.toPrecision(6);
+const exactPercent = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 const LOSS_SERIES: ChartSeries[] = [
   { key: 'trainLoss', label: 'train', colorVar: '--accent' },
@@ -73,7 +79,7 @@ function Problems() {
         <TriangleAlert size={16} aria-hidden />
         <div>
           <strong>Training stopped.</strong> {divergence.message} The weights are those of step {int(Math.max(0, divergence.step - 1))}.
-          {' '}Try a lower learning rate (e.g. {lower}).
+          {' '}Try a lower learning rate, e.g. {lower}.
         </div>
         <button type="button" className="dock-button" onClick={() => setSetup({ learningRate: lower })}>
           Lower learning rate to {lower}
@@ -236,14 +242,14 @@ export const Dock = memo(function Dock() {
               <Boundary />
             </div>
             <div className="dock-column dock-column-chart">
-              <LiveChart title="Loss" series={LOSS_SERIES} log={logScale} format={formatLoss} />
+              <LiveChart title="Loss" series={LOSS_SERIES} log={logScale} format={tickLoss} exact={exactLoss} />
               <label className="dock-check dock-log">
                 <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
               </label>
             </div>
             {classification && (
               <div className="dock-column dock-column-chart">
-                <LiveChart title="Accuracy" series={ACCURACY_SERIES} range={ACCURACY_RANGE} format={formatPercent} />
+                <LiveChart title="Accuracy" series={ACCURACY_SERIES} range={ACCURACY_RANGE} format={tickPercent} exact={exactPercent} />
               </div>
             )}
             {classification && (

@@ -378,7 +378,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
         record(event);
         // Paused, stepped or stopped by divergence: the document takes the trainer's weights (no undo step), so the
         // inspector, explain mode and Save see what training left. Not while a reload is under way.
-        if (!event.running && event.step > 0 && !syncing) store.getState().applySnapshotToDocument();
+        if (!event.running && (event.step > 0 || diverged) && !syncing) store.getState().applySnapshotToDocument();
         if (event.id > 0) {
           const from = client;
           afterFrame(() => {

@@ -4,7 +4,7 @@ import { connect } from '../../../src/core/edit';
 import { findTemplate } from '../../../src/core/templates';
 import { validateDocument } from '../../../src/core/validate';
 import {
-  copySelection, deleteElements, initialiseWeights, insertOnEdge, moveNodes, parseClipboard, pasteContent, placeNode,
+  copySelection, deleteElements, initialiseWeights, insertExistingOnEdge, insertOnEdge, moveNodes, parseClipboard, pasteContent, placeNode,
 } from '../../../src/renderer/editor/commands';
 
 const worked = () => findTemplate('worked-example')!.build();
@@ -152,5 +152,26 @@ describe('the clipboard', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/Cannot paste a connection/);
     expect(connect(doc, 'x1', 'x1').ok).toBe(false);
+  });
+});
+
+describe('dragging a loose node onto an edge', () => {
+  it('puts it into the connection', () => {
+    const placed = mustPlace(spiral(), 'activation', { x: 0, y: 0 });
+    const edge = placed.doc.edges.find((e) => e.source === 'hidden2' && e.target === 'last')!;
+    const r = insertExistingOnEdge(placed.doc, placed.nodeId, edge.id);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.doc.edges.some((e) => e.id === edge.id)).toBe(false);
+    expect(r.doc.edges.filter((e) => e.source === placed.nodeId || e.target === placed.nodeId).map((e) => `${e.source}>${e.target}`))
+      .toEqual([`hidden2>${placed.nodeId}`, `${placed.nodeId}>last`]);
+  });
+
+  it('refuses a node that is already connected, and an Output, saying why', () => {
+    const doc = spiral();
+    const r = insertExistingOnEdge(doc, 'hidden2', doc.edges[0]!.id);
+    expect(r).toEqual({ ok: false, reason: '"hidden2" is already connected: only a loose node can be dropped into a connection.' });
+    const out = mustPlace(doc, 'output', { x: 0, y: 0 });
+    const r2 = insertExistingOnEdge(out.doc, out.nodeId, doc.edges[2]!.id);
+    expect(r2).toEqual({ ok: false, reason: 'An Output cannot go in the middle of a connection.' });
   });
 });

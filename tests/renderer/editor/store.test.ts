@@ -145,3 +145,32 @@ describe('editor actions', () => {
     expect(editor.document.temporal.getState().pastStates).toHaveLength(1);
   });
 });
+
+describe('duplicate and a drop onto an edge', () => {
+  it('duplicates the selection as one step, beside the original', () => {
+    const editor = createEditor(worked());
+    select(editor, ['h1']);
+    editor.actions.duplicate();
+    const doc = editor.document.getState().doc;
+    const copy = doc.nodes.find((n) => n.name === 'h1 copy')!;
+    const h1 = doc.nodes.find((n) => n.id === 'h1')!;
+    expect(copy.position).toEqual({ x: h1.position.x + 48, y: h1.position.y + 48 });
+    expect([...editor.view.getState().selectedNodes]).toEqual([copy.id]);
+    expect(editor.document.temporal.getState().pastStates).toHaveLength(1);
+  });
+
+  it('records a drag that ends on an edge as one step: the move and the insertion', () => {
+    const editor = createEditor(findTemplate('spiral')!.build());
+    editor.actions.place('dropout', { x: 0, y: 0 });
+    const id = [...editor.view.getState().selectedNodes][0]!;
+    const edge = editor.document.getState().doc.edges.find((e) => e.source === 'hidden1')!;
+    editor.actions.commitPositions({ [id]: { x: 320, y: 16 } }, { nodeId: id, edgeId: edge.id });
+    const doc = editor.document.getState().doc;
+    expect(doc.nodes.find((n) => n.id === id)!.position).toEqual({ x: 320, y: 16 });
+    expect(doc.edges.some((e) => e.source === 'hidden1' && e.target === id)).toBe(true);
+    expect(editor.document.temporal.getState().pastStates).toHaveLength(2);
+    undo(editor);
+    expect(editor.document.getState().doc.edges.some((e) => e.id === edge.id)).toBe(true);
+    expect(editor.document.getState().doc.nodes.find((n) => n.id === id)!.position).not.toEqual({ x: 320, y: 16 });
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * Narrow selectors on the training store for the live view. Each returns a primitive (a string or a number) that
+ * changes only when what is drawn changes, so a snapshot re-renders only the edges and nodes whose look moved.
+ * They work without a training store above them too (editor tests, an editor without a trainer): then nothing is live.
+ */
+import { useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { TrainingStoreContext, type TrainingState, type TrainingStore } from '../training/store';
+import { pulseLevel, weightColor, type WeightLook } from './colors';
+import { useLivePrefs } from './prefs';
+import { liveStats } from './stats';
+
+const noStore = createStore<null>()(() => null);
+
+/** Select from this window's training store, or get `fallback` when there is none. */
+export function useLive<T>(selector: (s: TrainingState) => T, fallback: T): T {
+  const store = useContext(TrainingStoreContext);
+  return useStore((store ?? noStore) as TrainingStore, store ? selector : () => fallback);
+}
+
+/** The training store of this window, or null. */
+export function useLiveStore(): TrainingStore | null {
+  return useContext(TrainingStoreContext);
+}
+
+/** "stroke|width|opacity" of an edge from the latest snapshot, or '' before any. */
+export function selectEdgeLookKey(s: TrainingState, edgeId: string): string {
+  const { snapshot, loaded } = s;
+  if (!snapshot || !loaded) return '';
+  const stats = liveStats(snapshot, loaded.layout);
+  const e = stats.edges[edgeId];
+  if (!e) return '';
+  const look = weightColor(e.weight < 0 ? -e.rms : e.rms, stats.weightScale);
+  return `${look.stroke}|${look.width}|${look.opacity}`;
+}
+
+export function parseLookKey(key: string): WeightLook | undefined {
+  if (key === '') return undefined;
+  const [stroke, width, opacity] = key.split('|');
+  return { stroke: stroke!, width: Number(width), opacity: Number(opacity) };
+}
+
+/** The live look of an edge (colour, width, opacity by its weight), or undefined before the first snapshot. */
+export function useLiveEdgeLook(edgeId: string): WeightLook | undefined {
+  return parseLookKey(useLive((s) => selectEdgeLookKey(s, edgeId), ''));
+}
+
+/** 0 (no pulse) … PULSE_LEVELS: how bright this edge's backward pulse is, from the last batch's gradient. */
+export function selectPulseLevel(s: TrainingState, edgeId: string): number {
+  const { snapshot, loaded } = s;
+  if (!snapshot || !loaded || snapshot.step === 0) return 0;
+  const stats = liveStats(snapshot, loaded.layout);
+  const e = stats.edges[edgeId];
+  return e ? pulseLevel(e.grad, stats.gradScale) : 0;
+}
+
+export function usePulseLevel(edgeId: string): number {
+  const on = useLivePrefs((p) => p.pulses);
+  const level = useLive((s) => selectPulseLevel(s, edgeId), 0);
+  return on ? level : 0;
+}
+
+/** The largest |weight| of the latest snapshot (the legend's scale), or null before any. */
+export function selectWeightScale(s: TrainingState): number | null {
+  return s.snapshot && s.loaded ? liveStats(s.snapshot, s.loaded.layout).weightScale : null;
+}
+
+/** Whether the loaded data is the 2-D plane (the trainer sends heatmaps only then). */
+export function selectPlane(s: TrainingState): boolean {
+  return s.snapshot?.heatmapExtent !== undefined;
+}
