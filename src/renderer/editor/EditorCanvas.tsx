@@ -10,6 +10,7 @@ import {
 import type { NodeType, Position } from '../../core/document';
 import { connect } from '../../core/edit';
 import { Canvas, GRID_SIZE } from '../components/Canvas';
+import { LiveOverlay } from '../live/LiveOverlay';
 import { useAnalysis } from './analysis';
 import { useEditor, useView } from './context';
 import { createDeriver, type Measured } from './derive';
@@ -302,6 +303,7 @@ export function EditorCanvas() {
         <StartScreen />
         <HelpOverlay />
         <Notice />
+        <LiveOverlay />
       </Canvas>
     </div>
   );

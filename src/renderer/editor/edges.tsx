@@ -6,6 +6,10 @@ import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type EdgeProps, type EdgeTypes, type ReactFlowState } from '@xyflow/react';
 import { formatValue } from './trace';
 import type { WeightFlowEdge } from './types';
+import { useExplainEdge } from '../live/ExplainMarks';
+import { useLiveEdgeLook, useLiveWeightText } from '../live/hooks';
+import { EdgePulse } from '../live/Pulse';
+import { WeightImage } from '../live/WeightImage';
 
 /** Below this zoom the labels are too small to read, so they are not drawn (and the canvas stays fast). */
 export const LABEL_MIN_ZOOM = 0.45;
@@ -44,10 +48,18 @@ export const WeightEdge = memo(function WeightEdge(props: EdgeProps<WeightFlowEd
   }
   if (data?.problem) className += ' has-error';
   if (selected) className += ' selected';
-  const label = kind === 'weight' ? (weight === undefined ? 'w ?' : formatValue(weight)) : kind === 'block' ? data?.shape : undefined;
+  // While training: the trainer's weights decide the look (live/), the document's are shown until then.
+  const live = useLiveEdgeLook(id);
+  const liveWeight = useLiveWeightText(id, formatValue);
+  const explain = useExplainEdge(id);
+  const edgeStyle = live ? { strokeWidth: live.width, opacity: live.opacity, ...(selected ? {} : { stroke: live.stroke }) } : { strokeWidth };
+  const label = kind === 'weight' ? (liveWeight !== '' ? liveWeight : weight === undefined ? 'w ?' : formatValue(weight)) : kind === 'block' ? data?.shape : undefined;
+  const [noteX, noteY] = explain.note !== '' ? pointOnCurve(sourceX, sourceY, targetX, targetY, 0.4) : [0, 0];
   return (
     <>
-      <BaseEdge id={id} path={path} className={className} style={{ strokeWidth }} interactionWidth={18} />
+      {explain.focused && <path d={path} className="nw-explain-edge" />}
+      <BaseEdge id={id} path={path} className={className} style={edgeStyle} interactionWidth={18} />
+      <EdgePulse edgeId={id} path={path} />
       {label !== undefined && labelsVisible && (
         <EdgeLabelRenderer>
           <div
@@ -55,7 +67,15 @@ export const WeightEdge = memo(function WeightEdge(props: EdgeProps<WeightFlowEd
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
             data-edge-id={id}
           >
+            {kind === 'block' && <WeightImage edgeId={id} />}
             {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+      {explain.note !== '' && (
+        <EdgeLabelRenderer>
+          <div className="nw-edge-note" style={{ transform: `translate(-50%, -50%) translate(${noteX}px, ${noteY}px)` }} data-testid="explain-edge-note" data-edge-id={id}>
+            {explain.note}
           </div>
         </EdgeLabelRenderer>
       )}

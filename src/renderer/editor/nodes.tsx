@@ -9,6 +9,8 @@ import { NODE_TYPES } from '../../core/nodes';
 import type { NodeType } from '../../core/document';
 import { ACTIVATION_GLYPHS, ACTIVATION_LABELS, LOSS_LABELS, LOSS_SHORT } from './labels';
 import { formatValue } from './trace';
+import { ExplainNodeNote } from '../live/ExplainMarks';
+import { DiagnosticBadge, NodeHeatmap, NodeLiveValue } from '../live/NodeLive';
 import type {
   ActivationFlowNode, AddFlowNode, ConcatFlowNode, DenseFlowNode, DropoutFlowNode, FlowNodeData, InputFlowNode,
   NeuronFlowNode, OutputFlowNode,
@@ -112,6 +114,10 @@ export const NeuronView = memo(function NeuronView({ data, selected }: NodeProps
         <ProblemMarks problems={problems} />
       </div>
       <div className="nw-neuron-out" data-testid="node-output">{a !== undefined ? `a = ${a}` : '\u00a0'}</div>
+      <NodeHeatmap nodeId={node.id} activation={node.activation} />
+      <NodeLiveValue nodeId={node.id} />
+      <DiagnosticBadge nodeId={node.id} units={1} />
+      <ExplainNodeNote nodeId={node.id} />
       <Ports type="neuron" />
     </div>
   );
@@ -130,6 +136,10 @@ export const DenseView = memo(function DenseView({ data, selected }: NodeProps<D
         <span className="nw-shape">{shape(size)}</span>
       </div>
       {a !== undefined && <div className="nw-row nw-value-row" data-testid="node-output"><span className="nw-muted">a</span><span className="nw-value">{a}</span></div>}
+      <NodeHeatmap nodeId={node.id} activation={node.activation} />
+      <NodeLiveValue nodeId={node.id} />
+      <DiagnosticBadge nodeId={node.id} units={node.units} />
+      <ExplainNodeNote nodeId={node.id} />
     </Box>
   );
 });
@@ -138,6 +148,8 @@ export const ActivationView = memo(function ActivationView({ data, selected }: N
   return (
     <Box data={data} selected={selected} kind="activation" title="Activation">
       <div className="nw-row"><span>{ACTIVATION_LABELS[data.node.activation]}</span><span className="nw-shape">{shape(data.size)}</span></div>
+      <DiagnosticBadge nodeId={data.node.id} units={data.size ?? 1} />
+      <ExplainNodeNote nodeId={data.node.id} />
     </Box>
   );
 });
@@ -174,6 +186,7 @@ export const OutputView = memo(function OutputView({ data, selected }: NodeProps
       <div className="nw-row"><span className="nw-muted">loss</span><span title={LOSS_LABELS[node.loss]}>{LOSS_SHORT[node.loss]}</span></div>
       <div className="nw-row"><span className="nw-muted">target</span><span className="nw-clip">{node.targets.join(', ')}</span></div>
       {a !== undefined && <div className="nw-row nw-value-row" data-testid="node-output"><span className="nw-muted">prediction</span><span className="nw-value">{a}</span></div>}
+      <ExplainNodeNote nodeId={node.id} />
     </Box>
   );
 });

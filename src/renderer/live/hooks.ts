@@ -70,3 +70,13 @@ export function selectWeightScale(s: TrainingState): number | null {
 export function selectPlane(s: TrainingState): boolean {
   return s.snapshot?.heatmapExtent !== undefined;
 }
+
+/** The live value of a scalar (1×1) edge's weight, formatted by `format`, or '' when not live. */
+export function useLiveWeightText(edgeId: string, format: (v: number) => string): string {
+  return useLive((s) => {
+    const block = s.loaded?.layout.edges[edgeId];
+    if (!s.snapshot || !block || block.rows * block.cols !== 1) return '';
+    const w = s.snapshot.params[block.offset];
+    return w === undefined ? '' : format(w);
+  }, '');
+}

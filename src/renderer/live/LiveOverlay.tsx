@@ -1,0 +1,181 @@
+/**
+ * Over the canvas while a network learns: the weight legend (the scale = the largest |weight| now), the switch for
+ * gradient pulses, the entry to explain mode, and explain mode's step-through panel.
+ */
+import { ChevronLeft, ChevronRight, GraduationCap, X } from 'lucide-react';
+import { useEffect } from 'react';
+import { explainNumber } from '../../core/explain';
+import { useDoc, useEditor } from '../editor/context';
+import { edit } from '../editor/store';
+import { POSITIVE_RGB, NEGATIVE_RGB, NEUTRAL_RGB } from './colors';
+import { applyUpdate } from './explainStages';
+import { closeExplain, explainStore, refreshExplain, useExplain } from './explainStore';
+import { selectWeightScale, useLive, useLiveStore } from './hooks';
+import { useLivePrefs, livePrefs } from './prefs';
+import { documentWeightScale } from './stats';
+import './live.css';
+
+const rgb = (c: readonly number[]) => `rgb(${c.join(' ')})`;
+const GRADIENT = `linear-gradient(to right, ${rgb(NEGATIVE_RGB)}, ${rgb(NEUTRAL_RGB)}, ${rgb(POSITIVE_RGB)})`;
+
+export function WeightLegend() {
+  const liveScale = useLive(selectWeightScale, null);
+  const pulses = useLivePrefs((p) => p.pulses);
+  const explainOpen = useExplain((s) => s.open);
+  const hasWeights = useDoc((s) => s.doc.edges.some((e) => e.weights !== undefined));
+  const docScale = useDoc((s) => (liveScale === null ? documentWeightScale(s.doc.edges.map((e) => e.weights)) : 1));
+  const scale = liveScale ?? (hasWeights ? docScale : null);
+  const { openExplain } = useExplainActions();
+  return (
+    <div className="nw-legend" role="group" aria-label="Weight legend">
+      {scale !== null && (
+        <div className="nw-legend-scale" title="Edge colour: orange negative, blue positive; width and opacity grow with |weight|">
+          <span className="nw-legend-end" data-testid="legend-min">−{explainNumber(scale)}</span>
+          <span className="nw-legend-bar" style={{ background: GRADIENT }} aria-hidden />
+          <span className="nw-legend-end" data-testid="legend-max">{explainNumber(scale)}</span>
+          <span className="nw-legend-label">weight{liveScale !== null ? ' (live)' : ''}</span>
+        </div>
+      )}
+      <label className="nw-legend-toggle" title="Pulses run along the edges from the loss back to the inputs, brighter where the gradient is larger">
+        <input type="checkbox" checked={pulses} onChange={(e) => livePrefs.getState().setPulses(e.target.checked)} aria-label="Gradient pulses" />
+        gradient pulses
+      </label>
+      <button
+        type="button"
+        className={`nw-legend-button${explainOpen ? ' active' : ''}`}
+        onClick={() => (explainOpen ? closeExplain() : void openExplain())}
+        aria-pressed={explainOpen}
+        title="Step through one example: forward, loss, backward, update, with every number"
+      >
+        <GraduationCap size={14} aria-hidden /> Explain
+      </button>
+    </div>
+  );
+}
+
+function useExplainActions() {
+  const editor = useEditor();
+  const training = useLiveStore();
+  return {
+    async openExplain(row?: number) {
+      if (training) {
+        const state = training.getState();
+        if (state.status.kind === 'running') await state.pause();
+        // Explain the network as trained: the trainer's weights into the document (not an undoable edit).
+        training.getState().applySnapshotToDocument();
+      }
+      explainStore.setState({ open: true, index: 0 });
+      refreshExplain(editor.document.getState().doc, row ?? explainStore.getState().row, 0);
+    },
+    apply() {
+      const { step } = explainStore.getState();
+      if (!step) return;
+      training?.getState().applySnapshotToDocument();
+      edit(editor, (doc) => applyUpdate(doc, step));
+      refreshExplain(editor.document.getState().doc, explainStore.getState().row, 0);
+    },
+  };
+}
+
+export function ExplainPanel() {
+  const open = useExplain((s) => s.open);
+  const index = useExplain((s) => s.index);
+  const stages = useExplain((s) => s.stages);
+  const error = useExplain((s) => s.error);
+  const row = useExplain((s) => s.row);
+  const rows = useExplain((s) => s.rows);
+  const { openExplain, apply } = useExplainActions();
+  const doc = useDoc((s) => s.doc);
+  const running = useLive((s) => s.status.kind === 'running', false);
+
+  // The document changed under explain mode (an edit, an undo): explain the new one, from the start.
+  useEffect(() => {
+    if (explainStore.getState().open) refreshExplain(doc, explainStore.getState().row, 0);
+  }, [doc]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      const s = explainStore.getState();
+      if (e.key === 'ArrowRight' && s.index < s.stages.length - 1) explainStore.setState({ index: s.index + 1 });
+      else if (e.key === 'ArrowLeft' && s.index > 0) explainStore.setState({ index: s.index - 1 });
+      else if (e.key === 'Escape') closeExplain();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+
+  if (!open) return null;
+  const stage = stages[index];
+  const go = (i: number) => explainStore.setState({ index: i });
+  return (
+    <section className="nw-explain" aria-label="Explain mode">
+      <header className="nw-explain-head">
+        <strong>Explain one example</strong>
+        <label className="nw-explain-row">
+          example
+          <input
+            className="nodrag nokey"
+            type="number"
+            min={1}
+            max={Math.max(1, rows)}
+            value={row + 1}
+            aria-label="Example number"
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              if (Number.isInteger(v) && v >= 1) void openExplain(v - 1);
+            }}
+          />
+          <span className="nw-muted">of {rows}</span>
+        </label>
+        <button type="button" className="nw-icon-button" onClick={closeExplain} aria-label="Close explain mode" title="Close (Esc)">
+          <X size={14} />
+        </button>
+      </header>
+      {error && <p className="nw-explain-error" role="alert">{error}</p>}
+      {stage && (
+        <>
+          <ol className="nw-explain-phases" aria-label="Phases">
+            {(['forward', 'loss', 'backward', 'update'] as const).map((p) => (
+              <li key={p} className={stage.phase === p ? 'current' : ''}>
+                <button type="button" onClick={() => go(stages.findIndex((s) => s.phase === p))}>{p}</button>
+              </li>
+            ))}
+          </ol>
+          <h3 className="nw-explain-title" data-testid="explain-title">{stage.title}</h3>
+          <div className="nw-explain-lines" data-testid="explain-lines">
+            {stage.lines.map((line, i) => <div key={i}>{line}</div>)}
+          </div>
+          <footer className="nw-explain-foot">
+            <button type="button" onClick={() => go(index - 1)} disabled={index === 0} aria-label="Previous step">
+              <ChevronLeft size={14} /> Prev
+            </button>
+            <span className="nw-muted" data-testid="explain-position">{index + 1} / {stages.length}</span>
+            {stage.phase === 'update' ? (
+              <button type="button" className="primary" onClick={apply} disabled={running} title="Write the new weights into the network (Undo takes them back)">
+                Apply update
+              </button>
+            ) : (
+              <button type="button" className="primary" onClick={() => go(index + 1)} aria-label="Next step">
+                Next <ChevronRight size={14} />
+              </button>
+            )}
+          </footer>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Everything live over the canvas. */
+export function LiveOverlay() {
+  return (
+    <>
+      <WeightLegend />
+      <ExplainPanel />
+    </>
+  );
+}
