@@ -1,55 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStore } from 'zustand/vanilla';
 import type { NetworkDocument } from '../../../src/core/document';
 import { setEdgeWeight, setNodeField } from '../../../src/core/edit';
 import { findTemplate } from '../../../src/core/templates';
 import type { TrainerCommand, TrainerEvent } from '../../../src/shared/protocol';
 import { createEditor } from '../../../src/renderer/editor/context';
 import { edit } from '../../../src/renderer/editor/store';
-import type { TrainerState, TrainerStore } from '../../../src/renderer/state/trainer';
-import { createTrainerClient, type TrainerClient } from '../../../src/renderer/trainer/client';
-import {
-  createTrainingStore, selectEdgeValue, selectNodeBias, type TrainingState, type TrainingStore,
-} from '../../../src/renderer/training/store';
-import type { TrainerHost } from '../../../src/trainer/host';
-import { startTrainingHost } from '../../../src/trainer/training-host';
-import { memoryPortPair } from '../../trainer/memory-port';
+import type { TrainerClient } from '../../../src/renderer/trainer/client';
+import { createTrainingStore, selectEdgeValue, selectNodeBias, type TrainingState } from '../../../src/renderer/training/store';
+import { connectedTrainer, disposeAll, stores, until } from './harness';
+
+afterEach(disposeAll);
 
 const template = (id: string): NetworkDocument => findTemplate(id)!.build();
-
-/** A trainer store in the 'ready' state over an in-memory trainer host; records every command the window sends. */
-function connectedTrainer() {
-  const [hostSide, clientSide] = memoryPortPair();
-  const host = startTrainingHost(hostSide);
-  const sent: TrainerCommand[] = [];
-  const received: TrainerEvent[] = [];
-  const recordingPort = {
-    postMessage(message: unknown) {
-      sent.push(message as TrainerCommand);
-      clientSide.postMessage(message);
-    },
-    onMessage: clientSide.onMessage.bind(clientSide),
-    close: () => clientSide.close?.(),
-  };
-  clientSide.onMessage((m) => received.push(m as TrainerEvent));
-  const client = createTrainerClient(recordingPort, { timeoutMs: 20_000 });
-  const trainer: TrainerStore = createStore<TrainerState>()(() => ({
-    connection: { status: 'ready', transport: 'worker', protocolVersion: 1, host: 'memory' },
-    client,
-    start: async () => undefined,
-    restart: async () => undefined,
-    stop: () => undefined,
-  }));
-  hosts.push(host);
-  return { trainer, client, sent, received, host };
-}
-
-const hosts: TrainerHost[] = [];
-const stores: TrainingStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.getState().dispose();
-  for (const h of hosts.splice(0)) h.dispose();
-});
 
 /** Frames drawn by hand: acks wait here until the test "draws" them. */
 function manualFrames() {
@@ -65,14 +27,6 @@ function manualFrames() {
       return queue.length;
     },
   };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 function setupStore(doc: NetworkDocument, options: { historyCap?: number } = {}) {
