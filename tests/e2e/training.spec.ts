@@ -5,7 +5,7 @@
  */
 import type { Locator, Page, Worker } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
-import { clickEdge, inspector, openTemplate } from './editor';
+import { clickEdge, inspector, node, openTemplate, selectNode, setField } from './editor';
 
 const SCREENS = process.env.NETWRIGHT_SCREENS ?? '/work/notes/screens';
 
@@ -76,6 +76,33 @@ test.describe('training in the browser build', () => {
     await page.screenshot({ path: `${SCREENS}/training-converged.png` });
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
+  });
+
+  test('moving a node does not disturb training; renaming one pauses, reloads and keeps the trained weights', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page);
+    await openTemplate(page, /Spiral/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const untrained = await metric(page, 'test-loss');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect.poll(() => metric(page, 'test-loss'), { timeout: 60_000, intervals: [250] }).toBeLessThan(SPIRAL_TARGET_LOSS);
+
+    const box = (await node(page, 'hidden2').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 8);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + 90, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(async () => (await node(page, 'hidden2').boundingBox())!.y).toBeGreaterThan(box.y + 40);
+    await expect(toolbar(page).getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+
+    await selectNode(page, 'hidden1');
+    await setField(page, 'Name', 'first layer');
+    // Paused, reloaded (a new session starts at step 0) from the trained weights: the loss is still low.
+    await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+    await expect(page.getByTestId('live-step')).toHaveText('step 0');
+    const after = await metric(page, 'test-loss');
+    expect(after).toBeLessThan(SPIRAL_TARGET_LOSS);
+    expect(after).toBeLessThan(untrained);
   });
 
   test('one Step takes one batch; Step epoch finishes the epoch; Reset goes back to step 0', async ({ page }) => {
