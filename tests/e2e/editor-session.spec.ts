@@ -16,14 +16,17 @@ test('build XOR from the palette and the search box, and see it valid with the c
   await openApp(page);
   await startEmpty(page);
 
-  const x = await dragFromPalette(page, 'Input', { x: 120, y: 200 });
-  const y = await dragFromPalette(page, 'Input', { x: 120, y: 420 });
+  // Positions as fractions of the canvas, whatever panels share the window with it.
+  const { width, height } = (await canvas(page).boundingBox())!;
+  const at = (fx: number, fy: number) => ({ x: Math.round(fx * width), y: Math.round(fy * height) });
+  const x = await dragFromPalette(page, 'Input', at(0.12, 0.3));
+  const y = await dragFromPalette(page, 'Input', at(0.12, 0.7));
   const hidden: string[] = [];
-  for (const [i, row] of [90, 230, 370, 510].entries()) {
-    hidden.push(i % 2 === 0 ? await dragFromPalette(page, 'Neuron', { x: 360, y: row }) : await addBySearch(page, 'neu', { x: 360, y: row }));
+  for (const [i, row] of [0.14, 0.38, 0.62, 0.86].entries()) {
+    hidden.push(i % 2 === 0 ? await dragFromPalette(page, 'Neuron', at(0.38, row)) : await addBySearch(page, 'neu', at(0.38, row)));
   }
-  const out = await addBySearch(page, 'neu', { x: 580, y: 300 });
-  const output = await addBySearch(page, 'outp', { x: 800, y: 300 });
+  const out = await addBySearch(page, 'neu', at(0.6, 0.5));
+  const output = await addBySearch(page, 'outp', at(0.8, 0.5));
   await expect(node(page, output)).toContainText('Output');
 
   for (const h of hidden) {
@@ -119,6 +122,10 @@ test('copy a sub-graph and paste it, into this network and into a new one, weigh
   await node(page, 'h1').click({ modifiers: ['Control'] });
   await expect(canvas(page).locator('.react-flow__node.selected')).toHaveCount(2);
   await page.keyboard.press('Control+C');
+  // Click an empty spot below the network, and paste there.
+  const h2 = (await node(page, 'h2').boundingBox())!;
+  await page.mouse.click(h2.x, h2.y + h2.height + 40);
+  await expect(canvas(page).locator('.react-flow__node.selected')).toHaveCount(0);
   await page.keyboard.press('Control+V');
 
   // Two new nodes, named as copies, joined by the copied connection with its weight 0.5.

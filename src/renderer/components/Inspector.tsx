@@ -88,13 +88,9 @@ function ExampleFields({ node }: { node: Extract<NetworkNode, { type: 'input' }>
           label={feature}
           value={values[i]}
           step={0.1}
-          hint="The value this feature has in the example the network is run on."
+          hint="The value this feature has in the example the network is run on (shared by every Input of this feature)."
           onCommit={(v) => {
-            view.setState((s) => {
-              const next = [...(example[node.id] ?? [])];
-              next[i] = v;
-              return { exampleValues: { ...s.exampleValues, [node.id]: next } };
-            });
+            view.setState((s) => ({ exampleValues: { ...s.exampleValues, [feature]: v } }));
             return null;
           }}
         />

@@ -18,6 +18,15 @@ let appClipboard: string | null = null;
 /** Where a new node's top-left goes so that the node's middle lands on the point. */
 const PLACE_OFFSET = { x: 60, y: 32 };
 
+/** The shift that puts the top-left of `positions` at the cursor, snapped to the grid; null without a cursor. */
+function offsetToCursor(positions: readonly Position[], cursor: Position | null): Position | null {
+  if (!cursor || positions.length === 0) return null;
+  const left = Math.min(...positions.map((p) => p.x));
+  const top = Math.min(...positions.map((p) => p.y));
+  const snap = (v: number) => Math.round(v / 16) * 16;
+  return { x: snap(cursor.x) - left, y: snap(cursor.y) - top };
+}
+
 export function createActions(stores: EditorStores) {
   const doc = (): NetworkDocument => stores.document.getState().doc;
   const view = () => stores.view.getState();
@@ -72,8 +81,11 @@ export function createActions(stores: EditorStores) {
       return text;
     },
 
-    /** Paste text from the system clipboard, or the app's own clipboard when none is given. */
-    paste(text?: string | null, offset: Position = { x: 48, y: 48 }): boolean {
+    /**
+     * Paste text from the system clipboard, or the app's own clipboard when none is given. The pasted nodes go where
+     * the pointer last was on the canvas (their top-left corner there), else 48 units down and right of the copies.
+     */
+    paste(text?: string | null, offset?: Position): boolean {
       const source = text && text.trim() !== '' ? text : appClipboard;
       if (!source) {
         notify(stores, 'refused', 'Nothing to paste: copy some nodes first.');
@@ -85,9 +97,10 @@ export function createActions(stores: EditorStores) {
         notify(stores, 'refused', parsed.reason);
         return false;
       }
+      const shift = offset ?? offsetToCursor(parsed.content.nodes.map((n) => n.position), view().cursor) ?? { x: 48, y: 48 };
       let ids: { nodes: string[]; edges: string[] } | null = null;
       const ok = edit(stores, (d) => {
-        const r = pasteContent(d, parsed.content, offset);
+        const r = pasteContent(d, parsed.content, shift);
         if (r.ok) ids = { nodes: r.nodeIds, edges: r.edgeIds };
         return r;
       });
@@ -97,7 +110,7 @@ export function createActions(stores: EditorStores) {
 
     duplicate(): void {
       const text = copySelection(doc(), view().selectedNodes);
-      if (text !== null) actions.paste(text);
+      if (text !== null) actions.paste(text, { x: 48, y: 48 });
     },
 
     /** Expand the selected Dense layer into neurons, or collapse the selected neurons into a layer. */

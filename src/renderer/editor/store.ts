@@ -44,8 +44,8 @@ export interface ViewState {
   selectedEdges: ReadonlySet<string>;
   /** Positions of nodes while they are dragged; written to the document (one undo step) when the drag ends. */
   dragPositions: Readonly<Record<string, Position>> | null;
-  /** The example the network is run on: values per Input node id, one per feature. Missing values use defaults. */
-  exampleValues: Readonly<Record<string, readonly number[]>>;
+  /** The example the network is run on: a value per feature name (a column of the data). Missing ones use defaults. */
+  exampleValues: Readonly<Record<string, number>>;
   notice: Notice | null;
   searchOpen: boolean;
   helpOpen: boolean;

@@ -23,20 +23,31 @@ export type ExampleRun =
 
 const PREVIEW_OUTPUT = '\u0000preview-output';
 
-/** The example value of each feature of each Input: the stored one, else 1, 2, 3, … in document order. */
-export function exampleInputs(doc: NetworkDocument, stored: Readonly<Record<string, readonly number[]>>): Record<string, number[]> {
+/**
+ * The example value of each feature of each Input. Values belong to features (columns of an example row), so two
+ * Inputs of the same feature show the same value: the stored one, else 1, 2, 3, … for the features in document order.
+ */
+export function exampleInputs(doc: NetworkDocument, stored: Readonly<Record<string, number>>): Record<string, number[]> {
+  const byFeature = exampleRow(doc, stored);
   const result: Record<string, number[]> = {};
-  let k = 0;
   for (const node of doc.nodes) {
-    if (node.type !== 'input') continue;
-    const given = stored[node.id];
-    result[node.id] = node.features.map((_, i) => {
-      k++;
-      const v = given?.[i];
-      return typeof v === 'number' && Number.isFinite(v) ? v : k;
-    });
+    if (node.type === 'input') result[node.id] = node.features.map((f) => byFeature.get(f)!);
   }
   return result;
+}
+
+/** The example row: each feature's value, stored or default. */
+export function exampleRow(doc: NetworkDocument, stored: Readonly<Record<string, number>>): Map<string, number> {
+  const row = new Map<string, number>();
+  for (const node of doc.nodes) {
+    if (node.type !== 'input') continue;
+    for (const feature of node.features) {
+      if (row.has(feature)) continue;
+      const v = stored[feature];
+      row.set(feature, typeof v === 'number' && Number.isFinite(v) ? v : row.size + 1);
+    }
+  }
+  return row;
 }
 
 function missingParameters(doc: NetworkDocument): string | null {
@@ -68,7 +79,7 @@ function withPreviewOutput(doc: NetworkDocument): NetworkDocument {
   return { ...doc, nodes: [...doc.nodes, output], edges: [...doc.edges, { id: PREVIEW_OUTPUT, source: sink.id, target: PREVIEW_OUTPUT }] };
 }
 
-export function runExample(doc: NetworkDocument, stored: Readonly<Record<string, readonly number[]>>): ExampleRun {
+export function runExample(doc: NetworkDocument, stored: Readonly<Record<string, number>>): ExampleRun {
   if (!doc.nodes.some((n) => n.type !== 'input')) return { ok: false, reason: 'Add a neuron or a layer to see values.' };
   const missing = missingParameters(doc);
   if (missing) return { ok: false, reason: missing };
@@ -78,12 +89,7 @@ export function runExample(doc: NetworkDocument, stored: Readonly<Record<string,
     return { ok: false, reason: first ? `Fix the network first: ${first.message}` : 'The network cannot run yet.' };
   }
   const { net } = compiled;
-  const inputs = exampleInputs(doc, stored);
-  const byFeature = new Map<string, number>();
-  for (const node of doc.nodes) {
-    if (node.type !== 'input') continue;
-    node.features.forEach((feature, i) => byFeature.set(feature, inputs[node.id]![i]!));
-  }
+  const byFeature = exampleRow(doc, stored);
   const x = new Float32Array(net.featureNames.map((name) => byFeature.get(name) ?? 0));
   const trace = net.trace(x);
   const values: Record<string, NodeValues> = {};

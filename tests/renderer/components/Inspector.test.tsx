@@ -83,7 +83,7 @@ describe('the inspector', () => {
     const { editor, panel } = renderInspector(worked());
     act(() => select(editor, ['x2']));
     type(within(panel).getByRole('textbox', { name: 'x2' }), '0');
-    expect(editor.view.getState().exampleValues).toEqual({ x2: [0] });
+    expect(editor.view.getState().exampleValues).toEqual({ x2: 0 });
     expect(editor.document.temporal.getState().pastStates).toHaveLength(0);
     act(() => select(editor, ['h2']));
     // h2 = relu(0.2·1 + 0.4·0 − 0.1) = 0.1

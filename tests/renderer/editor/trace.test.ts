@@ -21,18 +21,30 @@ function withoutOutput(doc: NetworkDocument): NetworkDocument {
 describe('the example run', () => {
   it('gives the inputs 1, 2, 3, … unless a value is stored', () => {
     expect(exampleInputs(worked(), {})).toEqual({ x1: [1], x2: [2] });
-    expect(exampleInputs(worked(), { x2: [-0.5] })).toEqual({ x1: [1], x2: [-0.5] });
+    expect(exampleInputs(worked(), { x2: -0.5 })).toEqual({ x1: [1], x2: [-0.5] });
     expect(exampleInputs(findTemplate('iris')!.build(), {})).toEqual({ measurements: [1, 2, 3, 4] });
   });
 
   it.each([[1, 2], [0, 0], [-1, 3], [2.5, -0.5]])('matches the worked example by hand for x = [%d, %d]', (x1, x2) => {
-    const run = runExample(worked(), { x1: [x1], x2: [x2] });
+    const run = runExample(worked(), { x1, x2 });
     if (!run.ok) throw new Error(run.reason);
     const expected = byHand(x1, x2);
     expect(run.values['h1']!.a[0]).toBeCloseTo(expected.h1, 6);
     expect(run.values['h2']!.a[0]).toBeCloseTo(expected.h2, 6);
     expect(run.values['out']!.a[0]).toBeCloseTo(expected.out, 6);
     expect(run.values['out']!.z![0]).toBeCloseTo(expected.h1 - expected.h2 + 0.5, 6);
+  });
+
+  it('gives two Inputs of the same feature the same value: the example is one row of data', () => {
+    const doc = worked();
+    const twin = { ...doc.nodes.find((n) => n.id === 'x1')!, id: 'x9', name: 'x1 again' };
+    const both = { ...doc, nodes: [...doc.nodes, twin] };
+    expect(exampleInputs(both, {})).toEqual({ x1: [1], x2: [2], x9: [1] });
+    expect(exampleInputs(both, { x1: 5 })).toEqual({ x1: [5], x2: [2], x9: [5] });
+    // A loose twin does not change what the network computes.
+    const run = runExample(both, {});
+    if (!run.ok) throw new Error(run.reason);
+    expect(run.values['out']!.a[0]).toBeCloseTo(byHand(1, 2).out, 6);
   });
 
   it('shows 0.45 for the worked example, as the textbook does', () => {
