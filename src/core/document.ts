@@ -13,7 +13,8 @@
  */
 
 export const DOCUMENT_FORMAT = 'netwright';
-export const DOCUMENT_VERSION = 1;
+/** Version 2 added the optional training history (migration AddTrainingHistory). */
+export const DOCUMENT_VERSION = 2;
 
 /** Names saved in files. These strings are the file format: never rename one. */
 export const ACTIVATION_NAMES = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'sine', 'softmax'] as const;
@@ -162,6 +163,20 @@ export type DataReference =
       seed: number;
     };
 
+/**
+ * The loss curve so far, one point per entry of each list (all four lists have the same length). A point is taken
+ * every so many steps; `null` marks a value that was not measured at that point (no test set, or a regression net
+ * without accuracy). Only finite numbers are saved.
+ */
+export interface TrainingHistory {
+  /** Training steps (batches) done when the point was taken, ascending. */
+  step: number[];
+  trainLoss: number[];
+  testLoss: (number | null)[];
+  /** Fraction correct, 0…1. */
+  accuracy: (number | null)[];
+}
+
 export interface NetworkDocument {
   format: typeof DOCUMENT_FORMAT;
   version: typeof DOCUMENT_VERSION;
@@ -175,6 +190,8 @@ export interface NetworkDocument {
    * Optional and backward-compatible: when absent, ids continue after the highest numbered id in the document.
    */
   nextId?: number;
+  /** The training history (loss curve), if the file keeps one. Since version 2. */
+  history?: TrainingHistory;
 }
 
 export const DEFAULT_TRAINING: TrainingSetup = {

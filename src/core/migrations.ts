@@ -5,8 +5,10 @@
  * that turns a version N−1 document into a version N one. Every version above the first has exactly one, in order
  * (a test checks it), each with a test on a fixture of the old version. Migrations never mutate their input.
  *
- * Version 1 is the first file format, so there is nothing to migrate yet: MIGRATIONS is empty, and files of version 1
- * pass through unchanged. The machinery is tested with migrations made up inside the test, not with invented history.
+ * History:
+ *   1  the first file format
+ *   2  AddTrainingHistory: an optional `history` (the loss curve). A version 1 file has none, so the migration only
+ *      moves it to version 2; it exists so every version has its migration and a test on a v1 fixture.
  */
 import { DOCUMENT_VERSION } from './document';
 
@@ -25,7 +27,14 @@ export interface Migration {
 /** The oldest version this build can read. */
 export const FIRST_VERSION = 1;
 
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 2,
+    name: 'AddTrainingHistory',
+    // A v1 file has no history; one that somehow carries a `history` field had it ignored by v1, so it is dropped.
+    up: ({ history: _ignored, ...doc }) => doc,
+  },
+];
 
 export type MigrationResult =
   | { ok: true; doc: RawDocument; migratedFrom?: number; applied: string[] }

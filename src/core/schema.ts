@@ -103,6 +103,24 @@ export const dataSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** A history longer than this is refused on load (the editor keeps far fewer points). */
+export const MAX_HISTORY_POINTS = 1_000_000;
+
+export const historySchema = z.object({
+  step: z.array(z.number().int({ error: 'expected a whole number of steps' }).min(0, { error: 'expected a whole number of steps' })).max(MAX_HISTORY_POINTS, { error: `expected at most ${MAX_HISTORY_POINTS} points` }),
+  trainLoss: z.array(finite()).max(MAX_HISTORY_POINTS, { error: `expected at most ${MAX_HISTORY_POINTS} points` }),
+  testLoss: z.array(finite().nullable()).max(MAX_HISTORY_POINTS, { error: `expected at most ${MAX_HISTORY_POINTS} points` }),
+  accuracy: z.array(finite().min(0, { error: 'expected a fraction from 0 to 1' }).max(1, { error: 'expected a fraction from 0 to 1' }).nullable())
+    .max(MAX_HISTORY_POINTS, { error: `expected at most ${MAX_HISTORY_POINTS} points` }),
+}).superRefine((h, ctx) => {
+  for (const key of ['trainLoss', 'testLoss', 'accuracy'] as const) {
+    if (h[key].length !== h.step.length) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `expected ${h.step.length} values, one per step (got ${h[key].length})` });
+      return;
+    }
+  }
+});
+
 export const documentSchema = z.object({
   format: z.literal(DOCUMENT_FORMAT),
   version: z.literal(DOCUMENT_VERSION),
@@ -112,6 +130,7 @@ export const documentSchema = z.object({
   training: trainingSchema,
   data: dataSchema,
   nextId: positiveInt().optional(),
+  history: historySchema.optional(),
 }) satisfies z.ZodType<NetworkDocument>;
 
 /** `nodes[3].units` from ['nodes', 3, 'units']. */

@@ -160,6 +160,14 @@ function findNonFinite(doc: NetworkDocument): { message: string; path: string } 
       if (bad(v)) return { path: `${section}.${key}`, message: `Cannot save: the ${section === 'training' ? 'training setting' : 'data setting'} ${key} is ${v}; only finite numbers can be saved.` };
     }
   }
+  const history = doc.history as unknown;
+  if (history && typeof history === 'object') {
+    for (const [key, list] of Object.entries(history)) {
+      if (!Array.isArray(list)) continue;
+      const j = list.findIndex(bad);
+      if (j >= 0) return { path: `history.${key}[${j}]`, message: `Cannot save: the training history has a ${key} of ${list[j]} at point ${j + 1}; only finite numbers can be saved (leave diverged points out of the history).` };
+    }
+  }
   return undefined;
 }
 

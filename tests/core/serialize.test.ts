@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ACTIVATION_NAMES, DEFAULT_TRAINING, DOCUMENT_VERSION, INITIALIZER_NAMES, LOSS_NAMES, OPTIMIZER_NAMES,
-  type DataReference, type NetworkDocument, type NetworkEdge, type NetworkNode, type TrainingSetup,
+  type DataReference, type NetworkDocument, type NetworkEdge, type NetworkNode, type TrainingHistory, type TrainingSetup,
 } from '../../src/core/document';
 import { FIRST_VERSION, MIGRATIONS, migrate, runMigrations, type Migration } from '../../src/core/migrations';
 import { BUILTIN_DATASET_NAMES } from '../../src/core/schema';
@@ -81,6 +81,18 @@ const dataArb: fc.Arbitrary<DataReference> = fc.oneof(
   }),
 );
 
+const historyArb: fc.Arbitrary<TrainingHistory> = fc.array(fc.record({
+  step: fc.nat(),
+  trainLoss: finiteDouble,
+  testLoss: fc.option(finiteDouble, { nil: null }),
+  accuracy: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+}), { maxLength: 6 }).map((points) => ({
+  step: points.map((p) => p.step),
+  trainLoss: points.map((p) => p.trainLoss),
+  testLoss: points.map((p) => p.testLoss),
+  accuracy: points.map((p) => p.accuracy),
+}));
+
 const documentArb: fc.Arbitrary<NetworkDocument> = fc
   .uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 0, maxLength: 8 })
   .chain((ids) => {
@@ -97,13 +109,14 @@ const documentArb: fc.Arbitrary<NetworkDocument> = fc
       : fc.integer({ min: 0, max: 10 }).chain((k) => fc.tuple(...Array.from({ length: k }, (_, i) => edge(i))));
     return fc.record({
       format: fc.constant('netwright' as const),
-      version: fc.constant(1 as const),
+      version: fc.constant(DOCUMENT_VERSION),
       name,
       nodes,
       edges,
       training: trainingArb,
       data: dataArb,
       nextId: fc.integer({ min: 1, max: 1_000_000 }),
+      history: historyArb,
     }, { requiredKeys: ['format', 'version', 'name', 'nodes', 'edges', 'training', 'data'] });
   });
 
@@ -119,7 +132,7 @@ function numbers(value: unknown, out: number[] = []): number[] {
 
 describe('serializeDocument', () => {
   it('starts with the header', () => {
-    expect(serializeDocument(worked()).startsWith('{\n  "format": "netwright",\n  "version": 1,\n  "name": ')).toBe(true);
+    expect(serializeDocument(worked()).startsWith(`{\n  "format": "netwright",\n  "version": ${DOCUMENT_VERSION},\n  "name": `)).toBe(true);
   });
 
   it('round-trips random valid documents exactly, every number bit for bit', () => {
@@ -153,6 +166,7 @@ describe('serializeDocument', () => {
     ['an infinite bias', (d: NetworkDocument) => { (d.nodes[2] as { bias: number }).bias = Infinity; }, '"h1" has a bias of Infinity', 'nodes[2].bias'],
     ['a -Infinity position', (d: NetworkDocument) => { d.nodes[0]!.position.y = -Infinity; }, '"x1" sits at y = -Infinity', 'nodes[0].position.y'],
     ['a NaN learning rate', (d: NetworkDocument) => { d.training.learningRate = Number.NaN; }, 'training setting learningRate is NaN', 'training.learningRate'],
+    ['a diverged loss in the history', (d: NetworkDocument) => { d.history = { step: [1, 2], trainLoss: [0.5, Infinity], testLoss: [null, null], accuracy: [null, null] }; }, 'the training history has a trainLoss of Infinity at point 2', 'history.trainLoss[1]'],
   ])('refuses %s with a message naming where', (_what, spoil, message, path) => {
     const doc = worked();
     spoil(doc);
@@ -304,7 +318,18 @@ describe('migrations', () => {
     expect(result.ok && result.doc).not.toBe(raw);
   });
 
-  // The machinery, with migrations made up here (the format has no history yet).
+  it('AddTrainingHistory (1 → 2) moves a v1 file to version 2, dropping a history field v1 never read', () => {
+    const v1 = Object.freeze({ ...JSON.parse(fixture('v1-handwritten.netwright')), history: { step: [1] } });
+    const result = migrate(v1);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.applied).toEqual(['AddTrainingHistory']);
+    expect(result.migratedFrom).toBe(1);
+    expect(result.doc.version).toBe(2);
+    expect('history' in result.doc).toBe(false);
+    expect(v1.history).toEqual({ step: [1] });
+  });
+
+  // The machinery, with migrations made up here.
   const renameTitle: Migration = { version: 2, name: 'RenameTitleToName', up: ({ title, ...rest }) => ({ ...rest, name: title }) };
   const addTags: Migration = { version: 3, name: 'AddTags', up: (doc) => ({ ...doc, tags: [] }) };
 
@@ -339,7 +364,7 @@ describe('migrations', () => {
   });
 
   it('reports a version-0 file as invalid when loading', () => {
-    const result = parseDocument(serializeDocument(worked()).replace('"version": 1', '"version": 0'));
+    const result = parseDocument(serializeDocument(worked()).replace(`"version": ${DOCUMENT_VERSION}`, '"version": 0'));
     expect(result).toMatchObject({ ok: false, reason: 'invalid', path: 'version' });
   });
 });
@@ -349,14 +374,23 @@ it('the default training setup is a valid one', () => {
 });
 
 describe('golden files', () => {
-  it('a hand-written v1 file (keys out of order, unknown fields, -0) loads and re-saves to the known canonical text', () => {
+  it('a hand-written v1 file (keys out of order, unknown fields, -0) loads, migrates and re-saves to the known canonical v2 text', () => {
     const loaded = parseDocument(fixture('v1-handwritten.netwright'));
     if (!loaded.ok) throw new Error(loaded.message);
-    expect(loaded.migratedFrom).toBeUndefined();
+    expect(loaded.migratedFrom).toBe(1);
     expect(validateDocument(loaded.doc).errors).toEqual([]);
     const saved = fixture('v1-handwritten.saved.netwright');
     expect(serializeDocument(loaded.doc)).toBe(saved);
     expect(parseDocument(saved)).toEqual({ ok: true, doc: loaded.doc });
     expect(Object.is(loaded.doc.edges[0]!.weights![1], -0)).toBe(true);
+  });
+
+  it('a v2 file with a training history loads and re-saves to itself', () => {
+    const text = fixture('v2-history.netwright');
+    const loaded = parseDocument(text);
+    if (!loaded.ok) throw new Error(loaded.message);
+    expect(loaded.migratedFrom).toBeUndefined();
+    expect(loaded.doc.history).toEqual({ step: [0, 10, 20], trainLoss: [0.7, 0.5, 0.25], testLoss: [0.71, null, 0.3], accuracy: [0.5, null, 0.875] });
+    expect(serializeDocument(loaded.doc)).toBe(text);
   });
 });
