@@ -1,4 +1,5 @@
 /** The canvas's other tools, as a user meets them: drop onto an edge, validation on the nodes, layout, box-select, help. */
+import { join } from 'node:path';
 import { expect, openApp, test } from './fixtures';
 import { canvas, clickEdge, edgeBetween, inspector, node, nodeIds, openTemplate, selectNode } from './editor';
 
@@ -174,4 +175,26 @@ test('the Templates menu opens from the toolbar and closes on a click elsewhere'
   await openTemplate(page, /XOR/);
   await expect(canvas(page).locator('.nw-neuron')).toHaveCount(5);
   await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeDisabled();
+});
+
+test('"/" opens the search box at the pointer; "den" and Enter places a Dense layer there', async ({ page }, testInfo) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Empty canvas' }).click();
+  const box = (await canvas(page).boundingBox())!;
+  const pointer = { x: box.x + box.width * 0.5, y: box.y + box.height * 0.4 };
+  await page.mouse.move(pointer.x, pointer.y);
+  await page.keyboard.press('/');
+  const input = page.getByRole('combobox', { name: 'Node name' });
+  await expect(input).toBeFocused();
+  await input.pressSequentially('den');
+  await expect(page.getByRole('dialog', { name: 'Add a node' }).getByRole('option').first()).toContainText('Dense layer');
+  await page.screenshot({ path: join(process.env.NETWRIGHT_SCREENS_DIR ?? testInfo.outputDir, 'editor-search-light.png') });
+  await input.press('Enter');
+  const dense = canvas(page).locator('.nw-dense');
+  await expect(dense).toHaveCount(1);
+  const r = (await dense.boundingBox())!;
+  // The node sits around the pointer (its middle within a node's size of it).
+  expect(Math.abs(r.x + r.width / 2 - pointer.x)).toBeLessThan(r.width);
+  expect(Math.abs(r.y + r.height / 2 - pointer.y)).toBeLessThan(r.height);
+  await expect(inspector(page).getByText('Dense layer', { exact: true })).toBeVisible();
 });
