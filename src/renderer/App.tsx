@@ -12,7 +12,7 @@ import { EditorContext, createEditor, useEditor, useHistory, useView, type Edito
 import { EditorCanvas } from './editor/EditorCanvas';
 import { TemplatesMenu } from './editor/TemplatesMenu';
 import { TrainerStoreContext, type TrainerStore } from './state/trainer';
-import { Dock } from './training/Dock';
+import { Dock, TrainingStatusItem } from './training/Dock';
 import { TrainingStoreContext, createTrainingStore, type TrainingStore } from './training/store';
 import { useTrainingToolbar } from './training/toolbar';
 import './App.css';
@@ -82,7 +82,7 @@ export function App({ trainer, editor: given, training: givenTraining }: AppProp
               <EditorCanvas />
               <Inspector />
               <Dock />
-              <StatusBar network={<NetworkStatus />} />
+              <StatusBar network={<NetworkStatus />} training={<TrainingStatusItem />} />
               <TrainerBanner />
             </div>
           </AnalysisProvider>

@@ -38,13 +38,16 @@ function Zoom() {
 export interface StatusBarProps {
   /** Network facts (parameter count, memory, validation) — shown only when the editor has real values. */
   network?: ReactNode;
+  /** Training progress (epoch, steps per second) — shown once something is loaded. */
+  training?: ReactNode;
 }
 
-export function StatusBar({ network }: StatusBarProps) {
+export function StatusBar({ network, training }: StatusBarProps) {
   return (
     <footer className="statusbar" aria-label="Status bar">
       <TrainerStatus />
       {network !== undefined && <div className="status-network">{network}</div>}
+      {training}
       <div className="status-spacer" />
       <Zoom />
     </footer>

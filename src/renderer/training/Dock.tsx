@@ -216,6 +216,19 @@ function Confusion() {
   );
 }
 
+/** For the status bar: "epoch 12 · 41,200 steps/s", or nothing before the first snapshot. */
+export function TrainingStatusItem() {
+  const epoch = useTraining((s) => s.snapshot?.epoch);
+  const rate = useTraining((s) => s.snapshot?.stepsPerSecond);
+  const kind = useTraining((s) => s.status.kind);
+  if (epoch === undefined || rate === undefined) return null;
+  return (
+    <span className="status-item" title="Training: complete epochs, optimiser steps per second">
+      epoch {int(epoch)}{kind === 'running' ? ` · ${int(rate)} steps/s` : kind === 'diverged' ? ' · diverged' : ' · paused'}
+    </span>
+  );
+}
+
 export const Dock = memo(function Dock() {
   const [open, setOpen] = useState(true);
   const [logScale, setLogScale] = useState(false);
