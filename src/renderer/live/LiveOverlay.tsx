@@ -5,7 +5,8 @@
 import { ChevronLeft, ChevronRight, GraduationCap, X } from 'lucide-react';
 import { useEffect } from 'react';
 import { explainNumber } from '../../core/explain';
-import { useDoc, useEditor } from '../editor/context';
+import { useDoc, useEditor, useView } from '../editor/context';
+import { exampleInputs } from '../editor/trace';
 import { edit } from '../editor/store';
 import { POSITIVE_RGB, NEGATIVE_RGB, NEUTRAL_RGB } from './colors';
 import { applyUpdate } from './explainStages';
@@ -170,8 +171,29 @@ export function ExplainPanel() {
   );
 }
 
+/**
+ * On data that is not the 2-D plane, nodes show their live value on the editor's example: ask the trainer to trace it
+ * (the Input nodes' example values, by feature name; a feature no Input shows is 0).
+ */
+function useExampleTrace(): void {
+  const training = useLiveStore();
+  const featureNames = useLive((s) => s.loaded?.featureNames.join('\u0000') ?? null, null);
+  const plane = useLive((s) => s.snapshot?.heatmapExtent !== undefined, false);
+  const doc = useDoc((s) => s.doc);
+  const stored = useView((s) => s.exampleValues);
+  useEffect(() => {
+    if (!training || featureNames === null || plane) return;
+    const values = new Map<string, number>();
+    const inputs = exampleInputs(doc, stored);
+    for (const node of doc.nodes) if (node.type === 'input') node.features.forEach((f, i) => values.set(f, inputs[node.id]?.[i] ?? 0));
+    const example = featureNames.split('\u0000').map((f) => values.get(f) ?? 0);
+    training.getState().requestView({ example });
+  }, [training, featureNames, plane, doc, stored]);
+}
+
 /** Everything live over the canvas. */
 export function LiveOverlay() {
+  useExampleTrace();
   return (
     <>
       <WeightLegend />

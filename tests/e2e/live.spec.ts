@@ -1,0 +1,152 @@
+/**
+ * Watching it learn, as a user sees it in the browser build: edges take their colour from the live weights and change
+ * while the spiral trains, gradients pulse backward along the edges, neurons show heatmaps over the plane, a dead ReLU
+ * is flagged on its node, and explain mode walks the worked example through the textbook's numbers.
+ * Screenshots go to /work/notes/screens/live-*.png.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, openApp, test } from './fixtures';
+import { canvas, node, openTemplate, selectNode, setField } from './editor';
+
+const SCREENS = process.env.NETWRIGHT_SCREENS ?? '/work/notes/screens';
+
+function toolbar(page: Page): Locator {
+  return page.getByRole('toolbar', { name: 'Main toolbar' });
+}
+
+/** Each edge path's stroke colour and width, by edge id. */
+async function edgeLooks(page: Page): Promise<Record<string, string>> {
+  return canvas(page).locator('.react-flow__edge').evaluateAll((edges) =>
+    Object.fromEntries(
+      edges.map((e) => {
+        const path = e.querySelector<SVGPathElement>('path.nw-edge');
+        return [e.getAttribute('data-id') ?? '?', path ? `${path.style.stroke} ${path.style.strokeWidth} ${path.style.opacity}` : ''];
+      }),
+    ),
+  );
+}
+
+async function stopAfter(page: Page, epochs: string): Promise<void> {
+  const field = page.getByRole('region', { name: 'Training' }).getByRole('textbox', { name: 'Stop after epochs' });
+  await field.fill(epochs);
+  await field.press('Enter');
+}
+
+test.describe('watching it learn', () => {
+  test('spiral: edge colours follow the live weights and change while training; pulses, heatmaps and weight images show', async ({ page, problems }) => {
+    test.setTimeout(120_000);
+    await openApp(page);
+    await openTemplate(page, /Spiral/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    // Live colours from the first snapshot on: every weighted edge has an inline stroke.
+    await expect.poll(async () => Object.values(await edgeLooks(page)).filter((l) => l.startsWith('rgb')).length).toBe(4);
+    await expect(page.getByTestId('legend-max')).toBeVisible();
+    // Neuron heatmaps over the plane inside each Dense node, and the weight block images on the edges.
+    await expect(canvas(page).getByTestId('node-heatmap')).toHaveCount(3, { timeout: 10_000 });
+    await expect(canvas(page).getByTestId('weight-image')).toHaveCount(4);
+    const before = await edgeLooks(page);
+    const shotBefore = await canvas(page).screenshot({ path: `${SCREENS}/live-training-before.png` });
+
+    await stopAfter(page, '3');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(page.getByTestId('live-epoch')).toHaveText('epoch 3', { timeout: 30_000 });
+    const after = await edgeLooks(page);
+    const changed = Object.keys(before).filter((id) => before[id] !== '' && before[id] !== after[id]);
+    expect(changed.length).toBeGreaterThan(0);
+    const shotAfter = await canvas(page).screenshot({ path: `${SCREENS}/live-training.png` });
+    expect(shotAfter.equals(shotBefore)).toBe(false);
+
+    // Gradients pulse backward on every weighted edge; the switch turns them off, and the choice is remembered.
+    const pulses = canvas(page).getByTestId('gradient-pulse');
+    await expect(pulses).toHaveCount(4);
+    const pulse = page.getByRole('checkbox', { name: 'Gradient pulses' });
+    await pulse.uncheck();
+    await expect(pulses).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByRole('checkbox', { name: 'Gradient pulses' })).not.toBeChecked({ timeout: 20_000 });
+    await page.evaluate(() => localStorage.removeItem('netwright.pulses'));
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+  });
+
+  test('explain mode walks the worked example through 0.2, 0.9, −0.2 and 0.45, back and forward, and applies the update', async ({ page, problems }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Explain' }).click();
+    const panel = page.getByRole('region', { name: 'Explain mode' });
+    const lines = panel.getByTestId('explain-lines');
+    const next = panel.getByRole('button', { name: 'Next step' });
+
+    await expect(panel.getByTestId('explain-title')).toHaveText('Forward · h1');
+    await expect(lines).toContainText('z = 0.5·1 + (−0.3)·2 + 0.3 = 0.2');
+    await expect(lines).toContainText('a = relu(0.2) = 0.2');
+    await next.click();
+    await expect(lines).toContainText('z = 0.2·1 + 0.4·2 + (−0.1) = 0.9');
+    await next.click();
+    await expect(panel.getByTestId('explain-title')).toHaveText('Forward · out');
+    await expect(lines).toContainText('z = 1·0.2 + (−1)·0.9 + 0.5 = −0.2');
+    await expect(lines).toContainText('a = sigmoid(−0.2) = 0.450166');
+    // Each computed neuron carries its numbers on the canvas.
+    await expect(node(page, 'h1').getByTestId('explain-node-note')).toHaveText('z = 0.2  a = 0.2');
+    await expect(node(page, 'h2').getByTestId('explain-node-note')).toHaveText('z = 0.9  a = 0.9');
+    await expect(node(page, 'out').getByTestId('explain-node-note')).toHaveText('z = −0.2  a = 0.450166');
+    await page.screenshot({ path: `${SCREENS}/live-explain-forward.png` });
+
+    await next.click();
+    await expect(panel.getByTestId('explain-title')).toHaveText('Loss · mse');
+    await expect(lines).toContainText('L = (0.450166 − 1)² = 0.302317');
+    await next.click();
+    await expect(panel.getByTestId('explain-title')).toHaveText('Backward · out');
+    await expect(lines).toContainText('∂L/∂z = ∂L/∂a · sigmoid′(−0.2) = −0.272186');
+    await next.click();
+    await next.click();
+    await expect(panel.getByTestId('explain-title')).toHaveText('Backward · h1');
+    // Gradients on the edges: x2→h1 carries ∂L/∂z · x2 = −0.544372.
+    await expect(canvas(page).locator('[data-testid="explain-edge-note"][data-edge-id="e2"]')).toHaveText('∂L/∂w = −0.544372');
+    await page.screenshot({ path: `${SCREENS}/live-explain-backward.png` });
+    await panel.getByRole('button', { name: 'Previous step' }).click();
+    await expect(panel.getByTestId('explain-title')).toHaveText('Backward · h2');
+    await next.click();
+    await next.click();
+    await expect(panel.getByTestId('explain-title')).toHaveText('Update · one SGD step');
+    await expect(lines).toContainText('w(x1→h1): 0.5 → 0.527219');
+    await expect(canvas(page).locator('[data-testid="explain-edge-note"][data-edge-id="e1"]')).toHaveText('0.5 → 0.527219');
+    await page.screenshot({ path: `${SCREENS}/live-explain-update.png` });
+
+    // Apply: the step is taken (the output moves toward the target 1), and it is one undoable edit.
+    await panel.getByRole('button', { name: 'Apply update' }).click();
+    await expect(panel.getByTestId('explain-title')).toHaveText('Forward · h1');
+    await expect(lines).toContainText('z = 0.527219·1');
+    await next.click();
+    await next.click();
+    const output = async () => Number(/a = sigmoid\([^)]*\) = ([\d.]+)/.exec((await lines.textContent()) ?? '')?.[1]);
+    await expect.poll(output).toBeGreaterThan(0.450166);
+    await expect.poll(output).toBeLessThan(1);
+    await page.keyboard.press('Control+z');
+    await expect(panel.getByTestId('explain-title')).toHaveText('Forward · h1');
+    await expect(lines).toContainText('z = 0.5·1 + (−0.3)·2 + 0.3 = 0.2');
+    await page.keyboard.press('Escape');
+    await expect(panel).toHaveCount(0);
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+  });
+
+  test('a ReLU with bias −100 is flagged as dead on its node', async ({ page, problems }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await selectNode(page, 'h2');
+    await setField(page, 'Bias', '-100');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await toolbar(page).getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 1', { timeout: 20_000 });
+    const badge = node(page, 'h2').getByTestId('diagnostic-badge');
+    await expect(badge).toHaveAttribute('data-kind', 'dead');
+    await expect(badge).toHaveAttribute('title', /never activates on the data \(dead ReLU\)/);
+    await expect(node(page, 'h1').getByTestId('diagnostic-badge')).toHaveCount(0);
+    await node(page, 'h2').screenshot({ path: `${SCREENS}/live-dead-relu.png` });
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+  });
+});
