@@ -32,7 +32,10 @@ for (const theme of ['light', 'dark'] as const) {
       await pasteDocument(page, layerGraph());
       await expect(canvas(page).locator('.react-flow__node')).toHaveCount(10);
       await page.keyboard.press('Escape');
+      const zoom = page.getByTitle('Canvas zoom');
+      const before = await zoom.textContent();
       await page.keyboard.press('l'); // auto-layout, then the view fits itself
+      await expect(zoom).not.toHaveText(before!);
       await expect(page.getByRole('contentinfo', { name: 'Status bar' }).getByTestId('validation-state')).toHaveText('valid');
       await page.waitForTimeout(600); // layout and the fit-view animation
       await selectNode(page, 'dense3');

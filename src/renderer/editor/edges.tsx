@@ -17,6 +17,8 @@ const selectLabelsVisible = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_Z
 
 /** Where along the edge its label sits: past the middle, so the labels of two crossing edges do not meet. */
 const LABEL_AT = 0.66;
+/** A block label (one per layer connection, no crossings to avoid) sits in the middle, clear of the handles. */
+const BLOCK_LABEL_AT = 0.5;
 
 /** A point of React Flow's bezier from a right-hand source to a left-hand target (its control points, curvature 0.25). */
 function pointOnCurve(sx: number, sy: number, tx: number, ty: number, t: number): [number, number] {
@@ -34,7 +36,7 @@ export const WeightEdge = memo(function WeightEdge(props: EdgeProps<WeightFlowEd
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
   const labelsVisible = useStore(selectLabelsVisible);
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  const [labelX, labelY] = pointOnCurve(sourceX, sourceY, targetX, targetY, LABEL_AT);
+  const [labelX, labelY] = pointOnCurve(sourceX, sourceY, targetX, targetY, data?.kind === 'block' ? BLOCK_LABEL_AT : LABEL_AT);
   const kind = data?.kind ?? 'plain';
   const weight = data?.weight;
   let className = 'nw-edge';
