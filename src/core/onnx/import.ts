@@ -309,11 +309,11 @@ class Importer {
     const attr = (a: string) => n.attributes.find((x) => x.name === a);
     if (activation === 'leakyRelu') {
       const alpha = floatAttr(attr('alpha'), 0.01, label);
-      if (Math.abs(alpha - 0.01) > 1e-7) throw new ImportError(`${label}: LeakyRelu with alpha ${alpha} is not supported (Netwright's leaky ReLU uses 0.01)`);
+      if (Math.abs(alpha - 0.01) > 1e-7) throw new ImportError(`${label}: LeakyRelu with alpha ${show(alpha)} is not supported (Netwright's leaky ReLU uses 0.01)`);
     }
     if (activation === 'elu') {
       const alpha = floatAttr(attr('alpha'), 1, label);
-      if (Math.abs(alpha - 1) > 1e-7) throw new ImportError(`${label}: Elu with alpha ${alpha} is not supported (Netwright's ELU uses 1)`);
+      if (Math.abs(alpha - 1) > 1e-7) throw new ImportError(`${label}: Elu with alpha ${show(alpha)} is not supported (Netwright's ELU uses 1)`);
     }
     if (activation === 'gelu') {
       const approximate = attr('approximate')?.s ?? 'none';
@@ -345,6 +345,9 @@ class Importer {
     }
   }
 }
+
+/** A float32 attribute as people wrote it (0.2, not 0.20000000298023224). */
+const show = (v: number) => String(Number(v.toPrecision(7)));
 
 function namesFrom(json: string | undefined, count: number): string[] | undefined {
   if (json === undefined) return undefined;
