@@ -23,8 +23,8 @@ export interface LiveChartProps {
   log?: boolean;
   /** Fixed y range (accuracy: 0..1). */
   range?: [number, number];
-  /** Axis ticks (short). */
-  format(value: number): string;
+  /** Axis ticks (short); `increment` is the spacing between ticks. */
+  format(value: number, increment: number): string;
   /** Legend values at the cursor (exact). */
   exact(value: number): string;
 }
@@ -75,7 +75,7 @@ export const LiveChart = memo(function LiveChart({ title, series, log = false, r
       },
       axes: [
         { stroke: axisStroke, grid, ticks: { ...grid, size: 4 }, gap: 3, size: 24, font: '10px Inter, sans-serif', values: (_u, ticks) => ticks.map((t) => compactInt(t)) },
-        { stroke: axisStroke, grid, ticks: { ...grid, size: 4 }, gap: 3, size: 46, font: '10px Inter, sans-serif', values: (_u, ticks) => ticks.map((t) => format(t)) },
+        { stroke: axisStroke, grid, ticks: { ...grid, size: 4 }, gap: 3, size: 46, font: '10px Inter, sans-serif', values: (_u, ticks, _axis, _space, increment) => ticks.map((t) => format(t, increment)) },
       ],
       series: [
         { label: 'step', value: (_u, v) => (v === null ? '–' : Math.round(v).toLocaleString('en-US')) },

@@ -16,7 +16,12 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 export const formatLoss = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(4));
 const formatPercent = (v: number) => `${(v * 100).toFixed(1)}%`;
 /** Chart ticks: short. */
-const tickLoss = (v: number) => (v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3) ? v.toExponential(0) : String(+v.toPrecision(3)));
+const tickLoss = (v: number, increment: number) => {
+  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4)) return v.toExponential(1);
+  // As many decimals as the spacing of the ticks needs, so neighbouring ticks never read the same.
+  const decimals = Math.min(8, Math.max(0, -Math.floor(Math.log10(increment > 0 ? increment : 1))));
+  return v.toFixed(decimals);
+};
 const tickPercent = (v: number) => `${Math.round(v * 100)}%`;
 /** Legend at the cursor: the trainer's value to six significant digits. */
 const exactLoss = (v: number) => v.toPrecision(6);
