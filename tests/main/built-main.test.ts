@@ -67,6 +67,11 @@ describe('built main (out/main/index.js) with an Electron stub', () => {
     expect(existsSync(String(fork?.modulePath))).toBe(true);
   });
 
+  it('sets the application menu and titles the window after its document', () => {
+    expect(find('menu')?.labels).toEqual(['&File', '&Edit', '&View', 'windowMenu']);
+    expect(find('title')?.title).toBe('Untitled — Netwright');
+  });
+
   it('hands the renderer a port over which the trainer answers hello and ping', () => {
     expect(find('postMessage')).toMatchObject({ channel: IPC.trainerPort, ports: 1 });
     const events = find('renderer-got')?.events as unknown[];
