@@ -105,6 +105,25 @@ test.describe('training in the browser build', () => {
     expect(after).toBeLessThan(untrained);
   });
 
+  test('the Iris classifier trains on the real table: a 3×3 confusion matrix over the test split, accuracy rising', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Iris/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const stopAfter = dock(page).getByRole('textbox', { name: 'Stop after epochs' });
+    await stopAfter.fill('100');
+    await stopAfter.press('Enter');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(page.getByTestId('live-epoch')).toHaveText('epoch 100', { timeout: 30_000 });
+    const matrix = dock(page).getByRole('figure', { name: 'Confusion matrix' });
+    await expect(matrix.getByRole('columnheader', { name: 'versicolor' })).toBeVisible();
+    const counts = (await matrix.getByRole('cell').allTextContents()).map(Number);
+    expect(counts).toHaveLength(9);
+    // Iris has 150 rows; the template trains on 80 %.
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(await metric(page, 'test-accuracy')).toBeGreaterThan(0.8);
+    await page.screenshot({ path: `${SCREENS}/training-iris.png` });
+  });
+
   test('one Step takes one batch; Step epoch finishes the epoch; Reset goes back to step 0', async ({ page }) => {
     await openApp(page);
     await openTemplate(page, /XOR/);

@@ -196,14 +196,14 @@ function Confusion() {
       <table>
         <thead>
           <tr>
-            <th scope="col" title="true class ↓ · predicted class →">true ↓ pred →</th>
-            {names.map((n) => <th key={n} scope="col">{n}</th>)}
+            <th scope="col" title="true class ↓ · predicted class →">true ↓</th>
+            {names.map((n) => <th key={n} scope="col" title={`predicted ${n}`}>{n}</th>)}
           </tr>
         </thead>
         <tbody>
           {confusion.map((row, i) => (
             <tr key={i}>
-              <th scope="row">{names[i] ?? i}</th>
+              <th scope="row" title={`true ${names[i] ?? i}`}>{names[i] ?? i}</th>
               {row.map((count, j) => (
                 <td
                   key={j}
