@@ -19,8 +19,8 @@ import {
   type DiscardChoice, type ExportKind, type MenuCommand, type OpenResult, type Recovery, type SaveResult,
 } from '../shared/ipc';
 import {
-  FileError, PathAllowList, addRecent, atomicWrite, autosave, clearRecovery, findRecovery, isNetworkPath, pathKey,
-  readRecent, readTextFile, removeRecent, windowTitle,
+  FileError, PathAllowList, addRecent, atomicWrite, autosave, clearAutosave, clearRecovery, findRecovery, isNetworkPath,
+  pathKey, readRecent, readTextFile, removeRecent, startRecovery, windowTitle,
 } from './files';
 import { checkSender, type TrustedWindow } from './trainer-process';
 
@@ -61,12 +61,13 @@ export class FileController {
   private closeAfterSave = false;
   /** Don't Save was chosen: let the next close through. */
   private closeConfirmed = false;
-  /** Autosaves in order, never two writes of the recovery file at once. */
-  private autosaveChain: Promise<void> = Promise.resolve();
+  /** Autosaves in order, never two writes at once; starts once an earlier run's copy is set aside. */
+  private autosaveChain: Promise<void>;
   private readonly platform: NodeJS.Platform;
 
   constructor(private readonly options: FileControllerOptions) {
     this.platform = options.platform ?? process.platform;
+    this.autosaveChain = startRecovery(options.userData);
     const { window } = options;
     window.on('close', (event) => this.onClose(event));
     // The page's <title> must not replace the file name and dirty marker.
@@ -171,7 +172,8 @@ export class FileController {
     }
     this.adopt(path);
     this.setDirty(false);
-    await clearRecovery(this.options.userData).catch(() => undefined);
+    await this.autosaveChain;
+    await clearAutosave(this.options.userData).catch(() => undefined);
     await this.remember(path);
     if (this.closeAfterSave) {
       this.closeAfterSave = false;
@@ -243,10 +245,13 @@ export class FileController {
     return readRecent(this.options.userData);
   }
 
+  /** What an earlier run left unsaved (set aside at start, so this run's autosaves never overwrite it). */
   async recovery(): Promise<Recovery | null> {
+    await this.autosaveChain;
     return (await findRecovery(this.options.userData)) ?? null;
   }
 
+  /** The user recovered or discarded the earlier run's document: forget it. */
   async discardRecovery(): Promise<void> {
     await this.autosaveChain;
     await clearRecovery(this.options.userData);
@@ -273,7 +278,7 @@ export class FileController {
 
   private onClose(event: { preventDefault(): void }): void {
     if (!this.dirty || this.closeConfirmed) {
-      void this.autosaveChain.then(() => clearRecovery(this.options.userData)).catch(() => undefined);
+      this.autosaveChain = this.autosaveChain.then(() => clearAutosave(this.options.userData)).catch(() => undefined);
       return;
     }
     event.preventDefault();

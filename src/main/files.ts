@@ -196,6 +196,10 @@ export async function clearRecent(userData: string): Promise<void> {
 }
 
 // ---- crash recovery ----
+//
+// This run autosaves to recovery/unsaved.json. At start, a copy left there by a run that did not close cleanly is
+// moved to recovery/previous.json (startRecovery) before this run autosaves anything, so it cannot be overwritten
+// before the user has chosen to recover or discard it. A clean close or a save removes unsaved.json.
 
 export interface Recovery {
   /** The document's text as the renderer last sent it. */
@@ -206,21 +210,39 @@ export interface Recovery {
   path?: string;
 }
 
-const recoveryFile = (userData: string) => join(userData, 'recovery', 'unsaved.json');
+const autosaveFile = (userData: string) => join(userData, 'recovery', 'unsaved.json');
+const previousFile = (userData: string) => join(userData, 'recovery', 'previous.json');
 
 /** Keep the unsaved document in the app's data folder (atomically, so a crash mid-write leaves the previous copy). */
 export async function autosave(userData: string, docText: string, path?: string, now = Date.now()): Promise<void> {
-  const file = recoveryFile(userData);
+  const file = autosaveFile(userData);
   await mkdir(dirname(file), { recursive: true });
   const record: Recovery = path === undefined ? { text: docText, savedAt: now } : { text: docText, savedAt: now, path };
   await atomicWrite(file, JSON.stringify(record));
 }
 
-/** The unsaved document left by the last run, if any. */
+/** This run saved or closed cleanly: its autosave is not needed. */
+export async function clearAutosave(userData: string): Promise<void> {
+  await unlink(autosaveFile(userData)).catch(() => undefined);
+}
+
+/**
+ * At start: set aside what an earlier run left (it did not close cleanly), so this run's autosaves never overwrite it.
+ * The newest unsaved work wins: a leftover autosave replaces an older, never-decided recovery copy.
+ */
+export async function startRecovery(userData: string): Promise<void> {
+  try {
+    await rename(autosaveFile(userData), previousFile(userData));
+  } catch {
+    // nothing was left
+  }
+}
+
+/** The unsaved document an earlier run left, if any (after startRecovery). */
 export async function findRecovery(userData: string): Promise<Recovery | undefined> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(recoveryFile(userData), 'utf8'));
+    raw = JSON.parse(await readFile(previousFile(userData), 'utf8'));
   } catch {
     return undefined;
   }
@@ -230,8 +252,9 @@ export async function findRecovery(userData: string): Promise<Recovery | undefin
   return typeof path === 'string' ? { text, savedAt, path } : { text, savedAt };
 }
 
+/** The user recovered or discarded the earlier run's document. */
 export async function clearRecovery(userData: string): Promise<void> {
-  await unlink(recoveryFile(userData)).catch(() => undefined);
+  await unlink(previousFile(userData)).catch(() => undefined);
 }
 
 // ---- command line ----

@@ -129,8 +129,9 @@ export interface NetwrightFilesApi {
   confirmDiscard(): Promise<DiscardChoice>;
   /** Keep the unsaved document for crash recovery (call shortly after each change, e.g. debounced by 1 s). */
   autosave(text: string): Promise<void>;
-  /** The unsaved document a crashed run left, to offer on start. */
+  /** The unsaved document a crashed run left, to offer on start (this run's autosaves never overwrite it). */
   getRecovery(): Promise<Recovery | null>;
+  /** Forget that document once the user recovered (loaded it) or discarded it. */
   discardRecovery(): Promise<void>;
   /** Menu commands (New, Open, Save, Save As, Export…, saveBeforeClose). Returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;

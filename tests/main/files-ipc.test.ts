@@ -13,7 +13,7 @@ vi.mock('electron', async () => (await import('./fake-electron')).electronMock);
 
 import { serializeDocument } from '../../src/core/serialize';
 import { findTemplate } from '../../src/core/templates';
-import { addRecent, autosave, findRecovery, readRecent } from '../../src/main/files';
+import { addRecent, autosave, findRecovery, readRecent, startRecovery } from '../../src/main/files';
 import { FileController, registerFileIpc, type WindowLike } from '../../src/main/files-ipc';
 import { IPC } from '../../src/shared/ipc';
 
@@ -173,10 +173,11 @@ describe('saving', () => {
     expect(window.title).toBe('keep.netwright • — Netwright');
   });
 
-  it('clears the crash-recovery copy after a successful save', async () => {
-    await autosave(userData, docText('unsaved'));
+  it('after a successful save, a crash leaves nothing to recover', async () => {
+    await controller.autosave(docText('unsaved'));
     dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: join(dir, 's.netwright') });
     await controller.saveAs(docText());
+    await startRecovery(userData); // the next start
     expect(await findRecovery(userData)).toBeUndefined();
   });
 
@@ -250,11 +251,24 @@ describe('unsaved changes', () => {
     }
   });
 
-  it('autosaves into the data folder with the current file, in order', async () => {
-    await Promise.all([controller.autosave('first'), controller.autosave('second')]);
-    expect(await controller.recovery()).toMatchObject({ text: 'second' });
-    await controller.discardRecovery();
-    expect(await controller.recovery()).toBeNull();
+  it('offers what the last run left, never overwritten by this run\'s autosaves, until it is discarded', async () => {
+    await autosave(userData, 'left by a crashed run', '/m/a.netwright', 1234);
+    const next = new FileController({ window: new FakeWindow() as unknown as WindowLike, dialog: dialog as never, userData, platform: 'linux' });
+    await Promise.all([next.autosave('first'), next.autosave('second')]);
+    expect(await next.recovery()).toEqual({ text: 'left by a crashed run', savedAt: 1234, path: '/m/a.netwright' });
+    await next.discardRecovery();
+    expect(await next.recovery()).toBeNull();
+    // this run's autosaves, in order, are what the run after it would be offered
+    await startRecovery(userData);
+    expect(await findRecovery(userData)).toMatchObject({ text: 'second' });
+  });
+
+  it('a clean close leaves nothing to recover', async () => {
+    await controller.autosave('typed something, then undid it');
+    window.close();
+    await controller.recovery(); // waits for the controller's file work
+    await startRecovery(userData);
+    expect(await findRecovery(userData)).toBeUndefined();
   });
 });
 

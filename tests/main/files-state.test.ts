@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  MAX_RECENT, PathAllowList, addRecent, autosave, clearRecent, clearRecovery, findRecovery, pathKey, pathsFromArgv,
-  readRecent, removeRecent, windowTitle,
+  MAX_RECENT, PathAllowList, addRecent, autosave, clearAutosave, clearRecent, clearRecovery, findRecovery, pathKey,
+  pathsFromArgv, readRecent, removeRecent, startRecovery, windowTitle,
 } from '../../src/main/files';
 
 let userData: string;
@@ -53,21 +53,33 @@ describe('recent files', () => {
 });
 
 describe('crash recovery', () => {
-  it('finds the last autosaved document, with its file and time, until it is cleared', async () => {
-    expect(await findRecovery(userData)).toBeUndefined();
+  it('sets aside what a run left at start, so the next run finds it even after autosaving itself', async () => {
     await autosave(userData, '{"first": true}', undefined, 1000);
     await autosave(userData, '{"second": true}', '/models/m.netwright', 2000);
+    // the app crashed; next start:
+    await startRecovery(userData);
+    await autosave(userData, '{"new session": true}', undefined, 3000);
     expect(await findRecovery(userData)).toEqual({ text: '{"second": true}', savedAt: 2000, path: '/models/m.netwright' });
     await clearRecovery(userData);
     expect(await findRecovery(userData)).toBeUndefined();
     await clearRecovery(userData); // clearing twice is fine
+    // the new session's own autosave is what a crash now would leave
+    await startRecovery(userData);
+    expect(await findRecovery(userData)).toMatchObject({ text: '{"new session": true}' });
+  });
+
+  it('leaves nothing to recover after a clean close', async () => {
+    await autosave(userData, 'unsaved');
+    await clearAutosave(userData);
+    await startRecovery(userData);
+    expect(await findRecovery(userData)).toBeUndefined();
   });
 
   it('ignores a damaged recovery file', async () => {
     await mkdir(join(userData, 'recovery'), { recursive: true });
-    await writeFile(join(userData, 'recovery', 'unsaved.json'), '{"text": 5}');
+    await writeFile(join(userData, 'recovery', 'previous.json'), '{"text": 5}');
     expect(await findRecovery(userData)).toBeUndefined();
-    await writeFile(join(userData, 'recovery', 'unsaved.json'), 'garbage');
+    await writeFile(join(userData, 'recovery', 'previous.json'), 'garbage');
     expect(await findRecovery(userData)).toBeUndefined();
   });
 });
