@@ -56,7 +56,7 @@ export const WeightEdge = memo(function WeightEdge(props: EdgeProps<WeightFlowEd
   const explain = useExplainEdge(id);
   const edgeStyle = live ? { strokeWidth: live.width, opacity: live.opacity, ...(selected ? {} : { stroke: live.stroke }) } : { strokeWidth };
   const label = kind === 'weight' ? (liveWeight !== '' ? liveWeight : weight === undefined ? 'w ?' : formatValue(weight)) : kind === 'block' ? data?.shape : undefined;
-  const [noteX, noteY] = explain.note !== '' ? pointOnCurve(sourceX, sourceY, targetX, targetY, 0.4) : [0, 0];
+  const [noteX, noteY] = explain.note !== '' ? pointOnCurve(sourceX, sourceY, targetX, targetY, 0.33) : [0, 0];
   return (
     <>
       {explain.focused && <path d={path} className="nw-explain-edge" />}

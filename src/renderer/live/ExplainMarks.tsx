@@ -21,8 +21,15 @@ export const ExplainNodeNote = memo(function ExplainNodeNote({ nodeId }: { nodeI
   );
 });
 
+/**
+ * An edge's explain note and whether the stage is about it. Notes show on the edges of the current stage only (the
+ * edges of a layer converge, and earlier notes would cover them); the panel lists every number.
+ */
 export function useExplainEdge(edgeId: string): { note: string; focused: boolean } {
-  const note = useExplain((s) => selectStage(s)?.edgeNotes[edgeId] ?? '');
   const focused = useExplain((s) => selectStage(s)?.focusEdges.includes(edgeId) ?? false);
+  const note = useExplain((s) => {
+    const stage = selectStage(s);
+    return stage && stage.focusEdges.includes(edgeId) ? stage.edgeNotes[edgeId] ?? '' : '';
+  });
   return { note, focused };
 }

@@ -4,6 +4,7 @@
  */
 import { ChevronLeft, ChevronRight, GraduationCap, X } from 'lucide-react';
 import { useEffect } from 'react';
+import { getNodesBounds, useReactFlow, useStoreApi } from '@xyflow/react';
 import { explainNumber } from '../../core/explain';
 import { useDoc, useEditor, useView } from '../editor/context';
 import { exampleInputs } from '../editor/trace';
@@ -54,6 +55,9 @@ export function WeightLegend() {
   );
 }
 
+/** Width of the explain panel (keep in step with --explain-width in live.css): the view is fitted beside it. */
+export const EXPLAIN_PANEL_WIDTH = 400;
+
 function useExplainActions() {
   const editor = useEditor();
   const training = useLiveStore();
@@ -67,6 +71,7 @@ function useExplainActions() {
       }
       explainStore.setState({ open: true, index: 0 });
       refreshExplain(editor.document.getState().doc, row ?? explainStore.getState().row, 0);
+      // Make room for the panel: the network beside it, not under it.
     },
     apply() {
       const { step } = explainStore.getState();
@@ -78,7 +83,48 @@ function useExplainActions() {
   };
 }
 
+/** Canvas pixels the panel covers on the left (with its margin), and the margins kept free elsewhere. */
+const FREE = { left: EXPLAIN_PANEL_WIDTH + 30, top: 70, right: 30, bottom: 30 };
+/** Explain mode never shows the network smaller than this: the numbers must stay readable. */
+const MIN_READABLE_ZOOM = 0.8;
+
+/**
+ * The camera follows the explanation: when what the current stage is about lies under the panel or off screen, the
+ * view pans (and zooms in to a readable size if needed) to put it in the free part of the canvas.
+ */
+function useFollowStage(): void {
+  const flow = useReactFlow();
+  const flowStore = useStoreApi();
+  const stage = useExplain((s) => (s.open ? s.stages[s.index] ?? null : null));
+  useEffect(() => {
+    if (!stage) return;
+    // Later than the editor's own fit of a freshly replaced document (it refits while the undo history is empty).
+    const timer = window.setTimeout(() => {
+      const { width, height, transform } = flowStore.getState();
+      const ids = new Set(stage.focusNodes);
+      const doc = flow.getEdges();
+      for (const e of doc) if (stage.focusEdges.includes(e.id)) { ids.add(e.source); ids.add(e.target); }
+      const nodes = flow.getNodes().filter((n) => ids.size === 0 || ids.has(n.id));
+      if (nodes.length === 0 || width === 0 || height === 0) return;
+      const b = getNodesBounds(nodes);
+      const zoom = Math.max(transform[2], MIN_READABLE_ZOOM);
+      const free = { x0: FREE.left, y0: FREE.top, x1: width - FREE.right, y1: height - FREE.bottom };
+      const [tx, ty] = transform;
+      const inside =
+        zoom === transform[2] &&
+        b.x * zoom + tx >= free.x0 && (b.x + b.width) * zoom + tx <= free.x1 &&
+        b.y * zoom + ty >= free.y0 && (b.y + b.height) * zoom + ty <= free.y1;
+      if (inside) return;
+      const cx = (free.x0 + free.x1) / 2;
+      const cy = (free.y0 + free.y1) / 2;
+      void flow.setViewport({ x: cx - (b.x + b.width / 2) * zoom, y: cy - (b.y + b.height / 2) * zoom, zoom }, { duration: 250 });
+    }, 80);
+    return () => window.clearTimeout(timer);
+  }, [stage, flow, flowStore]);
+}
+
 export function ExplainPanel() {
+  useFollowStage();
   const open = useExplain((s) => s.open);
   const index = useExplain((s) => s.index);
   const stages = useExplain((s) => s.stages);

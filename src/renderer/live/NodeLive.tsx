@@ -8,6 +8,7 @@ import { memo, useEffect, useRef } from 'react';
 import { describeDiagnostics } from '../../core/diagnostics';
 import { divergingRgba } from './colors';
 import { requestHeatmap } from './heatmapRequests';
+import { useExplain } from './explainStore';
 import { selectPlane, useLive, useLiveStore } from './hooks';
 
 /** Map an output value to the palette's [−1, 1]: sigmoid outputs (0…1) are centred on 0.5, others on 0. */
@@ -54,11 +55,16 @@ export const NodeHeatmap = memo(function NodeHeatmap({ nodeId, activation }: { n
   return <canvas ref={ref} className="nw-heatmap nodrag" width={1} height={1} data-testid="node-heatmap" title="This unit's output over the input plane" />;
 });
 
-/** The live value of the traced example (non-plane data), or nothing. */
+/**
+ * The live value of the traced example (non-plane data), once training has moved the weights away from the
+ * document's (before that the editor's own value is the same number); hidden in explain mode, which has its own.
+ */
 export const NodeLiveValue = memo(function NodeLiveValue({ nodeId }: { nodeId: string }) {
   const plane = useLive(selectPlane, false);
+  const explaining = useExplain((s) => s.open);
   const text = useLive((s) => {
-    const a = s.snapshot?.trace?.[nodeId]?.a;
+    if (explaining || !s.snapshot || s.snapshot.step === 0) return '';
+    const a = s.snapshot.trace?.[nodeId]?.a;
     if (!a || a.length === 0) return '';
     const shown = a.slice(0, 3).map((v) => String(Number(v.toPrecision(4)))).join(', ');
     return a.length === 1 ? shown : `[${shown}${a.length > 3 ? ', …' : ''}]`;
