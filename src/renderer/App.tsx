@@ -12,6 +12,7 @@ import { EditorContext, createEditor, useEditor, useHistory, useView, type Edito
 import { EditorCanvas } from './editor/EditorCanvas';
 import { TemplatesMenu } from './editor/TemplatesMenu';
 import { TrainerStoreContext, type TrainerStore } from './state/trainer';
+import { DropHint, ExportMenu, FileDialogs, FilesContext, createWindowFiles, useFiles, useFilesWiring, type WindowFiles } from './files/FilesUI';
 import { Dock, TrainingStatusItem } from './training/Dock';
 import { TrainingStoreContext, createTrainingStore, type TrainingStore } from './training/store';
 import { useTrainingToolbar } from './training/toolbar';
@@ -25,6 +26,8 @@ export interface AppProps {
   editor?: Editor;
   /** The training store of this window (made over `trainer` and the editor when not given). */
   training?: TrainingStore;
+  /** New/Open/Save/Export of this window (made over the editor and training when not given). */
+  files?: WindowFiles;
 }
 
 function EditorToolbar() {
@@ -33,6 +36,7 @@ function EditorToolbar() {
   const templatesOpen = useView((s) => s.templatesOpen);
   const flow = useReactFlow();
   const training = useTrainingToolbar();
+  const { controller: files } = useFiles();
   const fit = () => void flow.fitView({ padding: 0.15, maxZoom: 1.5, duration: 200 });
   const layout = () => {
     const sizeOf = (id: string) => {
@@ -44,7 +48,11 @@ function EditorToolbar() {
   return (
     <Toolbar
       editor={{
-        onNew: actions.newDocument,
+        onNew: () => void files.newDocument(),
+        onOpen: () => void files.open(),
+        onSave: () => void files.save(),
+        onSaveAs: () => void files.saveAs(),
+        exportMenu: <ExportMenu />,
         onUndo: actions.undo,
         onRedo: actions.redo,
         canUndo,
@@ -62,9 +70,11 @@ function EditorToolbar() {
 }
 
 /** The main window: toolbar, palette | canvas | inspector, status bar. */
-export function App({ trainer, editor: given, training: givenTraining }: AppProps) {
+export function App({ trainer, editor: given, training: givenTraining, files: givenFiles }: AppProps) {
   const [editor] = useState(() => given ?? createEditor());
   const [training] = useState(() => givenTraining ?? createTrainingStore({ trainer, editor }));
+  const [files] = useState(() => givenFiles ?? createWindowFiles(editor, training));
+  const draggingFile = useFilesWiring(files);
   useEffect(() => {
     void trainer.getState().start();
     return () => trainer.getState().stop();
@@ -74,6 +84,7 @@ export function App({ trainer, editor: given, training: givenTraining }: AppProp
     <TrainerStoreContext.Provider value={trainer}>
       <EditorContext.Provider value={editor}>
         <TrainingStoreContext.Provider value={training}>
+        <FilesContext.Provider value={files}>
         <ReactFlowProvider>
           <AnalysisProvider>
             <div className="app">
@@ -84,9 +95,12 @@ export function App({ trainer, editor: given, training: givenTraining }: AppProp
               <Dock />
               <StatusBar network={<NetworkStatus />} training={<TrainingStatusItem />} />
               <TrainerBanner />
+              <FileDialogs />
+              <DropHint visible={draggingFile} />
             </div>
           </AnalysisProvider>
         </ReactFlowProvider>
+        </FilesContext.Provider>
         </TrainingStoreContext.Provider>
       </EditorContext.Provider>
     </TrainerStoreContext.Provider>

@@ -1,6 +1,6 @@
 import type { LucideIcon } from 'lucide-react';
 import {
-  CircleHelp, FilePlus, FolderOpen, LayoutTemplate, Maximize, Moon, Network, Pause, Play, Redo2, RotateCcw, Save, SkipForward, StepForward, Sun, Undo2,
+  CircleHelp, FilePlus, FolderOpen, LayoutTemplate, Maximize, Moon, Network, Pause, Play, Redo2, RotateCcw, Save, SaveAll, SkipForward, StepForward, Sun, Undo2,
 } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { DEFAULT_TRAINING, OPTIMIZER_NAMES, type OptimizerName } from '../../core/document';
@@ -120,6 +120,12 @@ function ThemeToggle() {
 /** What the editor makes live in the toolbar; a missing action leaves its button "coming soon". */
 export interface ToolbarEditor {
   onNew?: () => void;
+  /** File actions (src/renderer/files). */
+  onOpen?: () => void;
+  onSave?: () => void;
+  onSaveAs?: () => void;
+  /** The Export button with its menu, after Save. */
+  exportMenu?: ReactNode;
   onUndo?: () => void;
   onRedo?: () => void;
   canUndo?: boolean;
@@ -146,9 +152,11 @@ export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; tra
         <span>Netwright</span>
       </div>
       <div className="toolbar-group" aria-label="File">
-        <ToolButton label="New" icon={FilePlus} onClick={editor.onNew} />
-        <ToolButton label="Open" icon={FolderOpen} />
-        <ToolButton label="Save" icon={Save} />
+        <ToolButton label="New" icon={FilePlus} onClick={editor.onNew} shortcut={editor.onOpen ? 'Ctrl+N' : undefined} />
+        <ToolButton label="Open" icon={FolderOpen} onClick={editor.onOpen} shortcut="Ctrl+O" />
+        <ToolButton label="Save" icon={Save} onClick={editor.onSave} shortcut="Ctrl+S" />
+        {editor.onSaveAs && <ToolButton label="Save as" icon={SaveAll} onClick={editor.onSaveAs} shortcut="Ctrl+Shift+S" />}
+        {editor.exportMenu}
       </div>
       <Separator />
       <div className="toolbar-group" aria-label="History">

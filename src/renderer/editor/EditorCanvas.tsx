@@ -14,7 +14,7 @@ import { LiveOverlay } from '../live/LiveOverlay';
 import { useAnalysis } from './analysis';
 import { useEditor, useView } from './context';
 import { createDeriver, type Measured } from './derive';
-import { shortcutFor } from './shortcuts';
+import { isFileShortcut, shortcutFor } from './shortcuts';
 import { edit, notify } from './store';
 import type { NetworkFlowNode, WeightFlowEdge } from './types';
 import { SearchBox } from './SearchBox';
@@ -184,7 +184,7 @@ export function EditorCanvas() {
     const onKeyDown = (event: KeyboardEvent) => {
       if (isTypingTarget(event.target)) return;
       const id = shortcutFor(event);
-      if (!id) return;
+      if (!id || isFileShortcut(id)) return; // File shortcuts: src/renderer/files
       const view = editor.view.getState();
       if ((view.searchOpen || view.helpOpen) && id !== 'deselect' && id !== 'help') return;
       switch (id) {

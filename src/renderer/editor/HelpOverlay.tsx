@@ -3,7 +3,7 @@ import { X } from 'lucide-react';
 import { useEditor, useView } from './context';
 import { SHORTCUTS, type Shortcut } from './shortcuts';
 
-const GROUPS: Shortcut['group'][] = ['Edit', 'Add & connect', 'Network', 'View'];
+const GROUPS: Shortcut['group'][] = ['File', 'Edit', 'Add & connect', 'Network', 'View'];
 
 export function HelpOverlay() {
   const open = useView((s) => s.helpOpen);

@@ -4,14 +4,20 @@ export interface Shortcut {
   /** Keys as shown, e.g. "Ctrl+Z". */
   keys: string[];
   description: string;
-  group: 'Edit' | 'Add & connect' | 'View' | 'Network';
+  group: 'File' | 'Edit' | 'Add & connect' | 'View' | 'Network';
 }
 
 export type ShortcutId =
   | 'undo' | 'redo' | 'delete' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'selectAll' | 'deselect'
-  | 'search' | 'expand' | 'layout' | 'fit' | 'zoomIn' | 'zoomOut' | 'snap' | 'minimap' | 'help' | 'initialise';
+  | 'search' | 'expand' | 'layout' | 'fit' | 'zoomIn' | 'zoomOut' | 'snap' | 'minimap' | 'help' | 'initialise'
+  /** Handled by src/renderer/files (the browser build; the desktop menu has the same accelerators). */
+  | 'newFile' | 'openFile' | 'saveFile' | 'saveFileAs';
 
 export const SHORTCUTS: readonly Shortcut[] = [
+  { id: 'newFile', keys: ['Ctrl+N'], description: 'New network', group: 'File' },
+  { id: 'openFile', keys: ['Ctrl+O'], description: 'Open a network file (or drop one on the window)', group: 'File' },
+  { id: 'saveFile', keys: ['Ctrl+S'], description: 'Save', group: 'File' },
+  { id: 'saveFileAs', keys: ['Ctrl+Shift+S'], description: 'Save as…', group: 'File' },
   { id: 'undo', keys: ['Ctrl+Z'], description: 'Undo the last edit', group: 'Edit' },
   { id: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'Redo', group: 'Edit' },
   { id: 'delete', keys: ['Delete', 'Backspace'], description: 'Delete the selection', group: 'Edit' },
@@ -47,6 +53,9 @@ export function shortcutFor(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
       case 'v': return 'paste';
       case 'd': return 'duplicate';
       case 'a': return 'selectAll';
+      case 'n': return 'newFile';
+      case 'o': return 'openFile';
+      case 's': return event.shiftKey ? 'saveFileAs' : 'saveFile';
       default: return null;
     }
   }
@@ -68,4 +77,14 @@ export function shortcutFor(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
     case 'm': return 'minimap';
     default: return null;
   }
+}
+
+const FILE_SHORTCUTS: ReadonlySet<ShortcutId> = new Set(['newFile', 'openFile', 'saveFile', 'saveFileAs']);
+
+/**
+ * Whether a shortcut is one of File's. The editor's keyboard handler leaves these alone: the browser build handles
+ * them in src/renderer/files; in the desktop build the menu's accelerators must get them untouched.
+ */
+export function isFileShortcut(id: ShortcutId | null): boolean {
+  return id !== null && FILE_SHORTCUTS.has(id);
 }
