@@ -1,7 +1,7 @@
 /** ONNX export over random networks (fast-check): ONNX Runtime agrees with the core within 1e-5, and import gives back the function. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_NAMES, type ActivationName } from '../../../src/core/document';
+import { ACTIVATION_NAMES, type ActivationName, type NetworkNode } from '../../../src/core/document';
 import { compileNetwork } from '../../../src/core/network';
 import { exportOnnx } from '../../../src/core/onnx/export';
 import { importOnnx } from '../../../src/core/onnx/import';
@@ -29,7 +29,7 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
 /** Dense layers in a chain; a layer with `skip` also reads the input directly (two incoming edges). */
 function network(shape: Shape) {
   const features = Array.from({ length: shape.inputs }, (_, i) => `f${i}`);
-  const nodes = [node('input', 'x', { features })];
+  const nodes: NetworkNode[] = [node('input', 'x', { features })];
   const edges: EdgeSpec[] = [];
   let previous = 'x';
   shape.layers.forEach((l, i) => {
