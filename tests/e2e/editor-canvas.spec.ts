@@ -12,8 +12,8 @@ test('dropping a node onto an edge inserts it into that connection', async ({ pa
   const box = (await canvas(page).boundingBox())!;
   const before = await nodeIds(page);
   const item = page.getByRole('complementary', { name: 'Node palette' }).getByText('Dropout', { exact: true });
-  // Just beside the label, on the curve.
-  await item.dragTo(canvas(page), { targetPosition: { x: label.x - box.x - 6, y: label.y - box.y + label.height / 2 } });
+  // On the label, which sits on the curve (labels let the pointer through to their edge).
+  await item.dragTo(canvas(page), { targetPosition: { x: label.x - box.x + label.width / 2, y: label.y - box.y + label.height / 2 } });
   await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
   const dropout = (await nodeIds(page)).find((n) => !before.includes(n))!;
   await expect(edgeBetween(page, 'hidden1', 'hidden2')).toHaveCount(0);
