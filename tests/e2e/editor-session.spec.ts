@@ -139,8 +139,9 @@ test('copy a sub-graph and paste it, into this network and into a new one, weigh
   await clickEdge(page, px, ph);
   await expect(inspector(page).getByRole('textbox', { name: 'Weight' })).toHaveValue('0.5');
 
-  // Into another network: New, then paste.
+  // Into another network: New (not saving this one), then paste.
   await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Don’t save' }).click();
   await expect(canvas(page).locator('.react-flow__node')).toHaveCount(0);
   await canvas(page).locator('.react-flow__pane').click();
   await page.keyboard.press('Control+V');
