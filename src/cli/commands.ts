@@ -100,6 +100,9 @@ export function runCli(argv: readonly string[], io: Io): number {
       case 'import':
         return importCommand(requireFile(rest, command), flags, io);
       default:
+        if (/\.netwright$/i.test(command)) {
+          throw new CliError(`"${command}" is a file, not a command: to open it, start the Netwright app with it; here, try \`netwright info ${command}\``, 2);
+        }
         throw new CliError(`unknown command "${command}" (commands: info, forward, train, export, import)`, 2);
     }
   } catch (e) {

@@ -74,6 +74,10 @@ describe('netwright export', () => {
   });
 });
 
+it('a file given where a command belongs is answered with how to open it', () => {
+  expect(run(['model.netwright'])).toMatchObject({ code: 2, stderr: 'netwright: "model.netwright" is a file, not a command: to open it, start the Netwright app with it; here, try `netwright info model.netwright`' });
+});
+
 describe('netwright import', () => {
   it('turns an exported model back into a network computing the same outputs', () => {
     const exported = run(['export', 'w.netwright', '--onnx', 'w.onnx'], { 'w.netwright': WORKED });
