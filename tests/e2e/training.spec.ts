@@ -24,6 +24,18 @@ async function metric(page: Page, testId: string): Promise<number> {
   return Number(await el.getAttribute('data-value'));
 }
 
+/** Each edge's stroke as drawn (colour, width, opacity), by edge id. */
+async function edgeLooks(page: Page): Promise<Record<string, string>> {
+  return page.getByRole('main', { name: 'Network canvas' }).locator('.react-flow__edge').evaluateAll((edges) =>
+    Object.fromEntries(
+      edges.map((e) => {
+        const path = e.querySelector<SVGPathElement>('path.nw-edge');
+        return [e.getAttribute('data-id') ?? '?', path ? `${path.style.stroke} ${path.style.strokeWidth} ${path.style.opacity}` : ''];
+      }),
+    ),
+  );
+}
+
 async function setLearningRate(page: Page, value: string): Promise<void> {
   const lr = toolbar(page).getByRole('textbox', { name: 'Learning rate' });
   await lr.fill(value);
@@ -43,7 +55,7 @@ async function trainerWorker(page: Page): Promise<Worker> {
 const SPIRAL_TARGET_LOSS = 0.35;
 
 test.describe('training in the browser build', () => {
-  test('the spiral template learns: the test loss the trainer reports falls below 0.35', async ({ page, problems }) => {
+  test('the spiral template learns: the test loss the trainer reports falls below 0.35 and the edges change colour', async ({ page, problems }) => {
     test.setTimeout(180_000);
     await openApp(page);
     await openTemplate(page, /Spiral/);
@@ -51,6 +63,7 @@ test.describe('training in the browser build', () => {
     const start = await metric(page, 'test-loss');
     expect(start).toBeGreaterThan(SPIRAL_TARGET_LOSS);
     await page.screenshot({ path: `${SCREENS}/training-early.png` });
+    const looksBefore = await edgeLooks(page);
 
     // First a few epochs only ("stop after"), to see it part-way.
     const stopAfter = dock(page).getByRole('textbox', { name: 'Stop after epochs' });
@@ -74,6 +87,10 @@ test.describe('training in the browser build', () => {
     await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
     await expect(dock(page).getByRole('figure', { name: 'Data and decision boundary' }).locator('canvas')).toHaveAttribute('data-heatmap', 'yes');
     await page.screenshot({ path: `${SCREENS}/training-converged.png` });
+    // The edges show the trained weights, not the initial ones.
+    const looksAfter = await edgeLooks(page);
+    const changed = Object.keys(looksBefore).filter((id) => looksAfter[id] !== looksBefore[id]);
+    expect(changed.length).toBeGreaterThan(0);
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
   });
