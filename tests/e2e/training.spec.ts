@@ -141,6 +141,29 @@ test.describe('training in the browser build', () => {
     await page.screenshot({ path: `${SCREENS}/training-iris.png` });
   });
 
+  test('a CSV imported for the worked example trains on its rows; a broken one is refused with its row and column', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const file = dock(page).getByLabel('Import CSV file');
+
+    await file.setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,y\n1,2,1\n0.5,n/a,0\n') });
+    await dock(page).getByRole('button', { name: 'Use this data' }).click();
+    const problems = dock(page).getByRole('list', { name: 'CSV problems' });
+    await expect(problems).toContainText('row 3');
+    await expect(problems).toContainText('column “x2”');
+
+    const rows = Array.from({ length: 20 }, (_, i) => `${(i % 5) / 4},${(i % 4) / 3},${i % 2}`);
+    await file.setInputFiles({ name: 'twenty.csv', mimeType: 'text/csv', buffer: Buffer.from(`x1,x2,y\n${rows.join('\n')}\n`) });
+    await expect(dock(page).getByRole('combobox', { name: 'Target column' })).toHaveValue('y');
+    await dock(page).getByRole('button', { name: 'Use this data' }).click();
+    await expect(dock(page).getByRole('combobox', { name: 'Data set' })).toHaveValue('csv');
+    await expect(dock(page).getByText(/16 train · 4 test/)).toBeVisible({ timeout: 20_000 });
+    await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+    // 16 rows in batches of 1.
+    await expect(page.getByTestId('live-step')).toHaveText('step 16');
+  });
+
   test('one Step takes one batch; Step epoch finishes the epoch; Reset goes back to step 0', async ({ page }) => {
     await openApp(page);
     await openTemplate(page, /XOR/);
