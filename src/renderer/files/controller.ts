@@ -241,7 +241,8 @@ export function createFileController(options: FileControllerOptions): FileContro
     const withHistory = history ? { ...current, history } : current;
     const result = trySerializeDocument(withHistory);
     if (!result.ok) {
-      refuse(`Not saved: ${result.message}`);
+      // The core's words already say "Cannot save: …" and name the node or connection.
+      refuse(result.message);
       return null;
     }
     return { doc: current, text: result.text, storeText: withHistory === current ? result.text : textOf(current) };

@@ -72,8 +72,16 @@ export function collectGraphPicture(root: HTMLElement, doc: NetworkDocument): Gr
   const pane = root.querySelector('.react-flow') ?? root;
   const background = computed(pane, 'background-color', '#ffffff');
   const text = computed(pane, 'color', '#1f2328');
+  const byId = (selector: string) => {
+    const map = new Map<string, Element>();
+    for (const el of root.querySelectorAll(selector)) map.set(el.getAttribute('data-id') ?? '', el);
+    return map;
+  };
+  const nodeElements = byId('.react-flow__node[data-id]');
+  const edgeElements = byId('.react-flow__edge[data-id]');
   const nodes = doc.nodes.map((node): PictureNode => {
-    const el = root.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(node.id)}"]`);
+    const found = nodeElements.get(node.id);
+    const el = found instanceof HTMLElement ? found : null;
     const at = el ? lastTranslate(el.style.transform) : null;
     const box = el?.firstElementChild ?? el;
     return {
@@ -98,7 +106,7 @@ export function collectGraphPicture(root: HTMLElement, doc: NetworkDocument): Gr
   }
   const edges: PictureEdge[] = [];
   for (const edge of doc.edges) {
-    const el = root.querySelector(`.react-flow__edge[data-id="${CSS.escape(edge.id)}"]`);
+    const el = edgeElements.get(edge.id);
     const path = el?.querySelector<SVGPathElement>('path.react-flow__edge-path') ?? null;
     const d = path?.getAttribute('d');
     if (!path || !d) continue;
