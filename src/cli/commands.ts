@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BUILTIN_DATASETS, inspectCsv, loadDataset, type LoadResult } from '../core/data';
-import type { BuiltinDatasetName, DataReference, NetworkDocument, OptimizerName, TrainingSetup } from '../core/document';
+import type { BuiltinDatasetName, DataReference, NetworkDocument, OptimizerName, TrainingHistory, TrainingSetup } from '../core/document';
 import { OPTIMIZER_NAMES } from '../core/document';
 import { compileNetwork, writeWeights } from '../core/network';
 import { parseDocument, trySerializeDocument } from '../core/serialize';
@@ -307,6 +307,9 @@ function train(path: string, flags: Flags, io: Io): number {
   if (!made.ok) throw new CliError(`${path}: ${made.problems[0].message}`);
   const session = made.session;
   const history: Record<string, number | null>[] = [];
+  /** The loss curve saved with --out (file format v2 `history`): one point per epoch, finite values only. */
+  const curve: TrainingHistory = { step: [], trainLoss: [], testLoss: [], accuracy: [] };
+  const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   let diverged: string | undefined;
   for (let e = 1; e <= epochs; e++) {
     const result = session.stepEpoch();
@@ -323,6 +326,12 @@ function train(path: string, flags: Flags, io: Io): number {
       ...(ev.testAccuracy !== undefined ? { testAccuracy: ev.testAccuracy } : {}),
     };
     history.push(row);
+    if (Number.isFinite(ev.trainLoss)) {
+      curve.step.push(result.step);
+      curve.trainLoss.push(ev.trainLoss);
+      curve.testLoss.push(finiteOrNull(ev.testLoss));
+      curve.accuracy.push(finiteOrNull(ev.testAccuracy ?? ev.trainAccuracy));
+    }
     if (!flags.json) {
       const acc = (v: number | undefined) => (v === undefined ? '' : `  ${(v * 100).toFixed(1).padStart(5)}%`);
       io.out(`epoch ${String(e).padStart(4)}  train loss ${ev.trainLoss.toFixed(5)}${acc(ev.trainAccuracy)}  test loss ${ev.testLoss === null ? '—' : ev.testLoss.toFixed(5)}${acc(ev.testAccuracy)}`);
@@ -333,6 +342,7 @@ function train(path: string, flags: Flags, io: Io): number {
       ...writeWeights(doc, session.net),
       training: { ...doc.training, ...setup, initializer: 'document' },
       data,
+      history: appendHistory(doc.history, curve),
     };
     const saved = trySerializeDocument(trained);
     if (!saved.ok) throw new CliError(`cannot save: ${saved.message}`);
@@ -414,4 +424,16 @@ function importCommand(path: string, flags: Flags, io: Io): number {
   if (flags.json) io.out(JSON.stringify({ written: out, nodes: result.doc.nodes.length, parameters: params }));
   else io.out(`wrote ${out} (${result.doc.nodes.length} nodes, ${params} parameters)`);
   return 0;
+}
+
+/** The file's earlier curve (if any) followed by this run's, its steps continuing after the earlier last step. */
+function appendHistory(before: TrainingHistory | undefined, run: TrainingHistory): TrainingHistory {
+  if (!before || before.step.length === 0) return run;
+  const offset = before.step[before.step.length - 1]!;
+  return {
+    step: [...before.step, ...run.step.map((s) => s + offset)],
+    trainLoss: [...before.trainLoss, ...run.trainLoss],
+    testLoss: [...before.testLoss, ...run.testLoss],
+    accuracy: [...before.accuracy, ...run.accuracy],
+  };
 }

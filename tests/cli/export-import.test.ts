@@ -74,6 +74,27 @@ describe('netwright export', () => {
   });
 });
 
+describe('netwright train --out keeps the loss curve', () => {
+  it('writes one history point per epoch and appends the next run after it', () => {
+    const first = run(['train', 'x.netwright', '--epochs', '4', '--out', 'a.netwright'], { 'x.netwright': serializeDocument(findTemplate('xor')!.build()) });
+    expect(first.code).toBe(0);
+    const a = parseDocument(first.written['a.netwright'] as string);
+    if (!a.ok) throw new Error(a.message);
+    const h = a.doc.history!;
+    expect(h.step).toHaveLength(4);
+    expect(h.step).toEqual([...h.step].sort((p, q) => p - q));
+    expect(h.trainLoss.every(Number.isFinite)).toBe(true);
+    expect(h.accuracy.every((v) => v !== null && v >= 0 && v <= 1)).toBe(true);
+    const second = run(['train', 'a.netwright', '--epochs', '2', '--out', 'b.netwright'], { 'a.netwright': first.written['a.netwright'] as string });
+    const b = parseDocument(second.written['b.netwright'] as string);
+    if (!b.ok) throw new Error(b.message);
+    expect(b.doc.history!.step).toHaveLength(6);
+    expect(b.doc.history!.step.slice(0, 4)).toEqual(h.step);
+    expect(b.doc.history!.step[4]).toBeGreaterThan(h.step[3]!);
+    expect(b.doc.history!.trainLoss.slice(0, 4)).toEqual(h.trainLoss);
+  });
+});
+
 it('a file given where a command belongs is answered with how to open it', () => {
   expect(run(['model.netwright'])).toMatchObject({ code: 2, stderr: 'netwright: "model.netwright" is a file, not a command: to open it, start the Netwright app with it; here, try `netwright info model.netwright`' });
 });
