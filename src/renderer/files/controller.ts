@@ -160,6 +160,8 @@ export function createFileController(options: FileControllerOptions): FileContro
       timer = null;
     }
     if (disposed || state.getState().recovery !== null) return;
+    // Paused training: its weights are part of the unsaved work (while running they change too fast to keep).
+    if (training && training.getState().status.kind !== 'running' && trainedSinceSave()) training.getState().applySnapshotToDocument();
     const current = doc();
     const text = current === savedDoc ? savedText : textOf(current);
     if (text !== null && text === savedText && !trainedSinceSave()) {
@@ -187,6 +189,7 @@ export function createFileController(options: FileControllerOptions): FileContro
     scheduleAutosave();
   });
   const unsubscribeTraining = training?.subscribe((s, prev) => {
+    if (s.status.kind !== prev.status.kind && prev.status.kind === 'running' && trainedSinceSave()) scheduleAutosave();
     if (s.snapshot?.step === prev.snapshot?.step) return;
     if (trainedSinceSave()) setDirty(true);
   }) ?? (() => undefined);

@@ -191,6 +191,7 @@ describe('saving', () => {
     let h: Harness | null = null;
     const chart: ChartHistory = { step: [1, 2, 3], trainLoss: [0.5, null, 0.25], testLoss: [null, null, null], trainAccuracy: [null, null, null], testAccuracy: [null, null, null] };
     const training = createStore(() => ({
+      status: { kind: 'ready' },
       snapshot: { step: 3 },
       history: chart,
       applySnapshotToDocument: () => {
@@ -323,6 +324,32 @@ describe('autosave and crash recovery', () => {
     const third = harness({ storage });
     await third.controller.checkRecovery();
     expect(third.controller.state.getState().recovery).toBeNull();
+  });
+
+  it('keeps the trained weights in the copy once training pauses', async () => {
+    const start = template('worked-example');
+    const trained = { ...start, edges: start.edges.map((e) => (e.weights ? { ...e, weights: [0.125] } : e)) };
+    let h: Harness | null = null;
+    const training = createStore(() => ({
+      status: { kind: 'running' },
+      snapshot: { step: 0 } as { step: number },
+      history: { step: [], trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [] },
+      applySnapshotToDocument: () => {
+        if (h!.editor.document.getState().doc === trained) return false;
+        h!.editor.document.setState({ doc: trained });
+        return true;
+      },
+    }));
+    h = harness({ initial: start, training: training as unknown as TrainingStore });
+    training.setState({ snapshot: { step: 40 } });
+    expect(h.controller.state.getState().dirty).toBe(true);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await h.service.getRecovery()).toBeNull();
+    training.setState({ status: { kind: 'ready' } });
+    await vi.advanceTimersByTimeAsync(1000);
+    const copy = await h.service.getRecovery();
+    const parsed = copy ? parseDocument(copy.text) : null;
+    expect(parsed?.ok && parsed.doc.edges.filter((e) => e.weights).every((e) => e.weights![0] === 0.125)).toBe(true);
   });
 
   it('offers nothing for an empty network or an unreadable copy', async () => {
