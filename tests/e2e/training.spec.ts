@@ -176,6 +176,16 @@ test.describe('training in the browser build', () => {
     await expect(page.getByTestId('live-step')).toHaveText('step 32');
     await toolbar(page).getByRole('button', { name: 'Reset', exact: true }).click();
     await expect(page.getByTestId('live-step')).toHaveText('step 0');
+
+    // A learning rate that is not a number is refused with the reason; the trainer keeps the old one.
+    const lr = toolbar(page).getByRole('textbox', { name: 'Learning rate' });
+    await lr.fill('fast');
+    await lr.press('Enter');
+    await expect(lr).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('notice')).toHaveText('Learning rate: "fast" is not a number.');
+    await toolbar(page).getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 1');
+    await expect(page.getByTestId('live-lr')).toHaveText('lr 0.03');
   });
 
   test('a learning rate of 1e6 on XOR ends in the divergence message, and the weights stay finite', async ({ page }) => {

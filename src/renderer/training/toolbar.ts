@@ -2,7 +2,8 @@
 import { useMemo } from 'react';
 import type { OptimizerName } from '../../core/document';
 import type { ToolbarTraining } from '../components/Toolbar';
-import { useDoc } from '../editor/context';
+import { useDoc, useEditor } from '../editor/context';
+import { notify } from '../editor/store';
 import { useTraining, useTrainingActions } from './store';
 
 /** Why a learning-rate text is refused, or null with the value applied. */
@@ -23,6 +24,7 @@ export function parseBatchSize(text: string): { ok: true; value: number } | { ok
 
 export function useTrainingToolbar(): ToolbarTraining {
   const store = useTrainingActions();
+  const editor = useEditor();
   const status = useTraining((s) => s.status.kind);
   const learningRate = useDoc((s) => s.doc.training.learningRate);
   const batchSize = useDoc((s) => s.doc.training.batchSize);
@@ -42,17 +44,23 @@ export function useTrainingToolbar(): ToolbarTraining {
       optimizer,
       setLearningRate(text) {
         const parsed = parseLearningRate(text);
-        if (!parsed.ok) return parsed.reason;
+        if (!parsed.ok) {
+          notify(editor, 'refused', parsed.reason);
+          return parsed.reason;
+        }
         actions.setSetup({ learningRate: parsed.value });
         return null;
       },
       setBatchSize(text) {
         const parsed = parseBatchSize(text);
-        if (!parsed.ok) return parsed.reason;
+        if (!parsed.ok) {
+          notify(editor, 'refused', parsed.reason);
+          return parsed.reason;
+        }
         actions.setSetup({ batchSize: parsed.value });
         return null;
       },
       setOptimizer: (name: OptimizerName) => actions.setSetup({ optimizer: name }),
     };
-  }, [store, status, learningRate, batchSize, optimizer]);
+  }, [store, editor, status, learningRate, batchSize, optimizer]);
 }
