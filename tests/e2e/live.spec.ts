@@ -57,11 +57,18 @@ test.describe('watching it learn', () => {
     expect(shotAfter.equals(shotBefore)).toBe(false);
 
     // Gradients pulse backward on every weighted edge; the switch turns them off, and the choice is remembered.
-    const pulses = canvas(page).getByTestId('gradient-pulse');
-    await expect(pulses).toHaveCount(4);
+    const pulses = page.getByTestId('pulse-layer');
+    await expect(pulses).toHaveAttribute('data-pulses', '4');
+    // The layer draws them: its canvas is not blank while they run.
+    await expect.poll(() => pulses.evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) ink++;
+      return ink;
+    })).toBeGreaterThan(20);
     const pulse = page.getByRole('checkbox', { name: 'Gradient pulses' });
     await pulse.uncheck();
-    await expect(pulses).toHaveCount(0);
+    await expect(pulses).toHaveAttribute('data-pulses', '0');
     await page.reload();
     await expect(page.getByRole('checkbox', { name: 'Gradient pulses' })).not.toBeChecked({ timeout: 20_000 });
     await page.evaluate(() => localStorage.removeItem('netwright.pulses'));

@@ -14,6 +14,7 @@ import { applyUpdate } from './explainStages';
 import { closeExplain, explainStore, refreshExplain, useExplain } from './explainStore';
 import { selectWeightScale, useLive, useLiveStore } from './hooks';
 import { useLivePrefs, livePrefs } from './prefs';
+import { PulseLayer } from './pulseLayer';
 import { documentWeightScale } from './stats';
 import './live.css';
 
@@ -242,6 +243,7 @@ export function LiveOverlay() {
   useExampleTrace();
   return (
     <>
+      <PulseLayer />
       <WeightLegend />
       <ExplainPanel />
     </>

@@ -1,24 +1,16 @@
 /**
- * The gradient pulse of one edge: a short dash running along the edge's own path from its target back to its
- * source, brightness by the size of the edge's gradient. Pure CSS animation (stroke-dashoffset on a path with
- * pathLength 100): React renders it once per change of level, never per frame.
+ * The gradient pulse of one edge: registers the edge's curve and brightness with the pulse layer (pulseLayer.tsx),
+ * which animates all pulses on one canvas. Renders nothing itself; re-renders only when its level or path changes.
  */
-import { memo } from 'react';
-import { PULSE_LEVELS } from './colors';
+import { memo, useEffect } from 'react';
 import { usePulseLevel } from './hooks';
+import { setPulse } from './pulseLayer';
 
 export const EdgePulse = memo(function EdgePulse({ edgeId, path }: { edgeId: string; path: string }) {
   const level = usePulseLevel(edgeId);
-  if (level === 0) return null;
-  const t = level / PULSE_LEVELS;
-  return (
-    <path
-      d={path}
-      className="nw-pulse"
-      pathLength={100}
-      data-level={level}
-      data-testid="gradient-pulse"
-      style={{ opacity: 0.2 + 0.8 * t, strokeWidth: 2 + 2.5 * t }}
-    />
-  );
+  useEffect(() => {
+    setPulse(edgeId, path, level);
+  }, [edgeId, path, level]);
+  useEffect(() => () => setPulse(edgeId, '', 0), [edgeId]);
+  return null;
 });

@@ -71,12 +71,14 @@ export function selectPlane(s: TrainingState): boolean {
   return s.snapshot?.heatmapExtent !== undefined;
 }
 
-/** The live value of a scalar (1×1) edge's weight, formatted by `format`, or '' when not live. */
+/** The live value of a scalar (1×1) edge's weight, formatted by `format`, or '' when not live (rounded while running). */
 export function useLiveWeightText(edgeId: string, format: (v: number) => string): string {
   return useLive((s) => {
     const block = s.loaded?.layout.edges[edgeId];
     if (!s.snapshot || !block || block.rows * block.cols !== 1) return '';
     const w = s.snapshot.params[block.offset];
-    return w === undefined ? '' : format(w);
+    if (w === undefined) return '';
+    // While training runs, two decimals: the label changes (and its edge re-renders) only when that is visible.
+    return format(s.snapshot.running ? Math.round(w * 100) / 100 : w);
   }, '');
 }

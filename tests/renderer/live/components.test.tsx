@@ -5,6 +5,7 @@ import type { ParameterLayout, TrainingSnapshot } from '../../../src/shared/prot
 import { TrainingStoreContext, type TrainingState, type TrainingStore } from '../../../src/renderer/training/store';
 import { DiagnosticBadge, NodeHeatmap, paintHeatmap } from '../../../src/renderer/live/NodeLive';
 import { EdgePulse } from '../../../src/renderer/live/Pulse';
+import { activePulses, curveOf, drawPulses, setPulse } from '../../../src/renderer/live/pulseLayer';
 import { livePrefs, PULSES_KEY } from '../../../src/renderer/live/prefs';
 import { requestedHeatmaps } from '../../../src/renderer/live/heatmapRequests';
 import { POSITIVE_RGB, NEGATIVE_RGB } from '../../../src/renderer/live/colors';
@@ -39,30 +40,68 @@ afterEach(() => {
 });
 
 describe('gradient pulses', () => {
+  const path = 'M0,0 C5,0 5,10 10,10';
+
   it('run brighter on the edge with the larger gradient', () => {
     const { store } = fakeStore(snapshot());
-    inSvg(<><EdgePulse edgeId="big" path="M0,0 L10,0" /><EdgePulse edgeId="small" path="M0,0 L10,0" /></>, store);
-    const [big, small] = screen.getAllByTestId('gradient-pulse');
-    expect(Number(big!.getAttribute('data-level'))).toBeGreaterThan(Number(small!.getAttribute('data-level')));
-    expect(Number(big!.style.opacity)).toBeGreaterThan(Number(small!.style.opacity));
-    expect(big!.getAttribute('pathLength')).toBe('100');
+    inSvg(<><EdgePulse edgeId="big" path={path} /><EdgePulse edgeId="small" path={path} /></>, store);
+    const levels = activePulses();
+    expect(levels.big).toBeGreaterThan(levels.small!);
+    expect(levels.small).toBeGreaterThan(0);
   });
 
   it('stop when switched off, and the choice is stored', () => {
     const { store } = fakeStore(snapshot());
-    inSvg(<EdgePulse edgeId="big" path="M0,0 L10,0" />, store);
-    expect(screen.getAllByTestId('gradient-pulse')).toHaveLength(1);
+    inSvg(<EdgePulse edgeId="big" path={path} />, store);
+    expect(Object.keys(activePulses())).toEqual(['big']);
     act(() => livePrefs.getState().setPulses(false));
-    expect(screen.queryAllByTestId('gradient-pulse')).toHaveLength(0);
+    expect(activePulses()).toEqual({});
     expect(localStorage.getItem(PULSES_KEY)).toBe('off');
+  });
+
+  it('stop when their edge goes away', () => {
+    const { store } = fakeStore(snapshot());
+    const view = inSvg(<EdgePulse edgeId="big" path={path} />, store);
+    view.unmount();
+    expect(activePulses()).toEqual({});
   });
 
   it('do not run before the first training step, nor without a training store', () => {
     const { store } = fakeStore(snapshot({ step: 0 }));
-    inSvg(<EdgePulse edgeId="big" path="M0,0 L10,0" />, store);
-    expect(screen.queryAllByTestId('gradient-pulse')).toHaveLength(0);
-    render(<svg><EdgePulse edgeId="big" path="M0,0 L10,0" /></svg>);
-    expect(screen.queryAllByTestId('gradient-pulse')).toHaveLength(0);
+    inSvg(<EdgePulse edgeId="big" path={path} />, store);
+    expect(activePulses()).toEqual({});
+    render(<svg><EdgePulse edgeId="big" path={path} /></svg>);
+    expect(activePulses()).toEqual({});
+  });
+
+  it('travel from the target back to the source, one stroke per brightness level', () => {
+    setPulse('a', 'M0,0 C10,0 20,0 30,0', 8);
+    setPulse('b', 'M0,50 C10,50 20,50 30,50', 8);
+    setPulse('c', 'M0,90 L30,90', 2);
+    const calls: { op: string; args: number[] }[] = [];
+    const ctx = {
+      moveTo: (...args: number[]) => calls.push({ op: 'moveTo', args }),
+      lineTo: (...args: number[]) => calls.push({ op: 'lineTo', args }),
+      beginPath: () => calls.push({ op: 'beginPath', args: [] }),
+      stroke: () => calls.push({ op: 'stroke', args: [] }),
+    } as unknown as CanvasRenderingContext2D;
+    const at = (now: number) => {
+      calls.length = 0;
+      drawPulses(ctx, [0, 0, 1], now, '#000');
+      return calls.filter((c) => c.op === 'lineTo' && c.args[1] === 0)[0]!.args[0]!;
+    };
+    expect(drawPulses(ctx, [0, 0, 1], 0, '#000')).toBe(3);
+    expect(calls.filter((c) => c.op === 'stroke')).toHaveLength(2);
+    // Later, the head of the comet on edge a is nearer its source (x = 0), within one trip.
+    const early = at(100);
+    const later = at(500);
+    expect(later).toBeLessThan(early);
+    for (const id of ['a', 'b', 'c']) setPulse(id, '', 0);
+  });
+
+  it('follow a straight path too, and ignore a path without points', () => {
+    expect(curveOf('M0,0 L30,60')).toEqual([0, 0, 10, 20, 20, 40, 30, 60]);
+    expect(curveOf('')).toBeNull();
   });
 });
 
