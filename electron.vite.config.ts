@@ -5,6 +5,9 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     build: {
+      // The core imports the Iris and Cars tables as JSON modules; Node refuses to load a .json module without an
+      // import attribute, so bundle that package into the trainer instead of leaving it external.
+      externalizeDeps: { exclude: ['vega-datasets'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
