@@ -67,6 +67,7 @@ function LiveLine() {
         </span>
       )}
       {status.kind === 'running' && <span className="dock-running">training</span>}
+      {status.kind === 'idle' && <span className="dock-idle">{status.reason}</span>}
     </div>
   );
 }
@@ -229,7 +230,7 @@ export function TrainingStatusItem() {
   if (epoch === undefined || rate === undefined) return null;
   return (
     <span className="status-item" title="Training: complete epochs, optimiser steps per second">
-      epoch {int(epoch)}{kind === 'running' ? ` · ${int(rate)} steps/s` : kind === 'diverged' ? ' · diverged' : ' · paused'}
+      epoch {int(epoch)}{kind === 'running' ? ` · ${int(rate)} steps/s` : kind === 'diverged' ? ' · diverged' : kind === 'ready' ? ' · paused' : ''}
     </span>
   );
 }
