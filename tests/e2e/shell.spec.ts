@@ -3,14 +3,14 @@ import { expect, openApp, test } from './fixtures';
 test.describe('the main window in the browser build', () => {
   test('shows the toolbar, palette, canvas with grid, controls and minimap, inspector and a ready trainer', async ({ page, problems }) => {
     await openApp(page);
-    await expect(page).toHaveTitle('Netwright');
+    await expect(page).toHaveTitle('Untitled — Netwright');
 
     const toolbar = page.getByRole('toolbar', { name: 'Main toolbar' });
     // Nothing to train on the empty start document: the training buttons are there but disabled.
-    for (const name of ['Open', 'Save', 'Undo', 'Redo', 'Play', 'Step', 'Step epoch', 'Reset']) {
+    for (const name of ['Undo', 'Redo', 'Play', 'Step', 'Step epoch', 'Reset']) {
       await expect(toolbar.getByRole('button', { name, exact: true })).toBeDisabled();
     }
-    for (const name of ['New', 'Templates', 'Auto-layout', 'Fit view']) {
+    for (const name of ['New', 'Open', 'Save', 'Save as', 'Export', 'Templates', 'Auto-layout', 'Fit view']) {
       await expect(toolbar.getByRole('button', { name, exact: true })).toBeEnabled();
     }
     await expect(toolbar.getByRole('textbox', { name: 'Learning rate' })).toBeVisible();
@@ -37,11 +37,12 @@ test.describe('the main window in the browser build', () => {
     expect(await problems.cspViolations()).toEqual([]);
   });
 
-  test('a disabled feature says "coming soon" in its tooltip', async ({ page }) => {
+  test('the file buttons are live and name their shortcut in the tooltip', async ({ page }) => {
     await openApp(page);
     const save = page.getByRole('button', { name: 'Save', exact: true });
-    await expect(save).toBeDisabled();
-    await expect(save.locator('xpath=..')).toHaveAttribute('title', 'Save — coming soon');
+    await expect(save).toBeEnabled();
+    await expect(save.locator('xpath=..')).toHaveAttribute('title', 'Save (Ctrl+S)');
+    await expect(page.getByRole('button', { name: 'Open', exact: true }).locator('xpath=..')).toHaveAttribute('title', 'Open (Ctrl+O)');
   });
 
   test('the page cannot reach Node: no require, no process', async ({ page }) => {
