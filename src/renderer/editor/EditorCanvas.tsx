@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import {
-  useConnection, useReactFlow, type Connection, type EdgeChange, type FinalConnectionState, type IsValidConnection,
+  useConnection, useReactFlow, useStore, type Connection, type ReactFlowState, type EdgeChange, type FinalConnectionState, type IsValidConnection,
   type NodeChange, type XYPosition,
 } from '@xyflow/react';
 import type { NodeType, Position } from '../../core/document';
@@ -21,6 +21,10 @@ import { SearchBox } from './SearchBox';
 import { StartScreen } from './StartScreen';
 import { HelpOverlay } from './HelpOverlay';
 import { Notice } from './Notice';
+
+/** Below this zoom the canvas is an overview: nodes are drawn without their text and shadows (see editor.css). */
+export const OVERVIEW_ZOOM = 0.35;
+const selectOverview = (s: ReactFlowState) => s.transform[2] < OVERVIEW_ZOOM;
 
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -270,6 +274,7 @@ export function EditorCanvas() {
   }, [doc, measureVersion, flow, history]);
 
   const large = nodes.length > 150;
+  const overview = useStore(selectOverview);
   const flowProps = useMemo(() => ({
     onNodesChange,
     onEdgesChange,
@@ -284,8 +289,9 @@ export function EditorCanvas() {
     disableKeyboardA11y: false,
     elevateEdgesOnSelect: true,
     onlyRenderVisibleElements: large,
+    className: overview ? 'nw-overview' : undefined,
     connectionRadius: 28,
-  }), [onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, large]);
+  }), [onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, large, overview]);
 
   return (
     <div className="editor-canvas" onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
