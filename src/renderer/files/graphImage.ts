@@ -196,8 +196,17 @@ export function graphSvg(picture: GraphPicture, title = 'Network'): string {
   return out.join('\n');
 }
 
-/** Draw an SVG document onto a canvas `scale` times its size and encode it as PNG bytes. */
-export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+/** Browsers refuse canvases much larger than this on a side; a big network is drawn at a smaller scale instead. */
+export const MAX_PNG_SIDE = 8192;
+
+/** The scale a picture of `width` × `height` is drawn at: `preferred`, or less so that no side exceeds MAX_PNG_SIDE. */
+export function pngScale(width: number, height: number, preferred = 2): number {
+  const largest = Math.max(width, height, 1);
+  return Math.min(preferred, MAX_PNG_SIDE / largest);
+}
+
+/** Draw an SVG document onto a canvas `scale` times its size (less for a very large one) and encode it as PNG bytes. */
+export async function svgToPng(svg: string, preferredScale = 2): Promise<Uint8Array> {
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {
     const image = new Image();
@@ -208,6 +217,7 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
     });
     image.src = url;
     await loaded;
+    const scale = pngScale(image.naturalWidth, image.naturalHeight, preferredScale);
     const width = Math.max(1, Math.ceil(image.naturalWidth * scale));
     const height = Math.max(1, Math.ceil(image.naturalHeight * scale));
     const canvas = document.createElement('canvas');

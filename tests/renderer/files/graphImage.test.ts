@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEMPLATES } from '../../../src/core/templates';
 import type { NetworkDocument } from '../../../src/core/document';
 import {
-  collectGraphPicture, graphSvg, lastTranslate, nodeDetail, pictureBounds, IMAGE_PADDING, type GraphPicture,
+  collectGraphPicture, graphSvg, lastTranslate, nodeDetail, pictureBounds, pngScale, IMAGE_PADDING, MAX_PNG_SIDE, type GraphPicture,
 } from '../../../src/renderer/files/graphImage';
 
 const worked = (): NetworkDocument => TEMPLATES.find((t) => t.id === 'worked-example')!.build();
@@ -91,6 +91,12 @@ describe('the SVG image of the graph', () => {
       ],
     };
     expect(pictureBounds(picture)).toEqual({ x: -10 - IMAGE_PADDING, y: 5 - IMAGE_PADDING, width: 260 + 2 * IMAGE_PADDING, height: 125 + 2 * IMAGE_PADDING });
+  });
+
+  it('draws the PNG at 2×, or smaller when a side would pass the canvas limit', () => {
+    expect(pngScale(800, 300)).toBe(2);
+    expect(pngScale(20_000, 500) * 20_000).toBe(MAX_PNG_SIDE);
+    expect(pngScale(500, 6_000) * 6_000).toBeLessThanOrEqual(MAX_PNG_SIDE);
   });
 
   it('reads React Flow positions from CSS transforms', () => {
