@@ -459,6 +459,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     let doc = editor.document.getState().doc;
     const keys = documentKeys(doc);
     if (!force && loadedDoc && loadedKeys && keys.structure === loadedKeys.structure && keys.data === loadedKeys.data) {
+      // Back to what the trainer has (e.g. an undo of a breaking edit): it is paused there, ready to go on.
+      if (store.getState().status.kind === 'idle') store.setState({ status: { kind: 'ready' } });
       if (keys.training !== loadedKeys.training) {
         const changes = setupDiff(loadedDoc.training, doc.training);
         if (changes !== null) {

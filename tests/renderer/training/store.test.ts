@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkDocument } from '../../../src/core/document';
-import { setEdgeWeight, setNodeField } from '../../../src/core/edit';
+import { removeEdges, setEdgeWeight, setNodeField } from '../../../src/core/edit';
 import { findTemplate } from '../../../src/core/templates';
 import type { TrainerCommand, TrainerEvent } from '../../../src/shared/protocol';
 import { createEditor } from '../../../src/renderer/editor/context';
-import { edit } from '../../../src/renderer/editor/store';
+import { edit, undo } from '../../../src/renderer/editor/store';
 import type { TrainerClient } from '../../../src/renderer/trainer/client';
 import { createTrainingStore, selectEdgeValue, selectNodeBias, type TrainingState } from '../../../src/renderer/training/store';
 import { connectedTrainer, disposeAll, stores, until } from './harness';
@@ -157,6 +157,45 @@ describe('the training store', () => {
     expect(doc.edges.find((e) => e.id === 'e2')!.weights).toEqual([0.125]);
     const e3 = state().loaded!.layout.edges.e3!;
     expect(doc.edges.find((e) => e.id === 'e3')!.weights).toHaveLength(e3.rows * e3.cols);
+  });
+
+  it('pauses and says why when an edit breaks the network, and trains on from the kept weights once it is fixed', async () => {
+    const { state, training, editor, sent, received, frames } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await training.getState().play();
+    await until(() => {
+      frames.draw();
+      return (state().snapshot?.step ?? 0) > 100;
+    }, 'some training');
+    const last = editor.document.getState().doc.edges.find((e) => e.target === 'output')!;
+    expect(edit(editor, (d) => removeEdges(d, [last.id]))).toBe(true);
+    await until(() => state().status.kind === 'idle', 'idle');
+    const status = state().status;
+    expect(status.kind === 'idle' && status.reason).toMatch(/^Fix the network first: /);
+    expect(received.some((e) => e.type === 'state' && e.reason === 'paused')).toBe(true);
+
+    // Undo gives back exactly what the trainer has: no reload, training goes on from where it paused.
+    const stepBefore = state().snapshot!.step;
+    undo(editor);
+    await until(() => state().status.kind === 'ready', 'ready again');
+    expect(loads(sent)).toHaveLength(1);
+    await training.getState().step(1);
+    await until(() => {
+      frames.draw();
+      return state().snapshot!.step > stepBefore;
+    }, 'the next step');
+    expect(state().snapshot!.step).toBeGreaterThan(100);
+
+    // A real fix (a different edit that makes it valid again) reloads, with the trained weights.
+    expect(edit(editor, (d) => removeEdges(d, [last.id]))).toBe(true);
+    await until(() => state().status.kind === 'idle', 'idle again');
+    expect(edit(editor, (d) => ({ ...d, edges: [...d.edges, { ...last, id: 'e99' }] }))).toBe(true);
+    await until(() => loads(sent).length === 2 && state().status.kind === 'ready', 'reloaded');
+    const reload = loads(sent)[1] as Extract<TrainerCommand, { type: 'load' }>;
+    const e1 = (reload.document as NetworkDocument).edges.find((e) => e.id === 'e1')!.weights;
+    const layout = state().loaded!.layout;
+    expect(e1).toHaveLength(1);
+    expect(e1![0]).toBe(state().snapshot!.params[layout.edges.e1!.offset]);
   });
 
   it('does not reload when a node only moves', async () => {
