@@ -164,7 +164,7 @@ test.describe('training in the browser build', () => {
     await expect(page.getByTestId('live-step')).toHaveText('step 16');
   });
 
-  test('one Step takes one batch; Step epoch finishes the epoch; Reset goes back to step 0', async ({ page }) => {
+  test('one Step takes one batch; Step epoch finishes the epoch; Reset goes back to step 0; the learning rate changes while running', async ({ page }) => {
     await openApp(page);
     await openTemplate(page, /XOR/);
     await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
@@ -186,6 +186,15 @@ test.describe('training in the browser build', () => {
     await toolbar(page).getByRole('button', { name: 'Step', exact: true }).click();
     await expect(page.getByTestId('live-step')).toHaveText('step 1');
     await expect(page.getByTestId('live-lr')).toHaveText('lr 0.03');
+
+    // The learning rate changes while training runs, without stopping it.
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(page.getByTestId('live-rate')).not.toHaveText('0 steps/s', { timeout: 20_000 });
+    await setLearningRate(page, '0.1');
+    await expect(page.getByTestId('live-lr')).toHaveText('lr 0.1');
+    await expect(toolbar(page).getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+    await expect(page.getByTestId('live-rate')).not.toHaveText('0 steps/s');
+    await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
   });
 
   test('a learning rate of 1e6 on XOR ends in the divergence message, and the weights stay finite', async ({ page }) => {
