@@ -77,6 +77,7 @@ function Problems() {
   const divergence = useTraining((s) => s.divergence);
   const commandError = useTraining((s) => s.commandError);
   const setSetup = useTraining((s) => s.setSetup);
+  const load = useTraining((s) => s.load);
   const lr = useDoc((s) => s.doc.training.learningRate);
   if (divergence) {
     const lower = Number((lr * 0.1).toPrecision(3));
@@ -98,6 +99,7 @@ function Problems() {
       <div className="dock-problem" aria-live="polite" aria-label="Training problem">
         <TriangleAlert size={16} aria-hidden />
         <div><strong>Can’t train this yet.</strong> {status.message}</div>
+        <button type="button" className="dock-button" onClick={() => void load()}>Try again</button>
       </div>
     );
   }
