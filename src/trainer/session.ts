@@ -258,7 +258,6 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       lossSum = 0;
       lossCount = 0;
       batchesPerSlice = 1;
-      pacer.reset();
       const { net } = created.session;
       const layout: ParameterLayout = {
         size: net.layout.size,
@@ -276,6 +275,9 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
         notes: made.notes,
         setup: { ...created.session.setup, schedule: { ...created.session.setup.schedule } },
       });
+      // Only after the reply: a reset may flush a pending snapshot at once, and the client takes snapshots of the new
+      // session only once it has heard `loaded` (one sent before would never be acknowledged and stall the stream).
+      pacer.reset();
       pacer.changed();
     },
 

@@ -225,11 +225,12 @@ export function ExplainPanel() {
 function useExampleTrace(): void {
   const training = useLiveStore();
   const featureNames = useLive((s) => s.loaded?.featureNames.join('\u0000') ?? null, null);
-  const plane = useLive((s) => s.snapshot?.heatmapExtent !== undefined, false);
+  /** null until the first snapshot says whether the data is the plane. */
+  const plane = useLive((s) => (s.snapshot ? s.snapshot.heatmapExtent !== undefined : null), null);
   const doc = useDoc((s) => s.doc);
   const stored = useView((s) => s.exampleValues);
   useEffect(() => {
-    if (!training || featureNames === null || plane) return;
+    if (!training || featureNames === null || plane !== false) return;
     const values = new Map<string, number>();
     const inputs = exampleInputs(doc, stored);
     for (const node of doc.nodes) if (node.type === 'input') node.features.forEach((f, i) => values.set(f, inputs[node.id]?.[i] ?? 0));
