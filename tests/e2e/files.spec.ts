@@ -190,7 +190,7 @@ test.describe('files in the browser build', () => {
     await expect(offer).toHaveCount(0);
   });
 
-  test('New with unsaved changes asks first: Cancel keeps the network, Don\'t save clears it, Save downloads it', async ({ page }) => {
+  test('New or a template with unsaved changes asks first: Cancel keeps the network, Don\'t save clears it, Save downloads it', async ({ page }) => {
     await openApp(page);
     await openTemplate(page, /^XOR/);
     const ids = await nodeIds(page);
@@ -210,6 +210,13 @@ test.describe('files in the browser build', () => {
     await expect(page).toHaveTitle('Untitled — Netwright');
 
     await openTemplate(page, /^XOR/);
+    // A template replaces the network too: it asks first.
+    const xorIds = await nodeIds(page);
+    await openTemplate(page, /Worked example/);
+    await expect(ask).toBeVisible();
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(await nodeIds(page)).toEqual(xorIds);
+
     await page.keyboard.press('Control+n');
     await ask.getByRole('button', { name: 'Don’t save' }).click();
     await expect.poll(() => nodeIds(page)).toEqual([]);

@@ -7,7 +7,7 @@ import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState
 import { createPortal } from 'react-dom';
 import { useStore } from 'zustand';
 import { EXPORT_KINDS, type ExportKind } from '../../shared/ipc';
-import type { EditorStores } from '../editor/store';
+import type { Editor } from '../editor/context';
 import { isFileShortcut, shortcutFor } from '../editor/shortcuts';
 import type { TrainingStore } from '../training/store';
 import { createPageAsk, type AskState, type PageAsk } from './asks';
@@ -22,8 +22,12 @@ export interface WindowFiles {
   service: FileService;
 }
 
-/** The file handling of one window: desktop when the preload offers files, else the browser's. */
-export function createWindowFiles(editor: EditorStores, training?: TrainingStore, service?: FileService): WindowFiles {
+/**
+ * The file handling of one window: desktop when the preload offers files, else the browser's. Loading a template
+ * replaces the document too, so this window's `actions.loadTemplate` asks first (Save / Don't save / Cancel) and
+ * leaves a new, untitled network (Save then asks where, instead of overwriting the file that was open).
+ */
+export function createWindowFiles(editor: Editor, training?: TrainingStore, service?: FileService): WindowFiles {
   const ask = createPageAsk();
   const chosen = service ?? pickFileService(ask);
   const controller = createFileController({
@@ -36,6 +40,10 @@ export function createWindowFiles(editor: EditorStores, training?: TrainingStore
       return renderGraphImage(root, doc, kind);
     },
   });
+  const loadTemplate = editor.actions.loadTemplate;
+  editor.actions.loadTemplate = (id: string) => {
+    void controller.replaceWith(() => loadTemplate(id));
+  };
   return { controller, ask, service: chosen };
 }
 

@@ -50,6 +50,11 @@ export interface FileController {
   state: StoreApi<FilesState>;
   /** Ask whether to save unsaved changes. Resolves true when it is fine to replace the document. */
   settle(): Promise<boolean>;
+  /**
+   * Replace the document some other way (a template): ask first, then run `replace` (a non-undoable load); the
+   * window then holds a new, untitled, unsaved network. Runs `replace` at once when there is nothing to ask.
+   */
+  replaceWith(replace: () => void): Promise<boolean>;
   newDocument(): Promise<void>;
   open(): Promise<void>;
   openDropped(file: File): Promise<void>;
@@ -303,9 +308,27 @@ export function createFileController(options: FileControllerOptions): FileContro
     return false;
   }
 
+  function replaceWith(replace: () => void): Promise<boolean> {
+    const go = () => {
+      replace();
+      const fresh = emptyDocument();
+      savedDoc = fresh;
+      savedText = textOf(fresh);
+      savedStep = 0;
+      lastAutosaved = null;
+      state.setState({ fileName: null });
+      setDirty(doc() !== fresh);
+      void service.newDocument();
+      return true;
+    };
+    if (!state.getState().dirty && !trainedSinceSave()) return Promise.resolve(go());
+    return settle().then((ok) => ok && go());
+  }
+
   const controller: FileController = {
     state,
     settle,
+    replaceWith,
     adopt,
     displayName,
     flushAutosave,

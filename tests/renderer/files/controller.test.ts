@@ -4,7 +4,7 @@ import { emptyDocument, type NetworkDocument } from '../../../src/core/document'
 import { parseDocument, serializeDocument } from '../../../src/core/serialize';
 import { TEMPLATES } from '../../../src/core/templates';
 import type { DiscardChoice } from '../../../src/shared/ipc';
-import { createEditorStores, edit, type EditorStores } from '../../../src/renderer/editor/store';
+import { createEditorStores, edit, load, type EditorStores } from '../../../src/renderer/editor/store';
 import { createFileController, historyFromChart, windowTitle, type FileController } from '../../../src/renderer/files/controller';
 import { createBrowserFileService, type FileService } from '../../../src/renderer/files/service';
 import { createMemoryStorage, type KeyValueStorage } from '../../../src/renderer/files/storage';
@@ -227,6 +227,29 @@ describe('the dirty marker', () => {
   it('titles the window by the file name: "• name — Netwright" when dirty', () => {
     expect(windowTitle('spiral', true)).toBe('• spiral — Netwright');
     expect(windowTitle('spiral', false)).toBe('spiral — Netwright');
+  });
+});
+
+describe('a template over the open document', () => {
+  it('leaves a new, untitled, unsaved network, so Save does not go to the file that was open', async () => {
+    const h = harness();
+    await h.controller.openDropped(fileOf(serializeDocument(template('worked-example')), 'lesson.netwright'));
+    expect(h.controller.state.getState().fileName).toBe('lesson');
+    expect(await h.controller.replaceWith(() => load(h.editor, template('xor')))).toBe(true);
+    expect(doc(h).name).toBe('XOR');
+    expect(h.controller.state.getState()).toMatchObject({ fileName: null, dirty: true });
+    await h.controller.save();
+    await settled(h);
+    expect(h.downloads.map((d) => d.name)).toEqual(['XOR.netwright']);
+  });
+
+  it('asks first when there are unsaved changes; Cancel keeps them', async () => {
+    const h = harness({ initial: template('worked-example') });
+    rename(h, 'my lesson');
+    const before = doc(h);
+    h.answers.discard.push('cancel');
+    expect(await h.controller.replaceWith(() => load(h.editor, template('xor')))).toBe(false);
+    expect(doc(h)).toBe(before);
   });
 });
 
