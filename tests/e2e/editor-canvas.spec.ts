@@ -1,14 +1,14 @@
 /** The canvas's other tools, as a user meets them: drop onto an edge, validation on the nodes, layout, box-select, help. */
 import { join } from 'node:path';
 import { expect, openApp, test } from './fixtures';
-import { canvas, clickEdge, edgeBetween, inspector, node, nodeIds, openTemplate, selectNode } from './editor';
+import { canvas, clickEdge, edgeBetween, inspector, node, nodeIds, openTemplate, selectNode, settledBox } from './editor';
 
 test('dropping a node onto an edge inserts it into that connection', async ({ page }) => {
   await openApp(page);
   await openTemplate(page, /Spiral/);
   await expect(edgeBetween(page, 'hidden1', 'hidden2')).toHaveCount(1);
   const id = await edgeBetween(page, 'hidden1', 'hidden2').getAttribute('data-id');
-  const label = (await canvas(page).locator(`.nw-edge-label[data-edge-id="${id}"]`).boundingBox())!;
+  const label = await settledBox(page, canvas(page).locator(`.nw-edge-label[data-edge-id="${id}"]`));
   const box = (await canvas(page).boundingBox())!;
   const before = await nodeIds(page);
   const item = page.getByRole('complementary', { name: 'Node palette' }).getByText('Dropout', { exact: true });
@@ -153,7 +153,7 @@ test('a loose node dragged onto an edge goes into that connection', async ({ pag
   await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
   const act = (await nodeIds(page)).find((n) => !before.includes(n))!;
   const id = await edgeBetween(page, 'hidden2', 'last').getAttribute('data-id');
-  const target = (await canvas(page).locator(`.nw-edge-label[data-edge-id="${id}"]`).boundingBox())!;
+  const target = await settledBox(page, canvas(page).locator(`.nw-edge-label[data-edge-id="${id}"]`));
   const from = (await node(page, act).boundingBox())!;
   await page.mouse.move(from.x + 20, from.y + 12);
   await page.mouse.down();

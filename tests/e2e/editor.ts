@@ -117,3 +117,16 @@ export async function copiedGraph(page: Page): Promise<unknown> {
 export async function statusBar(page: Page): Promise<Locator> {
   return page.getByRole('contentinfo', { name: 'Status bar' });
 }
+
+/** A locator's box once it stops moving (the view fits itself to a freshly opened network once it is measured). */
+export async function settledBox(page: Page, locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await locator.boundingBox();
+  await expect.poll(async () => {
+    await page.waitForTimeout(120);
+    const now = await locator.boundingBox();
+    const same = !!now && !!last && Math.abs(now.x - last.x) < 0.5 && Math.abs(now.y - last.y) < 0.5;
+    last = now;
+    return same;
+  }).toBe(true);
+  return last!;
+}
