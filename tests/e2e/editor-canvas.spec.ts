@@ -198,3 +198,21 @@ test('"/" opens the search box at the pointer; "den" and Enter places a Dense la
   expect(Math.abs(r.y + r.height / 2 - pointer.y)).toBeLessThan(r.height);
   await expect(inspector(page).getByText('Dense layer', { exact: true })).toBeVisible();
 });
+
+test('arrow keys nudge the selected node along the grid, one undo step each', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Worked example/ }).click();
+  await selectNode(page, 'h1');
+  const flowX = () => node(page, 'h1').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).m41);
+  const start = await flowX();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(flowX).toBeGreaterThan(start);
+  const once = await flowX();
+  expect(once % 16).toBe(0);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(flowX).toBe(once + 16);
+  await page.keyboard.press('Control+Z');
+  await expect.poll(flowX).toBe(once);
+  await page.keyboard.press('Control+Z');
+  await expect.poll(flowX).toBe(start);
+});

@@ -38,6 +38,7 @@ export function HelpOverlay() {
               <div className="help-row"><dt>Scroll</dt><dd>Zoom</dd></div>
               <div className="help-row"><dt>Handle → handle</dt><dd>Connect an output to an input</dd></div>
               <div className="help-row"><dt>Drop on an edge</dt><dd>Insert the node into that connection</dd></div>
+              <div className="help-row"><dt><kbd>←</kbd> <kbd>→</kbd> <kbd>↑</kbd> <kbd>↓</kbd></dt><dd>Nudge the selected nodes one grid step</dd></div>
             </dl>
           </div>
         </div>
