@@ -17,6 +17,10 @@ export interface PictureNode {
   fill: string;
   stroke: string;
   text: string;
+  /** A Neuron is drawn as the canvas draws it: a circle (in flow coordinates) with its name above. */
+  circle?: { cx: number; cy: number; r: number; bias: string };
+  /** The colour of a box's left edge (its kind), if it has one. */
+  accent?: string;
 }
 
 export interface PictureEdge {
@@ -84,18 +88,40 @@ export function collectGraphPicture(root: HTMLElement, doc: NetworkDocument): Gr
     const el = found instanceof HTMLElement ? found : null;
     const at = el ? lastTranslate(el.style.transform) : null;
     const box = el?.firstElementChild ?? el;
-    return {
+    const x = at?.[0] ?? node.position.x;
+    const y = at?.[1] ?? node.position.y;
+    const width = el && el.offsetWidth > 0 ? el.offsetWidth : DEFAULT_NODE.width;
+    const height = el && el.offsetHeight > 0 ? el.offsetHeight : DEFAULT_NODE.height;
+    const base: PictureNode = {
       id: node.id,
       name: node.name.trim() === '' ? node.id : node.name,
       detail: nodeDetail(node),
-      x: at?.[0] ?? node.position.x,
-      y: at?.[1] ?? node.position.y,
-      width: el && el.offsetWidth > 0 ? el.offsetWidth : DEFAULT_NODE.width,
-      height: el && el.offsetHeight > 0 ? el.offsetHeight : DEFAULT_NODE.height,
+      x,
+      y,
+      width,
+      height,
       fill: computed(box, 'background-color', '#f6f8fa'),
       stroke: computed(box, 'border-top-color', '#8c959f'),
       text: computed(box, 'color', text),
     };
+    if (node.type === 'neuron') {
+      const body = el?.querySelector('.nw-neuron-body') ?? null;
+      const outer = el?.getBoundingClientRect();
+      const inner = body?.getBoundingClientRect();
+      // Screen pixels per flow unit (the canvas's zoom), from the node's drawn and laid-out widths.
+      const zoom = outer && el && outer.width > 0 && el.offsetWidth > 0 ? outer.width / el.offsetWidth : 1;
+      const circle = outer && inner && inner.width > 0
+        ? { cx: x + (inner.left - outer.left + inner.width / 2) / zoom, cy: y + (inner.top - outer.top + inner.height / 2) / zoom, r: inner.width / 2 / zoom }
+        : { cx: x + width / 2, cy: y + height / 2, r: 32 };
+      return {
+        ...base,
+        fill: computed(body, 'background-color', base.fill),
+        stroke: computed(body, 'border-top-color', base.stroke),
+        circle: { ...circle, bias: `b ${Number(node.bias.toPrecision(3))}` },
+      };
+    }
+    const accent = computed(box, 'border-left-color', '');
+    return accent !== '' && accent !== base.stroke ? { ...base, accent } : base;
   });
   const labels = new Map<string, { text: string; x: number; y: number }>();
   for (const el of root.querySelectorAll<HTMLElement>('.nw-edge-label[data-edge-id]')) {
@@ -184,9 +210,22 @@ export function graphSvg(picture: GraphPicture, title = 'Network'): string {
   out.push('</g>', `<g class="nodes" ${font}>`);
   for (const n of picture.nodes) {
     const cx = n.x + n.width / 2;
+    if (n.circle) {
+      const c = n.circle;
+      out.push(
+        `<g data-node-id="${escapeXml(n.id)}">`,
+        `<circle cx="${num(c.cx)}" cy="${num(c.cy)}" r="${num(c.r)}" fill="${escapeXml(n.fill)}" stroke="${escapeXml(n.stroke)}" stroke-width="2"/>`,
+        `<text x="${num(c.cx)}" y="${num(c.cy - c.r - 7)}" text-anchor="middle" font-size="13" font-weight="600" fill="${escapeXml(n.text)}">${escapeXml(n.name)}</text>`,
+        `<text x="${num(c.cx)}" y="${num(c.cy - 1)}" text-anchor="middle" font-size="12" font-weight="600" fill="${escapeXml(n.stroke)}">${escapeXml(n.detail)}</text>`,
+        `<text x="${num(c.cx)}" y="${num(c.cy + 14)}" text-anchor="middle" font-size="10.5" fill="${escapeXml(n.text)}" fill-opacity="0.75">${escapeXml(c.bias)}</text>`,
+        '</g>',
+      );
+      continue;
+    }
     out.push(
       `<g data-node-id="${escapeXml(n.id)}">`,
       `<rect x="${num(n.x)}" y="${num(n.y)}" width="${num(n.width)}" height="${num(n.height)}" rx="8" fill="${escapeXml(n.fill)}" stroke="${escapeXml(n.stroke)}" stroke-width="1.2"/>`,
+      ...(n.accent ? [`<rect x="${num(n.x)}" y="${num(n.y + 1)}" width="4" height="${num(n.height - 2)}" rx="2" fill="${escapeXml(n.accent)}"/>`] : []),
       `<text x="${num(cx)}" y="${num(n.y + n.height / 2 - 3)}" text-anchor="middle" font-size="13" font-weight="600" fill="${escapeXml(n.text)}">${escapeXml(n.name)}</text>`,
       `<text x="${num(cx)}" y="${num(n.y + n.height / 2 + 13)}" text-anchor="middle" font-size="11" fill="${escapeXml(n.text)}" fill-opacity="0.75">${escapeXml(n.detail)}</text>`,
       '</g>',

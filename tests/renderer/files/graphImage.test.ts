@@ -63,6 +63,16 @@ describe('the SVG image of the graph', () => {
     for (const edge of doc.edges.filter((e) => e.weights)) expect(texts).toContain(String(edge.weights![0]));
   });
 
+  it('draws a Neuron as a circle with its activation and bias, other nodes as boxes', () => {
+    const doc = worked();
+    const parsed = parse(graphSvg(collectGraphPicture(fakeCanvas(doc), doc)));
+    const circles = [...parsed.querySelectorAll('g[data-node-id] circle')].map((c) => c.parentElement!.getAttribute('data-node-id'));
+    expect(circles).toEqual(['h1', 'h2', 'out']);
+    const h2 = [...parsed.querySelectorAll('g[data-node-id="h2"] text')].map((t) => t.textContent);
+    expect(h2).toEqual(['h2', 'relu', 'b -0.1']);
+    expect(parsed.querySelectorAll('g[data-node-id] > rect')).toHaveLength(3);
+  });
+
   it('places nodes where the canvas has them, and a node not drawn yet at its document position', () => {
     const doc = worked();
     const picture = collectGraphPicture(fakeCanvas(doc, (id) => id !== 'out'), doc);
