@@ -7,8 +7,7 @@ import { useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { TrainingStoreContext, type TrainingState, type TrainingStore } from '../training/store';
-import { pulseLevel, weightColor, type WeightLook } from './colors';
-import { useLivePrefs } from './prefs';
+import { weightColor, type WeightLook } from './colors';
 import { liveStats } from './stats';
 
 const noStore = createStore<null>()(() => null);
@@ -44,21 +43,6 @@ export function parseLookKey(key: string): WeightLook | undefined {
 /** The live look of an edge (colour, width, opacity by its weight), or undefined before the first snapshot. */
 export function useLiveEdgeLook(edgeId: string): WeightLook | undefined {
   return parseLookKey(useLive((s) => selectEdgeLookKey(s, edgeId), ''));
-}
-
-/** 0 (no pulse) … PULSE_LEVELS: how bright this edge's backward pulse is, from the last batch's gradient. */
-export function selectPulseLevel(s: TrainingState, edgeId: string): number {
-  const { snapshot, loaded } = s;
-  if (!snapshot || !loaded || snapshot.step === 0) return 0;
-  const stats = liveStats(snapshot, loaded.layout);
-  const e = stats.edges[edgeId];
-  return e ? pulseLevel(e.grad, stats.gradScale) : 0;
-}
-
-export function usePulseLevel(edgeId: string): number {
-  const on = useLivePrefs((p) => p.pulses);
-  const level = useLive((s) => selectPulseLevel(s, edgeId), 0);
-  return on ? level : 0;
 }
 
 /** The largest |weight| of the latest snapshot (the legend's scale), or null before any. */

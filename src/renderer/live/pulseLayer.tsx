@@ -1,14 +1,19 @@
 /**
  * Gradient pulses, drawn cheaply: one canvas over the flow, one requestAnimationFrame loop, all pulses drawn in at
- * most PULSE_LEVELS strokes per frame. Each edge registers its curve (the bezier React Flow draws) and its brightness
- * level; React renders nothing per frame and the SVG edges are never repainted for the animation.
+ * most PULSE_LEVELS strokes per frame. Each edge registers its curve (the bezier React Flow draws); the layer sets
+ * every edge's brightness level from each snapshot in one pass. React renders nothing per frame or per snapshot for
+ * the pulses, and the SVG edges are never repainted for the animation.
  *
  * A pulse is a short comet travelling along its edge from the target back to the source (the direction the
  * gradient flows), PULSE_PERIOD_MS per trip, brighter and wider the larger the edge's gradient.
  */
 import { useEffect, useRef } from 'react';
 import { useStoreApi } from '@xyflow/react';
-import { PULSE_LEVELS } from './colors';
+import type { TrainingState } from '../training/store';
+import { PULSE_LEVELS, pulseLevel } from './colors';
+import { useLiveStore } from './hooks';
+import { livePrefs } from './prefs';
+import { liveStats } from './stats';
 
 export const PULSE_PERIOD_MS = 1400;
 /** Length of a comet as a fraction of its edge. */
@@ -19,13 +24,16 @@ export type Curve = readonly [number, number, number, number, number, number, nu
 
 interface Pulse {
   curve: Curve;
-  level: number;
   /** Phase offset, so neighbouring edges do not pulse in lockstep. */
   offset: number;
 }
 
+/** The curve of every edge that can pulse (registered by its EdgePulse). */
 const pulses = new Map<string, Pulse>();
+/** Brightness of each edge's pulse, 1…PULSE_LEVELS (absent: no pulse), set from the snapshots by the layer. */
+let levels: ReadonlyMap<string, number> = new Map();
 const listeners = new Set<() => void>();
+const notify = () => listeners.forEach((l) => l());
 
 /** The curve of an SVG path "M sx,sy C c1x,c1y c2x,c2y tx,ty" (or a straight line between its first and last points). */
 export function curveOf(path: string): Curve | null {
@@ -44,21 +52,45 @@ function hash(id: string): number {
   return ((h >>> 0) % 1000) / 1000;
 }
 
-/** Show (level > 0) or remove the pulse of an edge. */
-export function setPulse(edgeId: string, path: string, level: number): void {
-  const curve = level > 0 ? curveOf(path) : null;
+/** Register the curve of an edge's path (an empty or unreadable path removes it). */
+export function setPulsePath(edgeId: string, path: string): void {
+  const curve = curveOf(path);
   if (!curve) {
-    if (pulses.delete(edgeId)) listeners.forEach((l) => l());
+    if (pulses.delete(edgeId)) notify();
     return;
   }
   const had = pulses.has(edgeId);
-  pulses.set(edgeId, { curve, level: Math.min(PULSE_LEVELS, Math.round(level)), offset: hash(edgeId) });
-  if (!had) listeners.forEach((l) => l());
+  pulses.set(edgeId, { curve, offset: hash(edgeId) });
+  if (!had) notify();
 }
 
-/** The edges pulsing now, with their levels (tests, the layer's data attribute). */
+/** Set every edge's pulse level at once (edges absent or at 0 do not pulse). */
+export function setPulseLevels(next: ReadonlyMap<string, number>): void {
+  levels = next;
+  notify();
+}
+
+/** The edges pulsing now (a path and a level), with their levels. */
 export function activePulses(): Record<string, number> {
-  return Object.fromEntries([...pulses].map(([id, p]) => [id, p.level]));
+  const out: Record<string, number> = {};
+  for (const id of pulses.keys()) {
+    const level = levels.get(id) ?? 0;
+    if (level > 0) out[id] = level;
+  }
+  return out;
+}
+
+/** Levels of every edge of a snapshot: none before the first step or with pulses switched off. */
+export function levelsOf(state: TrainingState, on: boolean): Map<string, number> {
+  const result = new Map<string, number>();
+  const { snapshot, loaded } = state;
+  if (!on || !snapshot || !loaded || snapshot.step === 0) return result;
+  const stats = liveStats(snapshot, loaded.layout);
+  for (const [id, e] of Object.entries(stats.edges)) {
+    const level = pulseLevel(e.grad, stats.gradScale);
+    if (level > 0) result.set(id, level);
+  }
+  return result;
 }
 
 function point(c: Curve, t: number): [number, number] {
@@ -77,7 +109,10 @@ function point(c: Curve, t: number): [number, number] {
 export function drawPulses(ctx: CanvasRenderingContext2D, transform: readonly [number, number, number], now: number, color: string): number {
   const [tx, ty, zoom] = transform;
   const byLevel: Pulse[][] = Array.from({ length: PULSE_LEVELS + 1 }, () => []);
-  for (const p of pulses.values()) byLevel[p.level]!.push(p);
+  for (const [id, p] of pulses) {
+    const level = Math.min(PULSE_LEVELS, levels.get(id) ?? 0);
+    if (level > 0) byLevel[level]!.push(p);
+  }
   let drawn = 0;
   ctx.strokeStyle = color;
   ctx.lineCap = 'round';
@@ -108,6 +143,27 @@ export function drawPulses(ctx: CanvasRenderingContext2D, transform: readonly [n
 export function PulseLayer() {
   const ref = useRef<HTMLCanvasElement>(null);
   const flow = useStoreApi();
+  const training = useLiveStore();
+  // One subscription sets every edge's level from each snapshot (no React work per edge).
+  useEffect(() => {
+    if (!training) return;
+    let last: { snapshot: unknown; on: boolean } = { snapshot: undefined, on: livePrefs.getState().pulses };
+    const update = () => {
+      const state = training.getState();
+      const on = livePrefs.getState().pulses;
+      if (state.snapshot === last.snapshot && on === last.on) return;
+      last = { snapshot: state.snapshot, on };
+      setPulseLevels(levelsOf(state, on));
+    };
+    update();
+    const stopTraining = training.subscribe(update);
+    const stopPrefs = livePrefs.subscribe(update);
+    return () => {
+      stopTraining();
+      stopPrefs();
+      setPulseLevels(new Map());
+    };
+  }, [training]);
   useEffect(() => {
     const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
@@ -115,6 +171,7 @@ export function PulseLayer() {
     let frame = 0;
     let color = '#10151c';
     let frames = 0;
+    let active = 0;
     const loop = (now: number) => {
       frame = 0;
       if (frames++ % 60 === 0) {
@@ -132,15 +189,13 @@ export function PulseLayer() {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       drawPulses(ctx, flow.getState().transform, now, color);
-      if (pulses.size > 0) frame = requestAnimationFrame(loop);
+      if (active > 0) frame = requestAnimationFrame(loop);
     };
     const wake = () => {
-      canvas.dataset.pulses = String(pulses.size);
-      if (pulses.size > 0 && frame === 0) frame = requestAnimationFrame(loop);
-      if (pulses.size === 0) {
-        // One more frame clears what was drawn.
-        if (frame === 0) frame = requestAnimationFrame(loop);
-      }
+      active = Object.keys(activePulses()).length;
+      canvas.dataset.pulses = String(active);
+      // With nothing to draw, one more frame clears what was drawn, then the loop stops.
+      if (frame === 0) frame = requestAnimationFrame(loop);
     };
     listeners.add(wake);
     wake();

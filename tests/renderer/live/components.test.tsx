@@ -1,11 +1,12 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ParameterLayout, TrainingSnapshot } from '../../../src/shared/protocol';
 import { TrainingStoreContext, type TrainingState, type TrainingStore } from '../../../src/renderer/training/store';
 import { DiagnosticBadge, NodeHeatmap, paintHeatmap } from '../../../src/renderer/live/NodeLive';
 import { EdgePulse } from '../../../src/renderer/live/Pulse';
-import { activePulses, curveOf, drawPulses, setPulse } from '../../../src/renderer/live/pulseLayer';
+import { PulseLayer, activePulses, curveOf, drawPulses, setPulseLevels, setPulsePath } from '../../../src/renderer/live/pulseLayer';
 import { livePrefs, PULSES_KEY } from '../../../src/renderer/live/prefs';
 import { requestedHeatmaps } from '../../../src/renderer/live/heatmapRequests';
 import { POSITIVE_RGB, NEGATIVE_RGB } from '../../../src/renderer/live/colors';
@@ -30,10 +31,6 @@ function fakeStore(snap: TrainingSnapshot | null) {
   return { store: store as TrainingStore, requestView };
 }
 
-function inSvg(node: React.ReactNode, store: TrainingStore) {
-  return render(<TrainingStoreContext.Provider value={store}><svg>{node}</svg></TrainingStoreContext.Provider>);
-}
-
 afterEach(() => {
   livePrefs.getState().setPulses(true);
   vi.useRealTimers();
@@ -42,17 +39,36 @@ afterEach(() => {
 describe('gradient pulses', () => {
   const path = 'M0,0 C5,0 5,10 10,10';
 
+  /** Edges registering their paths, under the pulse layer that sets their levels from the store. */
+  function withLayer(node: React.ReactNode, store: TrainingStore | null) {
+    const tree = (
+      <ReactFlowProvider>
+        <svg>{node}</svg>
+        <PulseLayer />
+      </ReactFlowProvider>
+    );
+    return render(store ? <TrainingStoreContext.Provider value={store}>{tree}</TrainingStoreContext.Provider> : tree);
+  }
+
   it('run brighter on the edge with the larger gradient', () => {
     const { store } = fakeStore(snapshot());
-    inSvg(<><EdgePulse edgeId="big" path={path} /><EdgePulse edgeId="small" path={path} /></>, store);
+    withLayer(<><EdgePulse edgeId="big" path={path} /><EdgePulse edgeId="small" path={path} /></>, store);
     const levels = activePulses();
     expect(levels.big).toBeGreaterThan(levels.small!);
     expect(levels.small).toBeGreaterThan(0);
   });
 
+  it('follow each new snapshot', () => {
+    const { store } = fakeStore(snapshot());
+    withLayer(<><EdgePulse edgeId="big" path={path} /><EdgePulse edgeId="small" path={path} /></>, store);
+    act(() => store.setState({ snapshot: snapshot({ id: 2, grads: Float32Array.of(0.005, 0.5, 0) }) }));
+    const levels = activePulses();
+    expect(levels.small).toBeGreaterThan(levels.big!);
+  });
+
   it('stop when switched off, and the choice is stored', () => {
     const { store } = fakeStore(snapshot());
-    inSvg(<EdgePulse edgeId="big" path={path} />, store);
+    withLayer(<EdgePulse edgeId="big" path={path} />, store);
     expect(Object.keys(activePulses())).toEqual(['big']);
     act(() => livePrefs.getState().setPulses(false));
     expect(activePulses()).toEqual({});
@@ -61,23 +77,25 @@ describe('gradient pulses', () => {
 
   it('stop when their edge goes away', () => {
     const { store } = fakeStore(snapshot());
-    const view = inSvg(<EdgePulse edgeId="big" path={path} />, store);
+    const view = withLayer(<EdgePulse edgeId="big" path={path} />, store);
     view.unmount();
     expect(activePulses()).toEqual({});
   });
 
   it('do not run before the first training step, nor without a training store', () => {
     const { store } = fakeStore(snapshot({ step: 0 }));
-    inSvg(<EdgePulse edgeId="big" path={path} />, store);
+    withLayer(<EdgePulse edgeId="big" path={path} />, store);
     expect(activePulses()).toEqual({});
-    render(<svg><EdgePulse edgeId="big" path={path} /></svg>);
+    cleanup();
+    withLayer(<EdgePulse edgeId="big" path={path} />, null);
     expect(activePulses()).toEqual({});
   });
 
   it('travel from the target back to the source, one stroke per brightness level', () => {
-    setPulse('a', 'M0,0 C10,0 20,0 30,0', 8);
-    setPulse('b', 'M0,50 C10,50 20,50 30,50', 8);
-    setPulse('c', 'M0,90 L30,90', 2);
+    setPulsePath('a', 'M0,0 C10,0 20,0 30,0');
+    setPulsePath('b', 'M0,50 C10,50 20,50 30,50');
+    setPulsePath('c', 'M0,90 L30,90');
+    setPulseLevels(new Map([['a', 8], ['b', 8], ['c', 2]]));
     const calls: { op: string; args: number[] }[] = [];
     const ctx = {
       moveTo: (...args: number[]) => calls.push({ op: 'moveTo', args }),
@@ -96,7 +114,8 @@ describe('gradient pulses', () => {
     const early = at(100);
     const later = at(500);
     expect(later).toBeLessThan(early);
-    for (const id of ['a', 'b', 'c']) setPulse(id, '', 0);
+    for (const id of ['a', 'b', 'c']) setPulsePath(id, '');
+    setPulseLevels(new Map());
   });
 
   it('follow a straight path too, and ignore a path without points', () => {
