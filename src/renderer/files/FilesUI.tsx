@@ -20,6 +20,8 @@ export interface WindowFiles {
   controller: FileController;
   ask: PageAsk;
   service: FileService;
+  /** Start: the controller listens, and this window's templates ask before replacing changes. Returns stop. */
+  attach(): () => void;
 }
 
 /**
@@ -40,11 +42,23 @@ export function createWindowFiles(editor: Editor, training?: TrainingStore, serv
       return renderGraphImage(root, doc, kind);
     },
   });
-  const loadTemplate = editor.actions.loadTemplate;
-  editor.actions.loadTemplate = (id: string) => {
-    void controller.replaceWith(() => loadTemplate(id));
+  return {
+    controller,
+    ask,
+    service: chosen,
+    attach() {
+      const loadTemplate = editor.actions.loadTemplate;
+      const guarded = (id: string) => {
+        void controller.replaceWith(() => loadTemplate(id));
+      };
+      editor.actions.loadTemplate = guarded;
+      const detach = controller.attach();
+      return () => {
+        detach();
+        if (editor.actions.loadTemplate === guarded) editor.actions.loadTemplate = loadTemplate;
+      };
+    },
   };
-  return { controller, ask, service: chosen };
 }
 
 export const FilesContext = createContext<WindowFiles | null>(null);
@@ -232,8 +246,10 @@ export function useFilesWiring(files: WindowFiles): boolean {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
+    const detach = files.attach();
     void controller.checkRecovery();
-  }, [controller]);
+    return detach;
+  }, [files, controller]);
 
   useEffect(() => {
     let depth = 0;

@@ -72,6 +72,13 @@ export interface FileController {
   /** The file name shown in the title and used for downloads and exports. */
   displayName(): string;
   handleMenuCommand(command: MenuCommand): void;
+  /**
+   * Start listening (document changes for the dirty marker and autosave, training, menu commands, open requests) and
+   * set the title. Nothing listens before this, so making a controller has no side effects (React may make two).
+   * Returns the function that stops listening.
+   */
+  attach(): () => void;
+  /** Stop listening. */
   dispose(): void;
 }
 
@@ -121,7 +128,8 @@ export function createFileController(options: FileControllerOptions): FileContro
   let savedStep = 0;
   let lastAutosaved: string | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let disposed = false;
+  let attached = false;
+  let detachCurrent: (() => void) | null = null;
 
   const doc = () => editor.document.getState().doc;
   const trainedStep = () => training?.getState().snapshot?.step ?? 0;
@@ -164,7 +172,7 @@ export function createFileController(options: FileControllerOptions): FileContro
       clearTimeout(timer);
       timer = null;
     }
-    if (disposed || state.getState().recovery !== null) return;
+    if (!attached || state.getState().recovery !== null) return;
     // Paused training: its weights are part of the unsaved work (while running they change too fast to keep).
     if (training && training.getState().status.kind !== 'running' && trainedSinceSave()) training.getState().applySnapshotToDocument();
     const current = doc();
@@ -188,16 +196,44 @@ export function createFileController(options: FileControllerOptions): FileContro
     }
   }
 
-  const unsubscribeDoc = editor.document.subscribe((s, prev) => {
-    if (s.doc === prev.doc) return;
-    setDirty(s.doc !== savedDoc || trainedSinceSave());
-    scheduleAutosave();
-  });
-  const unsubscribeTraining = training?.subscribe((s, prev) => {
-    if (s.status.kind !== prev.status.kind && prev.status.kind === 'running' && trainedSinceSave()) scheduleAutosave();
-    if (s.snapshot?.step === prev.snapshot?.step) return;
-    if (trainedSinceSave()) setDirty(true);
-  }) ?? (() => undefined);
+  /** Listen to the document, training, menu and open requests; returns the function that stops listening. */
+  function attach(): () => void {
+    detach();
+    const offs = [
+      editor.document.subscribe((s, prev) => {
+        if (s.doc === prev.doc) return;
+        setDirty(s.doc !== savedDoc || trainedSinceSave());
+        scheduleAutosave();
+      }),
+      training?.subscribe((s, prev) => {
+        if (s.status.kind !== prev.status.kind && prev.status.kind === 'running' && trainedSinceSave()) scheduleAutosave();
+        if (s.snapshot?.step === prev.snapshot?.step) return;
+        if (trainedSinceSave()) setDirty(true);
+      }) ?? (() => undefined),
+      service.onMenuCommand((command) => controller.handleMenuCommand(command)),
+      service.onOpenRequest((read) => {
+        void (async () => {
+          if (!(await settle())) return;
+          adopt(await busy(read));
+        })();
+      }),
+    ];
+    attached = true;
+    setTitle(windowTitle(displayName(), state.getState().dirty));
+    detachCurrent = () => {
+      attached = false;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      for (const off of offs) off();
+    };
+    return detach;
+  }
+
+  function detach(): void {
+    const current = detachCurrent;
+    detachCurrent = null;
+    current?.();
+  }
 
   function refuse(text: string): void {
     notify(editor, 'refused', text);
@@ -353,7 +389,7 @@ export function createFileController(options: FileControllerOptions): FileContro
     exportAs,
     async checkRecovery() {
       const recovery = await service.getRecovery();
-      if (!recovery || disposed) return;
+      if (!recovery || !attached) return;
       const parsed = parseDocument(recovery.text);
       if (!parsed.ok || textOf(parsed.doc) === textOf(emptyDocument(parsed.doc.name))) {
         await service.discardRecovery();
@@ -395,23 +431,8 @@ export function createFileController(options: FileControllerOptions): FileContro
         case 'exportSvg': void exportAs('svg'); break;
       }
     },
-    dispose() {
-      disposed = true;
-      if (timer !== null) clearTimeout(timer);
-      unsubscribeDoc();
-      unsubscribeTraining();
-      unsubscribeMenu();
-      unsubscribeOpen();
-    },
+    attach,
+    dispose: detach,
   };
-
-  const unsubscribeMenu = service.onMenuCommand((command) => controller.handleMenuCommand(command));
-  const unsubscribeOpen = service.onOpenRequest((read) => {
-    void (async () => {
-      if (!(await settle())) return;
-      adopt(await busy(read));
-    })();
-  });
-  setTitle(windowTitle(displayName(), false));
   return controller;
 }

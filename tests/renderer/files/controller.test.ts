@@ -57,6 +57,7 @@ function harness(options: { initial?: NetworkDocument; training?: TrainingStore;
     autosaveDelayMs: 1000,
     setTitle: (t) => { title.value = t; },
   });
+  controller.attach();
   const h: Harness = { editor, controller, service, storage, downloads, pick, answers, title, failDownload };
   // Downloads are read asynchronously; let tests wait for them.
   (h as Harness & { settle(): Promise<void> }).settle = async () => { await Promise.all(pending); };

@@ -62,6 +62,7 @@ describe('the desktop file service', () => {
     const desktop = fakeDesktop();
     const editor = createEditorStores(TEMPLATES.find((t) => t.id === 'xor')!.build());
     const controller = createFileController({ editor, service: createDesktopFileService(desktop.api), setTitle: () => undefined });
+    controller.attach();
     edit(editor, (d) => ({ ...d, name: 'changed' }));
     expect(desktop.calls).toContain('setDirty true');
     desktop.sendMenu('save');
@@ -72,10 +73,25 @@ describe('the desktop file service', () => {
     expect(desktop.listeners()).toBe(0);
   });
 
+  it('listens to nothing until attached and stops when detached (React may make a controller it throws away)', () => {
+    const desktop = fakeDesktop();
+    const editor = createEditorStores(TEMPLATES.find((t) => t.id === 'xor')!.build());
+    const controller = createFileController({ editor, service: createDesktopFileService(desktop.api), setTitle: () => undefined });
+    edit(editor, (d) => ({ ...d, name: 'a' }));
+    expect(desktop.listeners()).toBe(0);
+    expect(desktop.calls).not.toContain('setDirty true');
+    const detach = controller.attach();
+    expect(desktop.listeners()).toBe(2);
+    edit(editor, (d) => ({ ...d, name: 'b' }));
+    expect(desktop.calls).toContain('setDirty true');
+    detach();
+    expect(desktop.listeners()).toBe(0);
+  });
+
   it('asks main before opening a path main offered, and opens it only if the user agrees', async () => {
     const desktop = fakeDesktop();
     const editor = createEditorStores(TEMPLATES.find((t) => t.id === 'worked-example')!.build());
-    createFileController({ editor, service: createDesktopFileService(desktop.api), setTitle: () => undefined });
+    createFileController({ editor, service: createDesktopFileService(desktop.api), setTitle: () => undefined }).attach();
     edit(editor, (d) => ({ ...d, name: 'unsaved' }));
     desktop.discard.push('cancel');
     desktop.requestOpen('/data/xor.netwright');
@@ -93,6 +109,7 @@ describe('the desktop file service', () => {
     const desktop = fakeDesktop();
     const editor = createEditorStores(TEMPLATES.find((t) => t.id === 'worked-example')!.build());
     const controller = createFileController({ editor, service: createDesktopFileService(desktop.api), setTitle: () => undefined });
+    controller.attach();
     desktop.sendMenu('exportOnnx');
     await vi.waitFor(() => expect(desktop.calls).toContain('exportFile onnx object Worked example'));
     expect(await controller.exportAs('weightsJson')).toBe(true);
