@@ -188,7 +188,6 @@ export const Boundary = memo(function Boundary() {
       <canvas
         ref={canvas}
         className="dock-boundary-canvas"
-        style={{ width: SIZE, height: SIZE }}
         onMouseMove={onMove}
         onMouseLeave={() => setHover(null)}
         data-heatmap={heatmap ? 'yes' : 'no'}

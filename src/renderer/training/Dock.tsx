@@ -238,7 +238,11 @@ export function TrainingStatusItem() {
 }
 
 export const Dock = memo(function Dock() {
-  const [open, setOpen] = useState(true);
+  // Until the user opens or closes it, the dock is open whenever there is a network (an empty one has nothing to train,
+  // and the start screen needs the room).
+  const [choice, setOpen] = useState<boolean | null>(null);
+  const hasNetwork = useDoc((s) => s.doc.nodes.length > 0);
+  const open = choice ?? hasNetwork;
   const [logScale, setLogScale] = useState(false);
   const task = useTraining((s) => s.loaded?.task);
   const classification = task === 'binary' || task === 'multiclass';
