@@ -55,6 +55,7 @@ test.describe('watching it learn', () => {
     expect(changed.length).toBeGreaterThan(0);
     const shotAfter = await canvas(page).screenshot({ path: `${SCREENS}/live-training.png` });
     expect(shotAfter.equals(shotBefore)).toBe(false);
+    await page.screenshot({ path: `${SCREENS}/live-training-window.png` });
 
     // Gradients pulse backward on every weighted edge; the switch turns them off, and the choice is remembered.
     const pulses = page.getByTestId('pulse-layer');
@@ -72,6 +73,15 @@ test.describe('watching it learn', () => {
     await page.reload();
     await expect(page.getByRole('checkbox', { name: 'Gradient pulses' })).not.toBeChecked({ timeout: 20_000 });
     await page.evaluate(() => localStorage.removeItem('netwright.pulses'));
+    await page.reload();
+    await openTemplate(page, /Spiral/);
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await stopAfter(page, '20');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(page.getByTestId('live-epoch')).toHaveText('epoch 20', { timeout: 60_000 });
+    await expect(page.getByTestId('pulse-layer')).toHaveAttribute('data-pulses', '4');
+    await page.screenshot({ path: `${SCREENS}/live-training-dark.png` });
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
   });
@@ -152,7 +162,11 @@ test.describe('watching it learn', () => {
     await expect(badge).toHaveAttribute('data-kind', 'dead');
     await expect(badge).toHaveAttribute('title', /never activates on the data \(dead ReLU\)/);
     await expect(node(page, 'h1').getByTestId('diagnostic-badge')).toHaveCount(0);
-    await node(page, 'h2').screenshot({ path: `${SCREENS}/live-dead-relu.png` });
+    // A dead unit passes no gradient: pulses run only on x1→h1, x2→h1 and h1→out, none into or out of h2.
+    await expect(page.getByTestId('pulse-layer')).toHaveAttribute('data-pulses', '3');
+    await badge.hover();
+    const box = (await node(page, 'h2').boundingBox())!;
+    await page.screenshot({ path: `${SCREENS}/live-dead-relu.png`, clip: { x: box.x - 60, y: box.y - 40, width: box.width + 320, height: box.height + 80 } });
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
   });

@@ -112,11 +112,11 @@ export const NeuronView = memo(function NeuronView({ data, selected }: NodeProps
         <span className="nw-neuron-act" title={ACTIVATION_LABELS[node.activation]}>{ACTIVATION_GLYPHS[node.activation]}</span>
         <span className="nw-neuron-bias">b {formatValue(node.bias)}</span>
         <ProblemMarks problems={problems} />
+        <DiagnosticBadge nodeId={node.id} units={1} />
       </div>
       <div className="nw-neuron-out" data-testid="node-output">{a !== undefined ? `a = ${a}` : '\u00a0'}</div>
       <NodeHeatmap nodeId={node.id} activation={node.activation} />
       <NodeLiveValue nodeId={node.id} />
-      <DiagnosticBadge nodeId={node.id} units={1} />
       <ExplainNodeNote nodeId={node.id} />
       <Ports type="neuron" />
     </div>

@@ -84,7 +84,10 @@ export const DiagnosticBadge = memo(function DiagnosticBadge({ nodeId, units }: 
   const kind = lines.some((l) => l.includes('dead')) ? 'dead' : lines.some((l) => l.includes('exploding')) ? 'exploding' : 'vanishing';
   return (
     <span className={`nw-diag-badge ${kind}`} role="img" aria-label={text} title={text} data-testid="diagnostic-badge" data-kind={kind}>
-      {kind === 'dead' ? '☠' : kind === 'exploding' ? '↯' : '≈0'}
+      {kind === 'dead' ? 'dead' : kind === 'exploding' ? '∇ explodes' : '∇ vanishes'}
+      <span className="nw-diag-pop" aria-hidden>
+        {lines.map((line, i) => <span key={i}>{line}</span>)}
+      </span>
     </span>
   );
 });
