@@ -216,3 +216,21 @@ test('arrow keys nudge the selected node along the grid, one undo step each', as
   await page.keyboard.press('Control+Z');
   await expect.poll(flowX).toBe(start);
 });
+
+test('typing in the inspector never deletes or moves nodes (Backspace and arrows stay in the field)', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /Worked example/ }).click();
+  await selectNode(page, 'h1');
+  const name = inspector(page).getByRole('textbox', { name: 'Name' });
+  await name.click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('idden 1');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await expect(node(page, 'h1')).toHaveCount(1);
+  await expect(node(page, 'h1')).toContainText('hidden 1');
+  await expect(canvas(page).locator('.react-flow__edge')).toHaveCount(7);
+  const flowX = await node(page, 'h1').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).m41);
+  expect(flowX).toBe(220); // where the template put it
+});
