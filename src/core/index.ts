@@ -5,3 +5,5 @@ export * from './losses';
 export * from './network';
 export * from './optimizers';
 export * from './train';
+export * from './explain';
+export * from './diagnostics';
