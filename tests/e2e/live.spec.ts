@@ -67,6 +67,26 @@ test.describe('watching it learn', () => {
       for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) ink++;
       return ink;
     })).toBeGreaterThan(20);
+    // …on the edges: no ink outside the box around the weighted edges' paths (the layer follows the canvas's size).
+    const stray = () => pulses.evaluate((c: HTMLCanvasElement) => {
+      const origin = c.getBoundingClientRect();
+      const boxes = [...document.querySelectorAll('path.nw-edge')].map((p) => p.getBoundingClientRect()).filter((r) => r.width + r.height > 0);
+      const x0 = Math.min(...boxes.map((b) => b.left)) - origin.left - 8;
+      const x1 = Math.max(...boxes.map((b) => b.right)) - origin.left + 8;
+      const y0 = Math.min(...boxes.map((b) => b.top)) - origin.top - 8;
+      const y1 = Math.max(...boxes.map((b) => b.bottom)) - origin.top + 8;
+      const scale = c.width / c.clientWidth;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let outside = 0;
+      for (let i = 3; i < d.length; i += 4) {
+        if (d[i]! === 0) continue;
+        const x = ((i - 3) / 4) % c.width / scale;
+        const y = Math.floor((i - 3) / 4 / c.width) / scale;
+        if (x < x0 || x > x1 || y < y0 || y > y1) outside++;
+      }
+      return { outside, sized: c.height === Math.round(c.clientHeight * devicePixelRatio) };
+    });
+    expect(await stray()).toEqual({ outside: 0, sized: true });
     const pulse = page.getByRole('checkbox', { name: 'Gradient pulses' });
     await pulse.uncheck();
     await expect(pulses).toHaveAttribute('data-pulses', '0');

@@ -172,19 +172,25 @@ export function PulseLayer() {
     let color = '#10151c';
     let frames = 0;
     let active = 0;
+    /** The canvas's bitmap follows its box (the dock opening or closing changes it), in device pixels. */
+    const size = { width: 0, height: 0, dpr: 1 };
+    const measure = () => {
+      size.dpr = window.devicePixelRatio || 1;
+      size.width = Math.round(canvas.clientWidth * size.dpr);
+      size.height = Math.round(canvas.clientHeight * size.dpr);
+    };
+    measure();
+    const resize = new ResizeObserver(measure);
+    resize.observe(canvas);
     const loop = (now: number) => {
       frame = 0;
-      if (frames++ % 60 === 0) {
-        color = getComputedStyle(canvas).getPropertyValue('--pulse').trim() || color;
-        const dpr = window.devicePixelRatio || 1;
-        const w = Math.round(canvas.clientWidth * dpr);
-        const h = Math.round(canvas.clientHeight * dpr);
-        if (canvas.width !== w || canvas.height !== h) {
-          canvas.width = w;
-          canvas.height = h;
-        }
+      // The theme may change: look at the colour now and then.
+      if (frames++ % 60 === 0) color = getComputedStyle(canvas).getPropertyValue('--pulse').trim() || color;
+      if (canvas.width !== size.width || canvas.height !== size.height) {
+        canvas.width = size.width;
+        canvas.height = size.height;
       }
-      const dpr = canvas.width / Math.max(1, canvas.clientWidth);
+      const dpr = size.dpr;
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -201,6 +207,7 @@ export function PulseLayer() {
     wake();
     return () => {
       listeners.delete(wake);
+      resize.disconnect();
       if (frame !== 0) cancelAnimationFrame(frame);
     };
   }, [flow]);
