@@ -7,7 +7,7 @@ import { validateDocument } from '../../src/core/validate';
 import { expect, openApp, test } from './fixtures';
 import {
   addBySearch, canvas, clickEdge, connectNodes, copiedGraph, dragConnectionOver, dragFromPalette, edgeBetween, inspector,
-  node, nodeIds, openTemplate, selectNode, setField, startEmpty,
+  node, nodeIds, openTemplate, selectNode, setField, startEmpty, visibleCanvasSize,
 } from './editor';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -16,17 +16,20 @@ test('build XOR from the palette and the search box, and see it valid with the c
   await openApp(page);
   await startEmpty(page);
 
-  // Positions as fractions of the canvas, whatever panels share the window with it.
-  const { width, height } = (await canvas(page).boundingBox())!;
-  const at = (fx: number, fy: number) => ({ x: Math.round(fx * width), y: Math.round(fy * height) });
-  const x = await dragFromPalette(page, 'Input', at(0.12, 0.3));
-  const y = await dragFromPalette(page, 'Input', at(0.12, 0.7));
+  // Positions as fractions of the visible canvas, measured at each drop: the training dock opens over the bottom of
+  // the canvas once there is a network.
+  const at = async (fx: number, fy: number) => {
+    const { width, height } = await visibleCanvasSize(page);
+    return { x: Math.round(fx * width), y: Math.round(fy * height) };
+  };
+  const x = await dragFromPalette(page, 'Input', await at(0.12, 0.3));
+  const y = await dragFromPalette(page, 'Input', await at(0.12, 0.7));
   const hidden: string[] = [];
   for (const [i, row] of [0.14, 0.38, 0.62, 0.86].entries()) {
-    hidden.push(i % 2 === 0 ? await dragFromPalette(page, 'Neuron', at(0.38, row)) : await addBySearch(page, 'neu', at(0.38, row)));
+    hidden.push(i % 2 === 0 ? await dragFromPalette(page, 'Neuron', await at(0.38, row)) : await addBySearch(page, 'neu', await at(0.38, row)));
   }
-  const out = await addBySearch(page, 'neu', at(0.6, 0.5));
-  const output = await addBySearch(page, 'outp', at(0.8, 0.5));
+  const out = await addBySearch(page, 'neu', await at(0.6, 0.5));
+  const output = await addBySearch(page, 'outp', await at(0.8, 0.5));
   await expect(node(page, output)).toContainText('Output');
 
   for (const h of hidden) {

@@ -16,6 +16,21 @@ export function node(page: Page, id: string): Locator {
   return canvas(page).locator(`.react-flow__node[data-id="${id}"]`);
 }
 
+/**
+ * The size of the canvas a user can see and drop onto, measured from the canvas's top-left corner: other panels
+ * (the training dock) may cover the bottom of the canvas element, so this walks down its left side until something
+ * else is on top.
+ */
+export async function visibleCanvasSize(page: Page): Promise<{ width: number; height: number }> {
+  return canvas(page).evaluate((main) => {
+    const box = main.getBoundingClientRect();
+    const x = box.x + box.width * 0.3;
+    let y = box.y + 4;
+    while (y < box.bottom && main.contains(document.elementFromPoint(x, y))) y += 4;
+    return { width: box.width, height: y - box.y };
+  });
+}
+
 /** Start from the empty canvas (dismiss the start screen). */
 export async function startEmpty(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Empty canvas' }).click();
