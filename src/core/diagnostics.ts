@@ -4,8 +4,10 @@
  * Thresholds (each a named constant below):
  * - dead unit: a ReLU unit (a Neuron or Dense unit with activation relu, or a unit of a relu Activation node) whose
  *   pre-activation is ≤ 0 for every example looked at. The examples are the training rows, at most
- *   DEAD_UNIT_MAX_ROWS of them, evenly spread over the set (all of them for Playground-sized sets). Such a unit
- *   outputs 0 and passes no gradient: it can never recover by itself.
+ *   DEAD_UNIT_MAX_ROWS of them and at most DEAD_UNIT_WORK / (number of parameters) (never fewer than
+ *   DEAD_UNIT_MIN_ROWS), evenly spread over the set: all of them for Playground-sized sets, a sample for large
+ *   networks, so the check costs a training run at most a few milliseconds. Such a unit outputs 0 and passes no
+ *   gradient: it can never recover by itself.
  * - vanishing: a layer (a Neuron or Dense node: its incoming weights and its bias together) whose gradient norm is
  *   below VANISHING_RELATIVE × the largest layer's norm, or below VANISHING_ABSOLUTE, while the loss is above
  *   LOSS_NEAR_ZERO (a network that has learnt everything has small gradients for a good reason).
@@ -16,6 +18,15 @@
 import type { Network } from './network';
 
 export const DEAD_UNIT_MAX_ROWS = 512;
+export const DEAD_UNIT_MIN_ROWS = 32;
+/** Multiply-adds the dead-unit check may spend (about one forward pass per row looked at). */
+export const DEAD_UNIT_WORK = 4_000_000;
+
+/** How many rows of `rows` the dead-unit check looks at for a network with `parameters` parameters. */
+export function deadUnitRows(rows: number, parameters: number): number {
+  const affordable = Math.max(DEAD_UNIT_MIN_ROWS, Math.floor(DEAD_UNIT_WORK / Math.max(1, parameters)));
+  return Math.max(0, Math.min(rows, DEAD_UNIT_MAX_ROWS, affordable));
+}
 export const VANISHING_RELATIVE = 1e-7;
 export const VANISHING_ABSOLUTE = 1e-8;
 export const EXPLODING_RELATIVE = 1e3;
@@ -51,7 +62,7 @@ export function reluNodeIds(net: Network): string[] {
 
 /**
  * The units of ReLU nodes whose pre-activation is ≤ 0 on every one of `rows` rows of `x` (rows × net.inputSize),
- * looking at most at DEAD_UNIT_MAX_ROWS of them, evenly spread.
+ * looking at deadUnitRows(rows, parameters) of them, evenly spread.
  */
 export function findDeadUnits(net: Network, x: Float32Array, rows: number): Record<string, number[]> {
   const ids = reluNodeIds(net);
@@ -59,7 +70,7 @@ export function findDeadUnits(net: Network, x: Float32Array, rows: number): Reco
   const width = net.inputSize;
   /** alive[id][u]: unit u has had z > 0 on some row. */
   const alive: Record<string, Uint8Array> = {};
-  const take = Math.min(rows, DEAD_UNIT_MAX_ROWS);
+  const take = deadUnitRows(rows, net.layout.size);
   const row = new Float32Array(width);
   for (let k = 0; k < take; k++) {
     const r = take === rows ? k : Math.floor((k * rows) / take);

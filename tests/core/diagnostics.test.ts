@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEAD_UNIT_MAX_ROWS, describeDiagnostics, diagnose, findDeadUnits, gradientFlags, layerGradientNorms,
+  DEAD_UNIT_MAX_ROWS, DEAD_UNIT_MIN_ROWS, DEAD_UNIT_WORK, deadUnitRows, describeDiagnostics, diagnose, findDeadUnits, gradientFlags, layerGradientNorms,
 } from '../../src/core/diagnostics';
 import { activationNode, compileOrThrow, dense, doc, edge, input, mlp, neuron, output, randomBatch } from './nn-helpers';
 import { createRng } from '../../src/core/random';
@@ -73,6 +73,16 @@ describe('dead ReLU units', () => {
     const spy = { ...net, trace: (v: Float32Array) => (traced++, net.trace(v)) };
     findDeadUnits(spy, x, rows);
     expect(traced).toBe(DEAD_UNIT_MAX_ROWS);
+  });
+});
+
+describe('the rows the dead-unit check looks at', () => {
+  it('are all of a small set, at most DEAD_UNIT_MAX_ROWS, fewer for a large network, never fewer than the minimum', () => {
+    expect(deadUnitRows(400, 105)).toBe(400);
+    expect(deadUnitRows(60_000, 105)).toBe(DEAD_UNIT_MAX_ROWS);
+    expect(deadUnitRows(60_000, 101_770)).toBe(Math.floor(DEAD_UNIT_WORK / 101_770));
+    expect(deadUnitRows(60_000, 1e8)).toBe(DEAD_UNIT_MIN_ROWS);
+    expect(deadUnitRows(10, 1e8)).toBe(10);
   });
 });
 
