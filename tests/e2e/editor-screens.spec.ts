@@ -51,6 +51,7 @@ for (const theme of ['light', 'dark'] as const) {
       await selectNode(page, 'species');
       await expect(inspector(page).locator('.inspector-problem')).toContainText('softmax cross-entropy');
       await node(page, 'classes').hover();
+      await expect(node(page, 'classes').getByRole('tooltip')).toBeVisible(); // the message on hover
       const dir = process.env.NETWRIGHT_SCREENS_DIR ?? testInfo.outputDir;
       await page.screenshot({ path: join(dir, `editor-validation-error-${theme}.png`) });
     });
