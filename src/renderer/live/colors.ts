@@ -12,7 +12,7 @@ export const NEUTRAL_RGB: readonly [number, number, number] = [150, 156, 166];
 
 export const MIN_EDGE_WIDTH = 1;
 export const MAX_EDGE_WIDTH = 6;
-export const MIN_EDGE_OPACITY = 0.25;
+export const MIN_EDGE_OPACITY = 0.35;
 
 export interface WeightLook {
   /** CSS colour. */

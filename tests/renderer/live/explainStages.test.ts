@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainStep } from '../../../src/core/explain';
-import { findTemplate } from '../../../src/core/templates';
+import { TEMPLATES, findTemplate } from '../../../src/core/templates';
 import { applyUpdate, buildStages, MAX_UNIT_LINES } from '../../../src/renderer/live/explainStages';
 import { computeExplain } from '../../../src/renderer/live/explainStore';
 
@@ -74,6 +74,17 @@ describe('explain stages of a Dense layer', () => {
 });
 
 describe('computeExplain', () => {
+  it.each(TEMPLATES.map((t) => [t.id] as const))('explains the first example of the %s template, forward to update', (id) => {
+    const c = computeExplain(findTemplate(id)!.build(), 0);
+    if (!c.ok) throw new Error(c.message);
+    const phases = c.stages.map((s) => s.phase);
+    expect(phases[0]).toBe('forward');
+    expect(phases.filter((p) => p === 'loss')).toHaveLength(1);
+    expect(phases.at(-1)).toBe('update');
+    expect(c.stages.find((s) => s.phase === 'loss')!.lines.at(-1)).toMatch(/^L = .+ = [\d.e−+-]+$/);
+    expect(Number.isFinite(c.step.loss.value)).toBe(true);
+  });
+
   it('takes the worked example’s one training row', () => {
     const c = computeExplain(worked(), 5);
     expect(c.ok && c.row).toBe(0);
