@@ -67,7 +67,8 @@ function LiveSettingField({ label, title, value, width, commit }: {
       <span className="setting-label">{label}</span>
       <input
         className="setting-input"
-        style={{ width }}
+        // Grows with long values (1e6 typed out is 1000000) so the whole number stays readable.
+        style={{ width: `max(${width}, calc(${(text ?? value).length}ch + 14px))` }}
         value={text ?? value}
         aria-label={title}
         aria-invalid={problem !== null}
