@@ -27,6 +27,23 @@ function renderDock(doc: NetworkDocument) {
 }
 
 describe('the training dock', () => {
+  it('names a CSV\'s input columns as written (a column "x2" is not the engineered feature x²)', async () => {
+    const { training } = renderDock(template('worked-example'));
+    await act(() => until(() => training.getState().loaded !== null, 'loaded'));
+    const line = screen.getByText(/train · \d+ test · inputs/);
+    expect(line.textContent).toContain('inputs x1, x2');
+    expect(line.textContent).not.toContain('x²');
+  });
+
+  it('labels engineered plane features with their formulas', async () => {
+    const doc = template('spiral');
+    const data = doc.data.kind === 'builtin' ? { ...doc.data, features: ['x', 'y', 'x2'] } : doc.data;
+    const spiral = { ...doc, data, nodes: [...doc.nodes.map((n) => (n.type === 'input' && n.features.includes('y') ? { ...n, features: [...n.features, 'x2'] } : n))] };
+    const { training } = renderDock(spiral);
+    await act(() => until(() => training.getState().loaded !== null, 'loaded'));
+    expect(screen.getByText(/train · \d+ test · inputs/).textContent).toContain('inputs x, y, x²');
+  });
+
   it('shows the trainer\'s own step and losses in the live line', async () => {
     const { training } = renderDock(template('xor'));
     await act(() => until(() => training.getState().status.kind === 'ready' && training.getState().snapshot !== null, 'loaded'));
