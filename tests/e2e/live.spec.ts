@@ -26,6 +26,18 @@ async function edgeLooks(page: Page): Promise<Record<string, string>> {
   );
 }
 
+/** Wait until the view stops moving (explain mode pans to each stage). */
+async function settled(page: Page): Promise<void> {
+  const viewport = canvas(page).locator('.react-flow__viewport');
+  let last = '';
+  await expect.poll(async () => {
+    const now = (await viewport.getAttribute('style')) ?? '';
+    const same = now === last;
+    last = now;
+    return same;
+  }, { intervals: [400] }).toBe(true);
+}
+
 async function stopAfter(page: Page, epochs: string): Promise<void> {
   const field = page.getByRole('region', { name: 'Training' }).getByRole('textbox', { name: 'Stop after epochs' });
   await field.fill(epochs);
@@ -115,19 +127,22 @@ test.describe('watching it learn', () => {
     const lines = panel.getByTestId('explain-lines');
     const next = panel.getByRole('button', { name: 'Next step' });
 
+    // Each stage's neuron carries its numbers on the canvas, beside it.
+    const note = (id: string) => node(page, id).getByTestId('explain-node-note');
     await expect(panel.getByTestId('explain-title')).toHaveText('Forward · h1');
     await expect(lines).toContainText('z = 0.5·1 + (−0.3)·2 + 0.3 = 0.2');
     await expect(lines).toContainText('a = relu(0.2) = 0.2');
+    await expect(note('h1')).toHaveText('z = 0.2  a = 0.2');
     await next.click();
     await expect(lines).toContainText('z = 0.2·1 + 0.4·2 + (−0.1) = 0.9');
+    await expect(note('h2')).toHaveText('z = 0.9  a = 0.9');
+    await expect(note('h1')).toHaveCount(0);
     await next.click();
     await expect(panel.getByTestId('explain-title')).toHaveText('Forward · out');
     await expect(lines).toContainText('z = 1·0.2 + (−1)·0.9 + 0.5 = −0.2');
     await expect(lines).toContainText('a = sigmoid(−0.2) = 0.450166');
-    // Each computed neuron carries its numbers on the canvas.
-    await expect(node(page, 'h1').getByTestId('explain-node-note')).toHaveText('z = 0.2  a = 0.2');
-    await expect(node(page, 'h2').getByTestId('explain-node-note')).toHaveText('z = 0.9  a = 0.9');
-    await expect(node(page, 'out').getByTestId('explain-node-note')).toHaveText('z = −0.2  a = 0.450166');
+    await expect(note('out')).toHaveText('z = −0.2  a = 0.450166');
+    await settled(page);
     await page.screenshot({ path: `${SCREENS}/live-explain-forward.png` });
 
     await next.click();
@@ -141,6 +156,7 @@ test.describe('watching it learn', () => {
     await expect(panel.getByTestId('explain-title')).toHaveText('Backward · h1');
     // Gradients on the edges: x2→h1 carries ∂L/∂z · x2 = −0.544372.
     await expect(canvas(page).locator('[data-testid="explain-edge-note"][data-edge-id="e2"]')).toHaveText('∂L/∂w = −0.544372');
+    await settled(page);
     await page.screenshot({ path: `${SCREENS}/live-explain-backward.png` });
     await panel.getByRole('button', { name: 'Previous step' }).click();
     await expect(panel.getByTestId('explain-title')).toHaveText('Backward · h2');
@@ -149,6 +165,7 @@ test.describe('watching it learn', () => {
     await expect(panel.getByTestId('explain-title')).toHaveText('Update · one SGD step');
     await expect(lines).toContainText('w(x1→h1): 0.5 → 0.527219');
     await expect(canvas(page).locator('[data-testid="explain-edge-note"][data-edge-id="e1"]')).toHaveText('0.5 → 0.527219');
+    await settled(page);
     await page.screenshot({ path: `${SCREENS}/live-explain-update.png` });
 
     // Apply: the step is taken (the output moves toward the target 1), and it is one undoable edit.

@@ -84,8 +84,8 @@ function useExplainActions() {
   };
 }
 
-/** Canvas pixels the panel covers on the left (with its margin), and the margins kept free elsewhere. */
-const FREE = { left: EXPLAIN_PANEL_WIDTH + 30, top: 70, right: 30, bottom: 30 };
+/** Canvas pixels the panel covers on the left (with its margin), and the margins kept free elsewhere (notes sit right of nodes). */
+const FREE = { left: EXPLAIN_PANEL_WIDTH + 30, top: 70, right: 180, bottom: 30 };
 /** Explain mode never shows the network smaller than this: the numbers must stay readable. */
 const MIN_READABLE_ZOOM = 0.8;
 
