@@ -20,7 +20,7 @@ export interface Template {
   build(): NetworkDocument;
 }
 
-export const COLUMN_STEP = 220;
+export const COLUMN_STEP = 280;
 export const ROW_STEP = 110;
 
 /** Position of row `row` of `rows` in column `column`, rows centred on y = 0. */

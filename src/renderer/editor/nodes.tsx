@@ -135,7 +135,13 @@ export const DenseView = memo(function DenseView({ data, selected }: NodeProps<D
         <span className="nw-muted">output</span>
         <span className="nw-shape">{shape(size)}</span>
       </div>
-      {a !== undefined && <div className="nw-row nw-value-row" data-testid="node-output"><span className="nw-muted">a</span><span className="nw-value">{a}</span></div>}
+      {a !== undefined && (
+        <div className="nw-row nw-value-row" data-testid="node-output">
+          <span className="nw-muted">a</span>
+          {/* A layer's vector is clipped to the box; hover shows every unit's value. */}
+          <span className="nw-value nw-clip" title={values?.a ? Array.from(values.a, formatValue).join(', ') : undefined}>{a}</span>
+        </div>
+      )}
       <NodeHeatmap nodeId={node.id} activation={node.activation} />
       <NodeLiveValue nodeId={node.id} />
       <DiagnosticBadge nodeId={node.id} units={node.units} />
