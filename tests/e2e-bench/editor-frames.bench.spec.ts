@@ -3,8 +3,8 @@
  * Frames are timed with requestAnimationFrame in the page; the result is printed and written as JSON (to
  * $NETWRIGHT_BENCH_OUT, else the test's output folder). Nothing is asserted about the times: they depend on the machine.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { neuronGrid, pasteDocument } from '../e2e/graphs';
 
@@ -133,6 +133,7 @@ test('frame times with 300 nodes and 1,000 edges: pan, zoom, drag', async ({ pag
   const report = { nodes: doc.nodes.length, edges: doc.edges.length, viewport: page.viewportSize(), results };
   console.log(JSON.stringify(report, null, 2));
   const out = process.env.NETWRIGHT_BENCH_OUT ?? join(testInfo.outputDir, 'editor-frames.json');
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(report, null, 2));
   testInfo.annotations.push({ type: 'frames', description: JSON.stringify(results) });
 });
