@@ -12,7 +12,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DataReference, NetworkDocument, TrainingSetup } from '../../core/document';
 import { validateDocument } from '../../core/validate';
-import type { ParameterLayout, TrainerEvent, TrainingSnapshot } from '../../shared/protocol';
+import type { TrainerEvent, TrainingSnapshot } from '../../shared/protocol';
 import { edit, type EditorStores } from '../editor/store';
 import type { TrainerStore } from '../state/trainer';
 import type { CommandBody, ReplyOf, TrainerClient } from '../trainer/client';
@@ -29,16 +29,8 @@ export type TrainingStatus =
   /** The trainer refused the document or its data; `message` is the trainer's own. */
   | { kind: 'error'; message: string };
 
-export interface LoadedInfo {
-  layout: ParameterLayout;
-  featureNames: string[];
-  targetNames: string[];
-  task: 'binary' | 'multiclass' | 'regression';
-  trainSize: number;
-  testSize: number;
-  notes: string[];
-  setup: TrainingSetup;
-}
+/** What the trainer said when it loaded the document: the `loaded` event without its envelope. */
+export type LoadedInfo = Omit<Extract<TrainerEvent, { type: 'loaded' }>, 'type' | 'seq' | 'replyTo'>;
 
 export interface Divergence {
   step: number;
