@@ -271,6 +271,21 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   }));
 
   /** Replace the document without an undo step and without clearing history (applying a snapshot is no edit). */
+  /**
+   * While training runs, the trainer's weights are not in the document, so the undo entry of an edit made then
+   * holds the weights from before training: undoing the edit would throw the training away. Give the entries that
+   * are the trained document its trained weights.
+   */
+  function keepTrainingInHistory(trainedDoc: NetworkDocument, withWeights: NetworkDocument): void {
+    if (withWeights === trainedDoc) return;
+    const temporal = editor.document.temporal;
+    const { pastStates, futureStates } = temporal.getState();
+    const swap = (states: typeof pastStates) => states.map((s) => (s.doc === trainedDoc ? { ...s, doc: withWeights } : s));
+    if (pastStates.some((s) => s.doc === trainedDoc) || futureStates.some((s) => s.doc === trainedDoc)) {
+      temporal.setState({ pastStates: swap(pastStates), futureStates: swap(futureStates) });
+    }
+  }
+
   function replaceSilently(doc: NetworkDocument): void {
     const temporal = editor.document.temporal.getState();
     temporal.pause();
@@ -484,6 +499,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
           replaceSilently(withWeights);
           doc = withWeights;
         }
+        keepTrainingInHistory(loadedDoc, applySnapshotWeights(loadedDoc, loadedDoc, latest.params, loaded.layout));
       }
     }
     // Snapshots of the old session may still arrive until the trainer's `loaded` reply: ignore them.

@@ -144,6 +144,30 @@ describe('the training store', () => {
     expect((reload.document as NetworkDocument).edges.find((e) => e.id === 'e1')!.weights).toEqual(doc.edges.find((e) => e.id === 'e1')!.weights);
   });
 
+  it('an edit made while training runs, then undone, gives back the trained network, not the untrained one', async () => {
+    const { state, frames, training, editor, sent } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    const untrained = editor.document.getState().doc;
+    await training.getState().play();
+    await until(() => {
+      frames.draw();
+      return (state().snapshot?.step ?? 0) > 200;
+    }, 'training under way');
+    expect(state().status.kind).toBe('running');
+
+    expect(edit(editor, (d) => setNodeField(d, 'h1', 'activation', 'relu'))).toBe(true);
+    await until(() => loads(sent).length === 2 && state().status.kind === 'ready', 'reload');
+    const edited = editor.document.getState().doc;
+    const trainedE1 = edited.edges.find((e) => e.id === 'e1')!.weights;
+
+    undo(editor);
+    const undone = editor.document.getState().doc;
+    expect(undone.nodes.find((n) => n.id === 'h1')).toMatchObject({ activation: 'tanh' });
+    // The weights training reached before the edit, not those the document had before training.
+    expect(undone.edges.find((e) => e.id === 'e1')!.weights).toEqual(trainedE1);
+    expect(undone.edges.find((e) => e.id === 'e1')!.weights).not.toEqual(untrained.edges.find((e) => e.id === 'e1')!.weights);
+  });
+
   it('keeps a weight the user typed rather than the trained one', async () => {
     const { state, frames, training, editor, sent } = setupStore(template('xor'));
     await until(() => state().status.kind === 'ready', 'ready');
