@@ -10,7 +10,7 @@ import type { Download, Locator, Page } from '@playwright/test';
 import { TEMPLATES } from '../../src/core/templates';
 import { decodeModel } from '../../src/core/onnx/onnx';
 import { expect, openApp, test } from './fixtures';
-import { canvas, clickEdge, inspector, nodeIds, openTemplate } from './editor';
+import { canvas, clickEdge, inspector, nodeIds, openTemplate, selectNode } from './editor';
 
 const SCREENS = process.env.NETWRIGHT_SCREENS ?? '/work/notes/screens';
 
@@ -250,6 +250,20 @@ test.describe('files in the browser build', () => {
     await expect(page).toHaveTitle('worked-example — Netwright');
     const workedDoc = JSON.parse(worked) as { nodes: { id: string }[] };
     await expect.poll(async () => (await nodeIds(page)).sort()).toEqual(workedDoc.nodes.map((n) => n.id).sort());
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  test('Ctrl+S while typing in the inspector saves what is typed, not the value before', async ({ page, problems }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    await selectNode(page, 'h1');
+    // Typed, not yet committed with Enter or by leaving the field.
+    await inspector(page).getByRole('textbox', { name: 'Name' }).fill('hidden one');
+    const saved = await saveDownload(page, () => page.keyboard.press('Control+s'));
+    const doc = JSON.parse(saved.text) as { nodes: { id: string; name: string }[] };
+    expect(doc.nodes.find((n) => n.id === 'h1')?.name).toBe('hidden one');
+    await expect(page).toHaveTitle(/^worked-example|^Worked example/);
+    await expect(page).not.toHaveTitle(/^•/);
     expect(problems.pageErrors).toEqual([]);
   });
 

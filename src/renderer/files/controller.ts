@@ -279,6 +279,9 @@ export function createFileController(options: FileControllerOptions): FileContro
 
   /** The text to save: the trained weights written in, the loss curve added. Null (with the reason shown) if it cannot be saved. */
   function prepareSave(): { doc: NetworkDocument; text: string; storeText: string | null } | null {
+    // A field being typed in commits its value on blur: let it, so Ctrl+S (or the menu) saves what the user sees.
+    const focused = globalThis.document?.activeElement;
+    if (focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement || focused instanceof HTMLSelectElement) focused.blur();
     training?.getState().applySnapshotToDocument();
     const current = doc();
     const history = training ? historyFromChart(training.getState().history) : undefined;
