@@ -102,12 +102,18 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     lossCount = 0;
     if (plane && view.heatmaps && view.heatmaps.nodeIds.length > 0) {
       const known = view.heatmaps.nodeIds.filter((id) => net.analysis.sizes[id] !== undefined);
-      snapshot.heatmaps = net.gridOutputs(known, {
-        xRange: [-PLANE_EXTENT, PLANE_EXTENT],
-        yRange: [-PLANE_EXTENT, PLANE_EXTENT],
-        resolution: view.heatmaps.resolution,
-      });
-      snapshot.heatmapExtent = PLANE_EXTENT;
+      try {
+        snapshot.heatmaps = net.gridOutputs(known, {
+          xRange: [-PLANE_EXTENT, PLANE_EXTENT],
+          yRange: [-PLANE_EXTENT, PLANE_EXTENT],
+          resolution: view.heatmaps.resolution,
+        });
+        snapshot.heatmapExtent = PLANE_EXTENT;
+      } catch (error) {
+        // A grid of a huge layer can exceed memory: drop the heatmaps (once, with a word why), keep the snapshot.
+        view = { ...view, heatmaps: undefined };
+        channel?.send({ type: 'error', code: 'internal', message: `Heatmaps are off: ${describe(error)}` });
+      }
     }
     if (view.example && view.example.length === net.inputSize) {
       const trace = net.trace(view.example);
@@ -167,8 +173,19 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     yielder.schedule(loop);
   }
 
+  /** One slice of training. Runs outside any command handler, so nothing above would catch a throw: catch it here. */
   function loop(): void {
     loopScheduled = false;
+    try {
+      trainSlice();
+    } catch (error) {
+      stopRunning();
+      channel?.send({ type: 'error', code: 'internal', message: `Training stopped: ${describe(error)}` });
+      sendState('paused');
+    }
+  }
+
+  function trainSlice(): void {
     if (!running || !loaded) return;
     const { session } = loaded;
     const t0 = now();
@@ -376,4 +393,8 @@ function toSnapshot(e: Evaluation): EvaluationSnapshot {
   if (e.testAccuracy !== undefined) out.testAccuracy = e.testAccuracy;
   if (e.confusion) out.confusion = e.confusion;
   return out;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
 }

@@ -9,9 +9,9 @@ import { memoryPortPair, type MemoryPort } from './memory-port';
 type Ev<T extends TrainerEvent['type']> = Extract<TrainerEvent, { type: T }>;
 
 /** A client over an in-memory port pair, with helpers to wait for events of a type. */
-function setup() {
+function setup(sessionOptions?: Parameters<typeof startTrainingHost>[1]) {
   const [hostSide, clientSide] = memoryPortPair();
-  const host = startTrainingHost(hostSide);
+  const host = startTrainingHost(hostSide, sessionOptions);
   const events: TrainerEvent[] = [];
   const waiters: { test: (e: TrainerEvent) => boolean; resolve: (e: TrainerEvent) => void }[] = [];
   let seq = 1;
@@ -251,6 +251,31 @@ describe('trainer session over the protocol', () => {
     };
     const [a, b] = await Promise.all([run(), run()]);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('an error inside the training loop stops training with an error event and a paused state, and the host lives on', async () => {
+    // The loop runs outside any command handler; make it throw through the clock it reads every slice.
+    let calls = 0;
+    let failing = false;
+    const now = () => {
+      calls++;
+      if (failing) throw new Error('clock broke');
+      return calls;
+    };
+    const c = setup({ session: { now } });
+    c.send({ type: 'load', document: template('xor') });
+    await c.waitFor('loaded');
+    c.send({ type: 'start' });
+    await c.waitFor('state', (e) => e.reason === 'started');
+    failing = true;
+    const err = await c.waitFor('error', (e) => e.message.includes('clock broke'));
+    expect(err.code).toBe('internal');
+    expect(err.message).toMatch(/^Training stopped: /);
+    const paused = await c.waitFor('state', (e) => e.reason === 'paused');
+    expect(paused.running).toBe(false);
+    failing = false;
+    const s = c.send({ type: 'ping', payload: 'still there' });
+    expect((await c.waitFor('pong', c.after(s))).payload).toBe('still there');
   });
 
   it('still says hello with the protocol version', async () => {
