@@ -42,32 +42,59 @@ const problem = (severity: Problem['severity'], code: ProblemCode, message: stri
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
-/** The activation a node's values come out of, looking through Dropout and through Concats of like inputs. */
-export function finalActivation(analysis: GraphAnalysis, nodeId: string, seen: Set<string> = new Set()): ActivationName | undefined {
-  if (seen.has(nodeId)) return undefined;
-  seen.add(nodeId);
-  const node = analysis.nodesById[nodeId];
-  if (node === undefined) return undefined;
-  switch (node.type) {
-    case 'neuron':
-    case 'dense':
-    case 'activation':
-      return node.activation;
-    case 'dropout': {
-      const ins = analysis.incoming[nodeId] ?? [];
-      return ins.length === 1 ? finalActivation(analysis, ins[0]!.source, seen) : undefined;
+/**
+ * The activation a node's values come out of, looking through Dropout and through Concats of like inputs.
+ * Walks with an explicit stack: a file may chain thousands of Dropouts, deeper than the call stack goes.
+ */
+export function finalActivation(analysis: GraphAnalysis, nodeId: string): ActivationName | undefined {
+  /** Each node's answer once known; null while its inputs are still being worked out (a cycle reads as unknown). */
+  const known = new Map<string, ActivationName | undefined | null>();
+  const inputsOf = (id: string): string[] => {
+    const node = analysis.nodesById[id];
+    const ins = analysis.incoming[id] ?? [];
+    if (node?.type === 'dropout') return ins.length === 1 ? [ins[0]!.source] : [];
+    if (node?.type === 'concat') return ins.map((e) => e.source);
+    return [];
+  };
+  const resolve = (id: string): ActivationName | undefined => {
+    const node = analysis.nodesById[id];
+    if (node === undefined) return undefined;
+    switch (node.type) {
+      case 'neuron':
+      case 'dense':
+      case 'activation':
+        return node.activation;
+      case 'dropout': {
+        const ins = inputsOf(id);
+        return ins.length === 1 ? (known.get(ins[0]!) ?? undefined) : undefined;
+      }
+      case 'concat': {
+        const acts = inputsOf(id).map((source) => known.get(source) ?? undefined);
+        const first = acts[0];
+        if (first === undefined || first === 'softmax' || !acts.every((a) => a === first)) return undefined;
+        return first;
+      }
+      default:
+        return undefined;
     }
-    case 'concat': {
-      const ins = analysis.incoming[nodeId] ?? [];
-      if (ins.length === 0) return undefined;
-      const acts = ins.map((e) => finalActivation(analysis, e.source, seen));
-      const first = acts[0];
-      if (first === undefined || first === 'softmax' || !acts.every((a) => a === first)) return undefined;
-      return first;
+  };
+  const stack: { id: string; expanded: boolean }[] = [{ id: nodeId, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.expanded) {
+      stack.pop();
+      known.set(top.id, resolve(top.id));
+      continue;
     }
-    default:
-      return undefined;
+    if (known.has(top.id)) {
+      stack.pop();
+      continue;
+    }
+    top.expanded = true;
+    known.set(top.id, null);
+    for (const source of inputsOf(top.id)) if (!known.has(source)) stack.push({ id: source, expanded: false });
   }
+  return known.get(nodeId) ?? undefined;
 }
 
 export function countParameters(analysis: GraphAnalysis): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NetworkDocument } from '../../src/core/document';
+import { emptyDocument, type NetworkDocument } from '../../src/core/document';
 import { validateDocument } from '../../src/core/validate';
 import { build, node } from './helpers/build';
 
@@ -276,5 +276,30 @@ describe('validateDocument', () => {
     const bad = [{}, { nodes: null }, { nodes: [{ id: 'a', type: 'dense', units: 'x' }], edges: [{ id: 1 }] },
       { nodes: [{ id: 'o', type: 'output' }, { id: 'i', type: 'input' }], edges: [{ id: 'e', source: 'i', target: 'o', weights: 'no' }] }];
     for (const b of bad) expect(() => validateDocument(b as unknown as NetworkDocument)).not.toThrow();
+  });
+});
+
+describe('long chains', () => {
+  it('looks through 20,000 Dropouts for the loss check without overflowing the stack', () => {
+    const n = 20_000;
+    const nodes: NetworkDocument['nodes'] = [
+      { type: 'input', id: 'x', name: 'x', position: { x: 0, y: 0 }, features: ['x'] },
+      { type: 'dense', id: 'd', name: 'd', position: { x: 0, y: 0 }, units: 1, activation: 'sigmoid', useBias: true },
+    ];
+    const edges: NetworkDocument['edges'] = [{ id: 'e0', source: 'x', target: 'd' }];
+    let previous = 'd';
+    for (let i = 0; i < n; i++) {
+      nodes.push({ type: 'dropout', id: `p${i}`, name: `p${i}`, position: { x: 0, y: 0 }, rate: 0 });
+      edges.push({ id: `e${i + 1}`, source: previous, target: `p${i}` });
+      previous = `p${i}`;
+    }
+    nodes.push({ type: 'output', id: 'out', name: 'out', position: { x: 0, y: 0 }, loss: 'binaryCrossEntropy', targets: ['label'] });
+    edges.push({ id: 'eo', source: previous, target: 'out' });
+    const doc: NetworkDocument = { ...emptyDocument('deep'), nodes, edges };
+    const report = validateDocument(doc);
+    expect(report.errors).toEqual([]);
+    // And the check still has teeth at that depth: a tanh at the bottom does not fit binary cross-entropy.
+    const tanh = { ...doc, nodes: doc.nodes.map((node) => (node.id === 'd' ? { ...node, activation: 'tanh' as const } : node)) };
+    expect(validateDocument(tanh).errors.map((e) => e.code)).toContain('loss-activation-mismatch');
   });
 });
