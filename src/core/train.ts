@@ -82,6 +82,9 @@ export interface SessionOptions {
  */
 export const EXPLODED_FACTOR = 1e4;
 
+/** Batch sizes whose input buffers a session keeps at once. */
+const MAX_BATCH_BUFFERS = 4;
+
 /** Rows evaluated per forward pass in evaluate(). */
 const EVAL_CHUNK = 256;
 
@@ -123,11 +126,15 @@ export function createTrainingSession(
   const trainingPass: { training: true; rng: Rng } = { training: true, rng: dropoutRng };
   const order = new Uint32Array(train.n);
 
-  /** Batch buffers per batch size (the full size and the last, partial one). */
+  /**
+   * Batch buffers per batch size (the full size and the last, partial one). The batch size can change at any time,
+   * so the cache is bounded: past MAX_BATCH_BUFFERS sizes it starts afresh and keeps only what is in use.
+   */
   const batches = new Map<number, { x: Float32Array; y: Float32Array }>();
   const batchBuffers = (size: number) => {
     let b = batches.get(size);
     if (b === undefined) {
+      if (batches.size >= MAX_BATCH_BUFFERS) batches.clear();
       b = { x: new Float32Array(size * inW), y: new Float32Array(size * outW) };
       batches.set(size, b);
     }
