@@ -268,6 +268,8 @@ function dataReference(doc: NetworkDocument, flags: Flags, io: Io, seed: number)
     if (!inspected.columns.some((c) => c.name === flags.target)) {
       throw new CliError(`${flags.csv}: no column "${flags.target}" (columns: ${inspected.columns.map((c) => c.name).join(', ')})`, 2);
     }
+    const reserved = inspected.columns.find((c) => c.name === '__proto__' || c.name === 'constructor' || c.name === 'prototype');
+    if (reserved) throw new CliError(`${flags.csv}: a column is named "${reserved.name}", which a network file cannot store as a column name; rename it`);
     const roles: Record<string, 'feature' | 'target' | 'ignored'> = {};
     for (const c of inspected.columns) {
       roles[c.name] = c.name === flags.target ? 'target' : c.kind === 'numeric' ? 'feature' : 'ignored';

@@ -112,6 +112,12 @@ describe('netwright train', () => {
     expect(r.stdout.split('\n').filter((l) => l.startsWith('epoch'))).toHaveLength(3);
   });
 
+  it('refuses a CSV column named __proto__ by name, instead of dropping it silently', () => {
+    const r = run(['train', 'w.netwright', '--csv', 'c.csv', '--target', 'y'], { 'w.netwright': WORKED, 'c.csv': '__proto__,x2,y\n1,2,1\n3,4,0\n5,6,1\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('netwright: c.csv: a column is named "__proto__", which a network file cannot store as a column name; rename it');
+  });
+
   it.each([
     [['train', 'x.netwright', '--epochs', '0'], /--epochs 0: must be a positive whole number/],
     [['train', 'x.netwright', '--optimizer', 'rmsprop'], /--optimizer rmsprop: must be one of sgd, momentum, adam/],
