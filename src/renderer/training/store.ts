@@ -163,6 +163,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   let loadedDoc: NetworkDocument | null = null;
   let loadedKeys: DocumentKeys | null = null;
   let syncing: Promise<void> | null = null;
+  /** A reset was asked for: its step-0 snapshot goes into the document like a paused one. */
+  let resetPending = false;
   let syncAgain = false;
   let disposed = false;
   /** Only every `stride`-th snapshot is recorded once the history has been decimated. */
@@ -223,6 +225,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
       set({ divergence: null, commandError: null });
       // Fresh weights from the initialiser (the document's own weights when it says so).
       const body: CommandBody = setup.initializer === 'document' ? { type: 'reset' } : { type: 'reset', seed: setup.seed };
+      // The step-0 snapshot that follows carries the reset weights: the document takes them too.
+      resetPending = true;
       await ask(c, body, 'state');
     },
 
@@ -385,7 +389,10 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
         record(event);
         // Paused, stepped or stopped by divergence: the document takes the trainer's weights (no undo step), so the
         // inspector, explain mode and Save see what training left. Not while a reload is under way.
-        if (!event.running && (event.step > 0 || diverged) && !syncing) store.getState().applySnapshotToDocument();
+        if (!event.running && (event.step > 0 || diverged || resetPending) && !syncing) {
+          resetPending = false;
+          store.getState().applySnapshotToDocument();
+        }
         if (event.id > 0) {
           const from = client;
           afterFrame(() => {

@@ -222,6 +222,28 @@ describe('the training store', () => {
     expect(e1![0]).toBe(state().snapshot!.params[layout.edges.e1!.offset]);
   });
 
+  it('after Reset, the document holds the reset weights, not the trained ones', async () => {
+    const { state, frames, training, editor } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await training.getState().step(20);
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 20;
+    }, 'step 20');
+    await until(() => editor.document.getState().doc.edges.find((e) => e.id === 'e1')!.weights !== undefined, 'trained weights in the document');
+    const trained = editor.document.getState().doc.edges.find((e) => e.id === 'e1')!.weights;
+
+    await training.getState().reset();
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 0;
+    }, 'the reset snapshot');
+    const offset = state().loaded!.layout.edges.e1!.offset;
+    const resetValue = state().snapshot!.params[offset];
+    await until(() => editor.document.getState().doc.edges.find((e) => e.id === 'e1')!.weights?.[0] === resetValue, 'the document takes the reset weights');
+    expect(editor.document.getState().doc.edges.find((e) => e.id === 'e1')!.weights).not.toEqual(trained);
+  });
+
   it('does not reload when a node only moves', async () => {
     const { state, editor, sent } = setupStore(template('xor'));
     await until(() => state().status.kind === 'ready', 'ready');
