@@ -197,6 +197,18 @@ test.describe('training in the browser build', () => {
     await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
   });
 
+  test('while training runs, a neuron\'s bias label shows the trainer\'s bias, not the document\'s', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const bias = node(page, 'h1').getByTestId('neuron-bias');
+    await expect(bias).toHaveText('b 0');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(bias).not.toHaveText('b 0', { timeout: 20_000 });
+    await expect(dock(page).getByText('training', { exact: true })).toBeVisible();
+    await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
+  });
+
   test('a learning rate of 1e6 on XOR ends in the divergence message, and the weights stay finite', async ({ page }) => {
     await openApp(page);
     await openTemplate(page, /XOR/);

@@ -11,6 +11,7 @@ import { ACTIVATION_GLYPHS, ACTIVATION_LABELS, LOSS_LABELS, LOSS_SHORT } from '.
 import { formatValue } from './trace';
 import { ExplainNodeNote } from '../live/ExplainMarks';
 import { DiagnosticBadge, NodeHeatmap, NodeLiveValue } from '../live/NodeLive';
+import { useLiveBiasText } from '../live/hooks';
 import type {
   ActivationFlowNode, AddFlowNode, ConcatFlowNode, DenseFlowNode, DropoutFlowNode, FlowNodeData, InputFlowNode,
   NeuronFlowNode, OutputFlowNode,
@@ -105,12 +106,14 @@ export const InputView = memo(function InputView({ data, selected }: NodeProps<I
 export const NeuronView = memo(function NeuronView({ data, selected }: NodeProps<NeuronFlowNode>) {
   const { node, values, problems } = data;
   const a = firstValue(values);
+  // The trainer's bias while it has one (it moves while training runs), else the document's.
+  const liveBias = useLiveBiasText(node.id, formatValue);
   return (
     <div className={`nw-node nw-neuron${selected ? ' selected' : ''}${problemClass(problems)}`} data-node-name={node.name}>
       <div className="nw-neuron-name">{node.name}</div>
       <div className="nw-neuron-body">
         <span className="nw-neuron-act" title={ACTIVATION_LABELS[node.activation]}>{ACTIVATION_GLYPHS[node.activation]}</span>
-        <span className="nw-neuron-bias">b {formatValue(node.bias)}</span>
+        <span className="nw-neuron-bias" data-testid="neuron-bias">b {liveBias || formatValue(node.bias)}</span>
         <ProblemMarks problems={problems} />
         <DiagnosticBadge nodeId={node.id} units={1} />
       </div>

@@ -56,6 +56,17 @@ export function selectPlane(s: TrainingState): boolean {
 }
 
 /** The live value of a scalar (1×1) edge's weight, formatted by `format`, or '' when not live (rounded while running). */
+/** A Neuron's live bias as text (same rounding as weights while running), or '' when the trainer has none for it. */
+export function useLiveBiasText(nodeId: string, format: (v: number) => string): string {
+  return useLive((s) => {
+    const block = s.loaded?.layout.biases[nodeId];
+    if (!s.snapshot || !block || block.length !== 1) return '';
+    const b = s.snapshot.params[block.offset];
+    if (b === undefined) return '';
+    return format(s.snapshot.running ? Math.round(b * 100) / 100 : b);
+  }, '');
+}
+
 export function useLiveWeightText(edgeId: string, format: (v: number) => string): string {
   return useLive((s) => {
     const block = s.loaded?.layout.edges[edgeId];
