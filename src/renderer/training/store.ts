@@ -506,7 +506,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
           replaceSilently(withWeights);
           doc = withWeights;
         }
-        keepTrainingInHistory(loadedDoc, applySnapshotWeights(loadedDoc, loadedDoc, latest.params, loaded.layout));
+        // Only when training moved the weights: at step 0 the document's own numbers stay exactly as typed.
+        if (latest.step > 0) keepTrainingInHistory(loadedDoc, applySnapshotWeights(loadedDoc, loadedDoc, latest.params, loaded.layout));
       }
     }
     // Snapshots of the old session may still arrive until the trainer's `loaded` reply: ignore them.
