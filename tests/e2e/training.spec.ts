@@ -197,7 +197,7 @@ test.describe('training in the browser build', () => {
     await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
   });
 
-  test('while training runs, a neuron\'s bias label shows the trainer\'s bias, not the document\'s', async ({ page }) => {
+  test('while training runs, a neuron\'s bias label and the inspector show the trainer\'s values, not the document\'s', async ({ page }) => {
     await openApp(page);
     await openTemplate(page, /XOR/);
     await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
@@ -206,7 +206,15 @@ test.describe('training in the browser build', () => {
     await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
     await expect(bias).not.toHaveText('b 0', { timeout: 20_000 });
     await expect(dock(page).getByText('training', { exact: true })).toBeVisible();
+
+    // The inspector says where training has the selected weight now, and takes it on pause.
+    await clickEdge(page, 'x', 'h1');
+    const note = inspector(page).getByTestId('live-weight');
+    await expect(note).toContainText(/Training has it at -?\d/);
     await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect(note).toHaveCount(0);
+    const weight = inspector(page).getByRole('textbox', { name: 'Weight', exact: true });
+    await expect(weight).toHaveValue(/^-?\d/);
   });
 
   test('a learning rate of 1e6 on XOR ends in the divergence message, and the weights stay finite', async ({ page }) => {

@@ -14,6 +14,7 @@ import { ACTIVATION_LABELS, INITIALIZER_LABELS, LOSS_LABELS } from '../editor/la
 import { EDITOR_NODE_TYPES, type FieldSpec } from '../editor/registry';
 import { continuousEdit, edit, type EditOutcome } from '../editor/store';
 import { formatValue } from '../editor/trace';
+import { useLiveWeightText } from '../live/hooks';
 import { Problems } from './Problems';
 import './Inspector.css';
 
@@ -151,6 +152,8 @@ function EdgeInspector({ edgeId }: { edgeId: string }) {
   const { doc, report } = useAnalysis();
   const commit = useCommit();
   const scrub = useScrub((d, value) => setEdgeWeight(d, edgeId, 0, value));
+  // While training runs the trainer's weight moves on; the document takes it when training pauses.
+  const live = useLiveWeightText(edgeId, formatValue);
   const edge = doc.edges.find((e) => e.id === edgeId);
   if (!edge) return null;
   const analysis = report.analysis;
@@ -175,6 +178,9 @@ function EdgeInspector({ edgeId }: { edgeId: string }) {
             onCommit={(v) => commit((d) => setEdgeWeight(d, edgeId, 0, v))}
             scrub={scrub}
           />
+          {live !== '' && (edge.weights === undefined || live !== formatValue(edge.weights[0]!)) && (
+            <p className="inspector-note" data-testid="live-weight">Training has it at {live} now; it is written here when training pauses.</p>
+          )}
         </section>
       )}
       {weighted && shape && shape.rows * shape.cols > 1 && (
