@@ -21,7 +21,7 @@ export interface Template {
 }
 
 export const COLUMN_STEP = 280;
-export const ROW_STEP = 110;
+export const ROW_STEP = 160;
 
 /** Position of row `row` of `rows` in column `column`, rows centred on y = 0. */
 function at(column: number, row = 0, rows = 1): Position {
