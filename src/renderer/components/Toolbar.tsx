@@ -2,7 +2,8 @@ import type { LucideIcon } from 'lucide-react';
 import {
   CircleHelp, FilePlus, FolderOpen, LayoutTemplate, Maximize, Moon, Network, Pause, Play, Redo2, RotateCcw, Save, SaveAll, SkipForward, StepForward, Sun, Undo2,
 } from 'lucide-react';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useDraft } from './useDraft';
 import { DEFAULT_TRAINING, OPTIMIZER_NAMES, type OptimizerName } from '../../core/document';
 import { useTheme } from '../state/theme';
 import './Toolbar.css';
@@ -54,34 +55,17 @@ function SettingField({ label, title, value, width }: { label: string; title: st
 function LiveSettingField({ label, title, value, width, commit }: {
   label: string; title: string; value: string; width: string; commit(text: string): string | null;
 }) {
-  const [text, setText] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const done = () => {
-    if (text === null) return;
-    const why = commit(text);
-    setProblem(why);
-    if (why === null) setText(null);
-  };
+  const { problem, inputProps } = useDraft(value, commit);
   return (
     <label className="setting" title={problem ?? title}>
       <span className="setting-label">{label}</span>
       <input
         className="setting-input"
         // Grows with long values (1e6 typed out is 1000000) so the whole number stays readable.
-        style={{ width: `max(${width}, calc(${(text ?? value).length}ch + 14px))` }}
-        value={text ?? value}
+        style={{ width: `max(${width}, calc(${inputProps.value.length}ch + 14px))` }}
         aria-label={title}
-        aria-invalid={problem !== null}
         inputMode="decimal"
-        onChange={(e) => setText(e.target.value)}
-        onBlur={done}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') done();
-          if (e.key === 'Escape') {
-            setText(null);
-            setProblem(null);
-          }
-        }}
+        {...inputProps}
       />
     </label>
   );

@@ -5,6 +5,7 @@
  */
 import { ChevronDown, ChevronUp, TriangleAlert } from 'lucide-react';
 import { memo, useState } from 'react';
+import { useDraft } from '../components/useDraft';
 import { useDoc } from '../editor/context';
 import { Boundary } from './Boundary';
 import { LiveChart, type ChartSeries } from './Chart';
@@ -153,35 +154,15 @@ function SetupFields() {
 }
 
 function SmallField({ label, value, commit, title }: { label: string; value: string; commit(text: string): boolean; title: string }) {
-  const [text, setText] = useState<string | null>(null);
-  const [bad, setBad] = useState(false);
-  const done = () => {
-    if (text === null) return;
-    if (commit(text)) {
-      setText(null);
-      setBad(false);
-    } else {
-      setBad(true);
-    }
-  };
+  const { inputProps } = useDraft(value, (text) => (commit(text) ? null : 'refused'));
   return (
     <label className="dock-field dock-field-inline" title={title}>
       <span>{label}</span>
       <input
         className="dock-input"
         aria-label={label === 'stop after' ? 'Stop after epochs' : label}
-        aria-invalid={bad}
-        value={text ?? value}
         placeholder={label === 'stop after' ? 'never' : undefined}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={done}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') done();
-          if (e.key === 'Escape') {
-            setText(null);
-            setBad(false);
-          }
-        }}
+        {...inputProps}
       />
     </label>
   );
