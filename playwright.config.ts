@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const port = 4173;
+/** NETWRIGHT_E2E_PORT lets two checkouts run their e2e tests side by side. */
+const port = Number(process.env.NETWRIGHT_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests/e2e',
