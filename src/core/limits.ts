@@ -17,7 +17,7 @@ export interface Limit {
 const limit = (l: Limit): Limit => l;
 
 /** Units of a Dense layer (larger layers are refused when loading: a file must not make the app allocate without bound). */
-export const UNITS = limit({ min: 1, max: 100_000, integer: true, words: 'a whole number from 1 to 100000' });
+export const UNITS = limit({ min: 1, max: 100_000, integer: true, words: 'a positive integer, at most 100000' });
 /** Dropout rate. */
 export const DROPOUT_RATE = limit({ min: 0, max: 1, maxExclusive: true, words: 'a number from 0 up to (not including) 1' });
 
@@ -28,8 +28,8 @@ export const SETUP_LIMITS = {
   beta1: limit({ min: 0, max: 1, maxExclusive: true, words: 'a number from 0 up to (not including) 1' }),
   beta2: limit({ min: 0, max: 1, maxExclusive: true, words: 'a number from 0 up to (not including) 1' }),
   epsilon: limit({ min: 0, max: Infinity, minExclusive: true, words: 'a number above 0' }),
-  batchSize: limit({ min: 1, max: 65_536, integer: true, words: 'a whole number from 1 to 65536' }),
-  epochs: limit({ min: 1, max: 1_000_000, integer: true, words: 'a whole number from 1 to 1000000' }),
+  batchSize: limit({ min: 1, max: 65_536, integer: true, words: 'a positive integer, at most 65536' }),
+  epochs: limit({ min: 1, max: Infinity, integer: true, words: 'a positive integer' }),
   l1: limit({ min: 0, max: Infinity, words: 'a number of at least 0' }),
   l2: limit({ min: 0, max: Infinity, words: 'a number of at least 0' }),
   clipNorm: limit({ min: 0, max: Infinity, minExclusive: true, words: 'a number above 0' }),

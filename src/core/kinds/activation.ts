@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { addInto, type KindDef, type KindNode } from './kind';
-import { activationField, checkActivationAttributes, exampleNetwork, ONNX_ACTIVATION_OF, origin, referenceActivation } from './shared';
+import { activationField, checkActivationAttributes, exampleNetwork, ONNX_ACTIVATION_OF, origin, referenceActivation } from './common';
 
 const props = z.object({ activation: activationField() });
 export type ActivationNode = KindNode<'activation', z.infer<typeof props>>;

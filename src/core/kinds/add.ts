@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { addInto, allocatePlain, nodeLabel, problem, shapeText, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './shared';
+import { exampleNetwork, origin } from './common';
 
 const props = z.object({});
 export type AddNode = KindNode<'add', z.infer<typeof props>>;

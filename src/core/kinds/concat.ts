@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { NetworkEdge, NetworkNode } from '../document';
 import { nodeLabel, problem, allocatePlain, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './shared';
+import { exampleNetwork, origin } from './common';
 
 const props = z.object({});
 export type ConcatNode = KindNode<'concat', z.infer<typeof props>>;
@@ -28,6 +28,10 @@ export const concat: KindDef<'concat', typeof props> = {
   maxInputs: Infinity,
   hasOutput: true,
   sortInputs: (edges) => edges.sort(compareConcatEdges),
+  newEdge(existing) {
+    const orders = existing.map((e) => e.order).filter((o): o is number => typeof o === 'number' && Number.isFinite(o));
+    return { order: orders.length === 0 ? existing.length : Math.max(Math.max(...orders) + 1, existing.length) };
+  },
   infer({ node, inputs, edges, nodesById }) {
     if (inputs.length === 0 || inputs.some((s) => s === undefined)) return undefined;
     const bad = inputs.findIndex((s) => s!.length !== 1);

@@ -12,7 +12,7 @@ import { UNITS } from '../limits';
 import {
   activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, origin,
   positiveInt, referenceWeighted,
-} from './shared';
+} from './common';
 
 const props = z.object({
   units: positiveInt().max(UNITS.max, { error: `expected at most ${UNITS.max} units` }),
@@ -62,6 +62,7 @@ export const dense: KindDef<'dense', typeof props> = {
       name: 'bias', on: 'node', shape: (node, output) => (node.useBias !== false ? output : null), init: 'zeros', regularized: false,
       read: (node) => node.bias,
       write: (node, values) => ({ ...node, bias: [...values] }),
+      clear: ({ bias: _dropped, ...node }) => node,
     },
   ],
   allocate: allocateWeighted,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { DROPOUT_RATE } from '../limits';
 import { addInto, nodeLabel, problem, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, finite, origin } from './shared';
+import { exampleNetwork, finite, origin } from './common';
 
 const props = z.object({
   /** Fraction of units dropped while training, in [0, 1). */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { allocatePlain, nodeLabel, problem, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './shared';
+import { exampleNetwork, origin } from './common';
 
 const props = z.object({
   /** The feature names this input feeds: one name for a scalar input, k names for a feature vector. */

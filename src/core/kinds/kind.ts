@@ -161,6 +161,8 @@ export interface SlotSpec<N> {
   read?(node: N): unknown;
   /** Node slots: the node with these values stored. */
   write?(node: N, values: readonly number[]): N;
+  /** Node slots that may be absent: the node without stored values (to be initialised again at training time). */
+  clear?(node: N): N;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -403,6 +405,8 @@ export interface KindDef<T extends string, S extends z.ZodObject, N = KindNode<T
   /** role 'output': its loss and target columns. */
   loss?(node: N): LossName;
   targets?(node: N): readonly string[];
+  /** Fields of a new edge into it, given its existing ones (Concat: `order`, so the new input goes last). */
+  newEdge?(existing: readonly NetworkEdge[]): Partial<NetworkEdge>;
   /** Sort its incoming edges (Concat: by `order`); default: document order. */
   sortInputs?(edges: NetworkEdge[]): void;
   infer(ctx: InferContext<N>): InferResult;

@@ -10,7 +10,7 @@ import { nodeLabel, problem, type KindDef, type KindNode } from './kind';
 import {
   activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, origin,
   referenceWeighted,
-} from './shared';
+} from './common';
 
 const props = z.object({ activation: activationField(), bias: finite() });
 export type NeuronNode = KindNode<'neuron', z.infer<typeof props>>;

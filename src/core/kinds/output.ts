@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ActivationName, NetworkNode } from '../document';
 import { LOSS_NAMES } from '../document';
 import { nodeLabel, plural, problem, shapeSize, type KindDef, type KindNode, type Problem } from './kind';
-import { exampleNetwork, origin } from './shared';
+import { exampleNetwork, origin } from './common';
 
 const props = z.object({
   loss: z.enum(LOSS_NAMES),

@@ -177,7 +177,7 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
     }
     const hasActivation = kind.activation !== undefined;
     const actName = kind.activation?.(node);
-    const activation = hasActivation && Object.prototype.hasOwnProperty.call(ACTIVATIONS, actName) ? ACTIVATIONS[actName!] : null;
+    const activation = hasActivation && Object.prototype.hasOwnProperty.call(ACTIVATIONS, actName ?? '') ? ACTIVATIONS[actName!] : null;
     if (hasActivation && activation === null) {
       problems.push(problem('unknown-activation', `${nodeLabel(node)} has an unknown activation "${String(actName)}".`, [id], 'activation'));
     }
