@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ACTIVATIONS, ACTIVATION_CONSTANTS } from '../activations';
 import { ACTIVATION_NAMES, emptyDocument, type ActivationName, type NetworkDocument, type NetworkEdge, type NetworkNode } from '../document';
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
-import type { ExplainContext, ExplainForward, ExplainTerm, ImportValue, OnnxExportContext, OnnxImportContext, PlanNode, RunContext, Workspace } from './kind';
+import type { ExplainContext, ExplainForward, ExplainTerm, OnnxExportContext, OnnxImportContext, PlanNode, RunContext, Workspace } from './kind';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field builders (the messages are the file format's plain words)
@@ -165,16 +165,6 @@ export function checkActivationAttributes(ctx: OnnxImportContext, activation: Ac
     const axis = ctx.intAttr('axis', ctx.opset >= 13 ? -1 : 1);
     if (axis !== -1 && axis !== 1) throw ctx.fail(`Softmax along axis ${axis} is not supported (only the last axis)`);
   }
-}
-
-/** A bias from a constant: [units], [1, units], or one value for every unit. */
-export function biasFrom(ctx: OnnxImportContext, v: ImportValue, units: number): number[] {
-  if (v.kind !== 'const' || !v.tensor.floats) throw ctx.fail('its bias must be a constant float32 tensor');
-  const { dims, floats } = v.tensor;
-  const shapeOk = (dims.length === 1 && dims[0] === units) || (dims.length === 2 && dims[0] === 1 && dims[1] === units);
-  if (shapeOk) return Array.from(floats);
-  if (floats.length === 1) return new Array<number>(units).fill(floats[0]!);
-  throw ctx.fail(`its bias has the shape [${dims.join(', ')}], expected [${units}]`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

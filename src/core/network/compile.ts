@@ -18,7 +18,7 @@
  *   Output's target names is present but the counts agree, the columns are taken in order.
  */
 import { ACTIVATIONS } from '../activations';
-import type { InitializerName, LossName, NetworkDocument, NetworkNode } from '../document';
+import type { InitializerName, LossName, NetworkDocument } from '../document';
 import { nodeLabel, type GraphAnalysis, type Problem, type ProblemCode } from '../graph';
 import { kindOf } from '../kinds';
 import { shapeSize, type PlanNode, type SlotBlock } from '../kinds/kind';
