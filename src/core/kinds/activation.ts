@@ -14,6 +14,7 @@ export type ActivationNode = KindNode<'activation', z.infer<typeof props>>;
 
 export const activation: KindDef<'activation', typeof props> = {
   type: 'activation',
+  idPrefix: 'act',
   label: 'Activation',
   description: 'Applies a function (ReLU, tanh, sigmoid, …) to each value of its input, with no weights.',
   props,

@@ -12,6 +12,7 @@ export type AddNode = KindNode<'add', z.infer<typeof props>>;
 
 export const add: KindDef<'add', typeof props> = {
   type: 'add',
+  idPrefix: 'add',
   label: 'Add',
   description: 'Adds its inputs value by value; they must all have the same size.',
   props,

@@ -20,6 +20,7 @@ function compareConcatEdges(a: NetworkEdge, b: NetworkEdge): number {
 
 export const concat: KindDef<'concat', typeof props> = {
   type: 'concat',
+  idPrefix: 'concat',
   label: 'Concat',
   description: 'Joins its inputs end to end into one longer vector, in the order of their connections.',
   props,

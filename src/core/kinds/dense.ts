@@ -25,6 +25,7 @@ export type DenseNode = KindNode<'dense', z.infer<typeof props>>;
 
 export const dense: KindDef<'dense', typeof props> = {
   type: 'dense',
+  idPrefix: 'dense',
   label: 'Dense layer',
   description: 'A layer of units, each connected to every input value, with its own weights, bias and activation.',
   props,

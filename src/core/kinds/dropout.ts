@@ -17,6 +17,7 @@ export type DropoutNode = KindNode<'dropout', z.infer<typeof props>>;
 
 export const dropout: KindDef<'dropout', typeof props> = {
   type: 'dropout',
+  idPrefix: 'drop',
   label: 'Dropout',
   description: 'While training, sets a random fraction of its input values to zero so the network cannot rely on any one.',
   props,

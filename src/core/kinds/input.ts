@@ -16,6 +16,7 @@ export type InputNode = KindNode<'input', z.infer<typeof props>>;
 
 export const input: KindDef<'input', typeof props> = {
   type: 'input',
+  idPrefix: 'x',
   label: 'Input',
   description: 'Feeds one feature (or a vector of features) of each example into the network.',
   props,

@@ -385,6 +385,8 @@ export type Reference<N> = (node: N, inputs: readonly number[][], params: { node
 
 export interface KindDef<T extends string, S extends z.ZodObject, N = KindNode<T, z.infer<S>>> {
   type: T;
+  /** The prefix of a new node's id, and so of its default name: "dense3", "n4", "x1". */
+  idPrefix: string;
   /** Short name for the palette: "Dense layer". */
   label: string;
   /** One sentence a learner understands. */

@@ -17,6 +17,7 @@ export type NeuronNode = KindNode<'neuron', z.infer<typeof props>>;
 
 export const neuron: KindDef<'neuron', typeof props> = {
   type: 'neuron',
+  idPrefix: 'n',
   label: 'Neuron',
   description: 'One unit: multiplies each input by its weight, adds a bias, and applies an activation.',
   props,

@@ -21,6 +21,7 @@ export type OutputNode = KindNode<'output', z.infer<typeof props>>;
 
 export const output: KindDef<'output', typeof props> = {
   type: 'output',
+  idPrefix: 'output',
   label: 'Output',
   description: "Marks the network's prediction and compares it with the target columns using a loss.",
   props,
