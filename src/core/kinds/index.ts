@@ -10,6 +10,7 @@ import { concat } from './concat';
 import { dense } from './dense';
 import { dropout } from './dropout';
 import { input } from './input';
+import { layerNorm } from './layerNorm';
 import type { z } from 'zod';
 import type { AnyKind, KindNode } from './kind';
 import { neuron } from './neuron';
@@ -21,6 +22,7 @@ export const KINDS = {
   dense,
   activation,
   dropout,
+  layerNorm,
   add,
   concat,
   output,

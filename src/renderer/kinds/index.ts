@@ -10,6 +10,7 @@ import { dense } from './dense';
 import { dropout } from './dropout';
 import { input } from './input';
 import type { RendererKind } from './kind';
+import { layerNorm } from './layerNorm';
 import { neuron } from './neuron';
 import { output } from './output';
 
@@ -19,6 +20,7 @@ export const RENDERER_KINDS = {
   dense,
   activation,
   dropout,
+  layerNorm,
   add,
   concat,
   output,
