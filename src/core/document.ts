@@ -14,6 +14,7 @@
  */
 
 import type { NodeKind, NodeOfKind } from './kinds';
+import type { OptimizerName } from './optimizers';
 
 export const DOCUMENT_FORMAT = 'netwright';
 /** Version 2 added the optional training history (migration AddTrainingHistory). */
@@ -29,8 +30,8 @@ export type LossName = (typeof LOSS_NAMES)[number];
 export const INITIALIZER_NAMES = ['glorotUniform', 'glorotNormal', 'he', 'zeros', 'constant', 'document'] as const;
 export type InitializerName = (typeof INITIALIZER_NAMES)[number];
 
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+/** The optimisers are a table (src/core/optimizers.ts); their names are the file format's. */
+export { OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
 
 export interface Position {
   x: number;
