@@ -116,6 +116,12 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
   const workspaces = new Map<number, Workspace>();
 
   const kinds: AnyKind[] = nodes.map((p) => p.kind);
+  // Each node's forward and backward taken out of its kind once, so a step loads them from plain arrays.
+  const forwards: AnyKind['forward'][] = kinds.map((k) => k.forward);
+  const backwards: AnyKind['backward'][] = kinds.map((k) => k.backward);
+  /** The nodes a gradient flows through, last first. */
+  const backwardOrder: number[] = [];
+  for (let i = count - 1; i >= 0; i--) if (nodes[i]!.needsGrad) backwardOrder.push(i);
 
   function makeWorkspace(batch: number): Workspace {
     const ws: Workspace = {
@@ -155,7 +161,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     ctx.ws = ws;
     ctx.x = x;
     ctx.rng = rng;
-    for (let i = 0; i < count; i++) kinds[i]!.forward(ctx, nodes[i]!, i);
+    for (let i = 0; i < count; i++) forwards[i]!(ctx, nodes[i]!, i);
   }
 
   function gatherTargets(ws: Workspace, yTrue: Float32Array): void {
@@ -221,7 +227,10 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
         plan.loss.gradient(ws.a[producer]!, ws.target, batch, outSize, ws.da[producer]!);
       }
       ctx.ws = ws;
-      for (let i = count - 1; i >= 0; i--) if (nodes[i]!.needsGrad) kinds[i]!.backward(ctx, nodes[i]!, i);
+      for (let k = 0; k < backwardOrder.length; k++) {
+        const i = backwardOrder[k]!;
+        backwards[i]!(ctx, nodes[i]!, i);
+      }
     },
 
     zeroGrads() {
