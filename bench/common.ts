@@ -128,9 +128,10 @@ export function productsPerStep(s: Scenario): number {
 /**
  * A step slower than this many times its matrix products (timed as the peer's own largest one, scaled by
  * multiply-adds) is "suspect": the time goes somewhere other than arithmetic (data handling, copies, a misused
- * API). Calibrated on tfjs-wasm (issue 16): with batches prepared once its steps sit at 1.5× (inference, batch 256),
- * ~7× (batch 1) and ~8× (training: many small ops around the products); slicing each batch out of one tensor, as the
- * bench used to, put it at 14×, ~1,800× and 38×.
+ * API). Calibrated on tfjs-wasm (issue 16): with batches prepared once its steps sit at 1–1.5× (inference, batch
+ * 256), 4–7× (batch 1) and 8–10× (training: many small ops around the products; a standalone tfjs script trains no
+ * faster); slicing each batch out of one tensor, as the bench used to, put it at 14×, ~1,800× and 38×. The verdict
+ * is on the median over the rounds.
  */
 export const SUSPECT_RATIO: Record<Scenario['mode'], number> = { infer: 12, train: 20 };
 
