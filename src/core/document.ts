@@ -100,7 +100,7 @@ export interface NetworkEdge {
   target: string;
   /** Into a weighted node: the m×n block, row-major; absent before the first initialisation. Elsewhere absent. */
   weights?: number[];
-  /** Into a Concat: position of this input (ascending), ties broken by edge id. */
+  /** Into a Concat: position of this input (ascending), absent last, ties in file order (format version 3). */
   order?: number;
 }
 
