@@ -24,7 +24,7 @@ export interface GraphAnalysis {
   shapes: Record<string, Shape>;
   /** Output size (values per example: the product of its shape) of every node whose shape can be inferred. */
   sizes: Record<string, number>;
-  /** Edges into each node, in the order its kind takes them (Concat: by `order`, absent last, then edge id; elsewhere document order). */
+  /** Edges into each node, in the order its kind takes them (Concat: by `order`, absent last, ties in document order; elsewhere document order). */
   incoming: Record<string, NetworkEdge[]>;
   /** Edges out of each node, in document order. */
   outgoing: Record<string, NetworkEdge[]>;

@@ -1,5 +1,5 @@
 /**
- * Concat: a = [a_src1 | a_src2 | …], its inputs end to end in the order of their edges' `order` (then edge id), so
+ * Concat: a = [a_src1 | a_src2 | …], its inputs end to end in the order of their edges' `order` (then file order), so
  * the order is stable and visible. Shape [Σ sizes]; its inputs must be vectors. Backward: each source gets its own
  * columns of da. No parameters. ONNX: Concat(axis=1) in the same order (Identity for one input).
  */
@@ -11,11 +11,11 @@ import { exampleNetwork, origin } from './common';
 const props = z.object({});
 export type ConcatNode = KindNode<'concat', z.infer<typeof props>>;
 
+/** Concat inputs: ascending `order` (absent last); ties keep file order (the sort is stable; since version 3). */
 function compareConcatEdges(a: NetworkEdge, b: NetworkEdge): number {
   const ao = typeof a.order === 'number' && Number.isFinite(a.order) ? a.order : Infinity;
   const bo = typeof b.order === 'number' && Number.isFinite(b.order) ? b.order : Infinity;
-  if (ao !== bo) return ao < bo ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return ao === bo ? 0 : ao < bo ? -1 : 1;
 }
 
 export const concat: KindDef<'concat', typeof props> = {
