@@ -46,7 +46,7 @@ commands:
       --noise X --train-ratio R  for generated sets and CSV
       --standardize, --no-standardize   CSV data: scale with the training rows' mean and std (--csv: on)
       --out FILE                 write the trained network
-  export FILE --onnx OUT         the network as an ONNX model with its weights (opset 17; 20 if it uses gelu)
+  export FILE --onnx OUT         the network as an ONNX model with its weights (opset 17, IR 8; opset 20, IR 9, if it uses gelu)
       --weights-json OUT         every weight and bias as JSON
       --weights-csv OUT          every weight and bias as CSV (from,to,value)
   import MODEL.onnx --out FILE   an ONNX model (Gemm/MatMul, activations, Add, Concat) as a Netwright network

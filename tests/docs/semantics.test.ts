@@ -351,10 +351,25 @@ describe('7. rules the validator adds to the schema', () => {
     expect(compileNetwork(d).ok).toBe(false);
   });
 
+  it('against data: an Input feature the data lacks is refused (unknown-feature); so is a network over 2²⁶ weights (network-too-large)', () => {
+    const d = network([input('x', ['a', 'b']), dense('h', 1, 'linear'), output('mse', ['y'])], [e('e1', 'x', 'h'), e('e2', 'h', 'out')]);
+    expect(compileNetwork(d).ok).toBe(true);
+    const unknown = compileNetwork(d, { featureNames: ['a', 'c'] });
+    expect(!unknown.ok && unknown.problems.map((p) => p.code)).toEqual(['unknown-feature']);
+    const features = Array.from({ length: 1000 }, (_, i) => `f${i}`);
+    const huge = network([input('x', features), dense('h', 100_000, 'linear'), dense('o', 1, 'linear'), output('mse', ['y'])],
+      [e('e1', 'x', 'h'), e('e2', 'h', 'o'), e('e3', 'o', 'out')]);
+    const refused = compileNetwork(huge);
+    expect(!refused.ok && refused.problems.map((p) => p.code)).toContain('network-too-large');
+    for (const code of ['unknown-feature', 'unknown-target', 'network-too-large']) expect(section(7)).toContain(`\`${code}\``);
+    expect(section(7)).toContain('2²⁶ = 67,108,864 weights or 2²² = 4,194,304 values per example');
+  });
+
   it('every code the table names is one the validator can give', () => {
     const named = [...section(7).matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]!);
     const given = new Set(cases.map((c) => c[2]));
-    const structural = ['no-targets', 'input-has-incoming', 'output-has-outgoing', 'self-loop', 'duplicate-edge', 'weights-on-unweighted'];
+    const structural = ['no-targets', 'input-has-incoming', 'output-has-outgoing', 'self-loop', 'duplicate-edge', 'weights-on-unweighted',
+      'unknown-feature', 'unknown-target', 'network-too-large', 'unused-input', 'cannot-reach-output'];
     for (const code of named) expect(given.has(code) || structural.includes(code)).toBe(true);
   });
 });
