@@ -3,6 +3,7 @@
  * `Io` (files and output), so tests run it in memory; main.ts wires it to Node. Bad arguments and bad files end with a
  * one-line message and a non-zero exit code, never a stack trace.
  */
+import { SETUP_LIMITS, withinLimit, type Limit } from '../core/limits';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BUILTIN_DATASETS, inspectCsv, loadDataset, type LoadResult } from '../core/data';
@@ -279,7 +280,7 @@ function numberFlag(flags: Flags, name: 'epochs' | 'batch' | 'lr' | 'seed' | 'no
   return v;
 }
 
-const positiveInt = (v: number) => (Number.isInteger(v) && v > 0 ? undefined : 'must be a positive whole number');
+const within = (l: Limit) => (v: number) => (withinLimit(l, v) ? undefined : l.integer && l.max === Infinity ? 'must be a positive whole number' : `must be ${l.words}`);
 
 function dataReference(doc: NetworkDocument, flags: Flags, io: Io, seed: number): DataReference {
   const noise = numberFlag(flags, 'noise', (v) => (v >= 0 && v <= 1 ? undefined : 'must be between 0 and 1'));
@@ -375,9 +376,10 @@ function describeSettings(doc: NetworkDocument, flags: Flags, setup: TrainingSet
 
 function train(path: string, flags: Flags, io: Io): number {
   const doc = readDocument(path, io);
-  const epochs = numberFlag(flags, 'epochs', positiveInt) ?? doc.training.epochs;
-  const batchSize = numberFlag(flags, 'batch', positiveInt);
-  const learningRate = numberFlag(flags, 'lr', (v) => (v > 0 ? undefined : 'must be positive'));
+  // The limits are the file format's (src/core/limits.ts): what the command line takes, a file can hold.
+  const epochs = numberFlag(flags, 'epochs', within(SETUP_LIMITS.epochs)) ?? doc.training.epochs;
+  const batchSize = numberFlag(flags, 'batch', within(SETUP_LIMITS.batchSize));
+  const learningRate = numberFlag(flags, 'lr', (v) => (withinLimit(SETUP_LIMITS.learningRate, v) ? undefined : 'must be positive'));
   const seed = numberFlag(flags, 'seed', (v) => (Number.isInteger(v) ? undefined : 'must be a whole number')) ?? doc.training.seed;
   if (flags.optimizer !== undefined && !(OPTIMIZER_NAMES as readonly string[]).includes(flags.optimizer)) {
     throw new CliError(`--optimizer ${flags.optimizer}: must be one of ${OPTIMIZER_NAMES.join(', ')}`, 2);

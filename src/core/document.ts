@@ -3,7 +3,8 @@
  * The core owns the graph; the renderer owns how it looks (positions are stored here only so a file keeps its layout).
  *
  * Semantics (so neuron-level and layer-level parts mix in one graph):
- * - Every node outputs a vector. A Neuron, or an Input of one feature, outputs a vector of size 1.
+ * - Every node's output has a shape (`[n]` for a vector), inferred by its kind (src/core/kinds). A Neuron, or an Input
+ *   of one feature, outputs shape [1].
  * - A weighted node (Neuron, Dense) sums over its incoming edges. An edge from a source of size m into a node of
  *   n units carries an m×n weight block, stored row-major in `edge.weights` (index i·n + j: source unit i → unit j).
  *   An edge from a scalar into a Neuron carries exactly one weight: `edge.weights[0]`.
@@ -12,6 +13,9 @@
  *   stable and visible.
  * - Output takes one input and marks it as the network's prediction, with a loss against its target columns.
  */
+
+import type { NodeKind, NodeOfKind } from './kinds';
+import type { OptimizerName } from './optimizers';
 
 export const DOCUMENT_FORMAT = 'netwright';
 /** Version 2 added the optional training history (AddTrainingHistory); 3 orders Concat inputs by file order (ConcatInFileOrder). */
@@ -27,71 +31,30 @@ export type LossName = (typeof LOSS_NAMES)[number];
 export const INITIALIZER_NAMES = ['glorotUniform', 'glorotNormal', 'he', 'zeros', 'constant', 'document'] as const;
 export type InitializerName = (typeof INITIALIZER_NAMES)[number];
 
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+/** The optimisers are a table (src/core/optimizers.ts); their names are the file format's. */
+export { OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
 
 export interface Position {
   x: number;
   y: number;
 }
 
-interface NodeBase {
-  /** Stable id: never reused within a document, kept through save/load, edits and expand/collapse. */
-  id: string;
-  /** What the user calls it ("x1", "h1", "hidden 1"); shown on the canvas. */
-  name: string;
-  position: Position;
-}
-
-export interface InputNode extends NodeBase {
-  type: 'input';
-  /** The feature names this input feeds: one name for a scalar input, k names for a feature vector. */
-  features: string[];
-}
-
-export interface NeuronNode extends NodeBase {
-  type: 'neuron';
-  activation: ActivationName;
-  bias: number;
-}
-
-export interface DenseNode extends NodeBase {
-  type: 'dense';
-  units: number;
-  activation: ActivationName;
-  useBias: boolean;
-  /** One bias per unit, or absent before the first initialisation. */
-  bias?: number[];
-}
-
-export interface ActivationNode extends NodeBase {
-  type: 'activation';
-  activation: ActivationName;
-}
-
-export interface DropoutNode extends NodeBase {
-  type: 'dropout';
-  /** Fraction of units dropped while training, in [0, 1). */
-  rate: number;
-}
-
-export interface AddNode extends NodeBase {
-  type: 'add';
-}
-
-export interface ConcatNode extends NodeBase {
-  type: 'concat';
-}
-
-export interface OutputNode extends NodeBase {
-  type: 'output';
-  loss: LossName;
-  /** The target column names this output is compared with: one per output unit. */
-  targets: string[];
-}
-
-export type NetworkNode = InputNode | NeuronNode | DenseNode | ActivationNode | DropoutNode | AddNode | ConcatNode | OutputNode;
-export type NodeType = NetworkNode['type'];
+/**
+ * A node: id, type, name and position, then its kind's own fields. The kinds are the table in src/core/kinds
+ * (one module per kind); this union is derived from it, never listed here.
+ */
+export type NetworkNode = { [K in NodeKind]: NodeOfKind<K> }[NodeKind];
+export type NodeType = NodeKind;
+/** The node of one kind, e.g. `NodeOf<'dense'>`. */
+export type NodeOf<K extends NodeKind> = NodeOfKind<K>;
+export type InputNode = NodeOf<'input'>;
+export type NeuronNode = NodeOf<'neuron'>;
+export type DenseNode = NodeOf<'dense'>;
+export type ActivationNode = NodeOf<'activation'>;
+export type DropoutNode = NodeOf<'dropout'>;
+export type AddNode = NodeOf<'add'>;
+export type ConcatNode = NodeOf<'concat'>;
+export type OutputNode = NodeOf<'output'>;
 
 export interface NetworkEdge {
   /** Stable id. */

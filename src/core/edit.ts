@@ -5,6 +5,8 @@
  */
 import type { NetworkDocument, NetworkEdge, NetworkNode } from './document';
 import { analyzeGraph, edgeBlockShape, nodeLabel } from './graph';
+import { kindOf } from './kinds';
+import { shapeSize, shapeText } from './kinds/kind';
 import { NODE_TYPES, isNodeType } from './nodes';
 import { checkSchema, nodeSchemas } from './schema';
 
@@ -117,7 +119,7 @@ export function connect(doc: NetworkDocument, source: string, target: string): C
   if (!to) return { ok: false, reason: `There is no node "${target}" to connect to.` };
   if (source === target) return { ok: false, reason: `${nodeLabel(from)} cannot take its own output as input.` };
   if (!NODE_TYPES[from.type].hasOutput) return { ok: false, reason: `${nodeLabel(from)} is an Output: it ends the network, so nothing can come out of it.` };
-  if (to.type === 'input') return { ok: false, reason: `${nodeLabel(to)} is an Input: it takes its values from the data, not from other nodes.` };
+  if (NODE_TYPES[to.type].maxInputs === 0) return { ok: false, reason: `${nodeLabel(to)} is an Input: it takes its values from the data, not from other nodes.` };
   if (doc.edges.some((e) => e.source === source && e.target === target)) {
     return { ok: false, reason: `${nodeLabel(from)} is already connected to ${nodeLabel(to)}.` };
   }
@@ -129,20 +131,18 @@ export function connect(doc: NetworkDocument, source: string, target: string): C
   if (reaches(doc, target, source)) {
     return { ok: false, reason: `Connecting ${nodeLabel(from)} to ${nodeLabel(to)} would make a loop, because ${nodeLabel(to)} already feeds ${nodeLabel(from)}. A network must flow one way.` };
   }
-  if (to.type === 'add' && ins.length > 0) {
-    const { sizes } = analyzeGraph(doc);
-    const have = ins.map((e) => sizes[e.source]).find((s) => s !== undefined);
-    const give = sizes[source];
-    if (have !== undefined && give !== undefined && have !== give) {
-      return { ok: false, reason: `${nodeLabel(to)} adds values of size ${have}, but ${nodeLabel(from)} gives ${give}: Add needs inputs of the same size.` };
-    }
-  }
+  // The target's kind must accept the new input's shape (an Add refuses another size than its other inputs').
+  const analysis = analyzeGraph(doc);
+  const kind = kindOf(to.type);
   const { ids, doc: counted } = newIds(doc, ['e']);
   const edge: NetworkEdge = { id: ids[0]!, source, target };
-  if (to.type === 'concat') {
-    const orders = ins.map((e) => e.order).filter((o): o is number => typeof o === 'number' && Number.isFinite(o));
-    edge.order = orders.length === 0 ? ins.length : Math.max(Math.max(...orders) + 1, ins.length);
+  if (analysis.shapes[source] !== undefined && ins.length > 0) {
+    const edges = [...ins, edge];
+    kind.sortInputs?.(edges);
+    const inferred = kind.infer({ node: to, inputs: edges.map((e) => analysis.shapes[e.source]), edges, nodesById: analysis.nodesById });
+    if (inferred !== undefined && 'problem' in inferred) return { ok: false, reason: inferred.problem.message };
   }
+  Object.assign(edge, kind.newEdge?.(ins) ?? {});
   return { ok: true, doc: { ...counted, edges: [...counted.edges, edge] }, edge };
 }
 
@@ -188,7 +188,7 @@ export function setNodeField(doc: NetworkDocument, nodeId: string, field: string
   if (!node) return { ok: false, reason: `There is no node "${nodeId}".` };
   if (field === 'id' || field === 'type') return { ok: false, reason: `The ${field} of a node cannot be changed.` };
   const schema = nodeSchemas[node.type];
-  if (!Object.prototype.hasOwnProperty.call(schema.shape, field)) {
+  if (!Object.prototype.hasOwnProperty.call((schema as unknown as { shape: object }).shape, field)) {
     const label = NODE_TYPES[node.type].label;
     return { ok: false, reason: `${nodeLabel(node)} is ${/^[AEIOU]/.test(label) ? 'an' : 'a'} ${label} and has no "${field}".` };
   }
@@ -196,8 +196,12 @@ export function setNodeField(doc: NetworkDocument, nodeId: string, field: string
   if (value === undefined) delete updated[field];
   const checked = checkSchema(schema as typeof nodeSchemas.neuron, updated);
   if (!checked.ok) return { ok: false, reason: `${nodeLabel(node)}: ${checked.message}.` };
-  if (node.type === 'dense' && field === 'bias' && Array.isArray(value) && value.length !== (checked.value as unknown as { units: number }).units) {
-    return { ok: false, reason: `${nodeLabel(node)} has ${node.units} units, so it needs ${node.units} biases, not ${value.length}.` };
+  const slot = kindOf(node.type).slots.find((s) => s.on === 'node' && s.name === field);
+  const shape = analyzeGraph(doc).shapes[node.id];
+  const want = slot && shape ? slot.shape(checked.value, shape, undefined) : null;
+  if (want && Array.isArray(value) && value.length !== shapeSize(want)) {
+    const n = shapeSize(want);
+    return { ok: false, reason: `${nodeLabel(node)} gives ${n} value${n === 1 ? '' : 's'} (shape ${shapeText(want)}), so it needs ${n} ${field} values, not ${value.length}.` };
   }
   const next: NetworkDocument = { ...doc, nodes: doc.nodes.map((n) => (n.id === nodeId ? (checked.value as unknown as NetworkNode) : n)) };
   return { ok: true, doc: dropReshapedWeights(doc, next) };
@@ -219,10 +223,18 @@ function dropReshapedWeights(before: NetworkDocument, after: NetworkDocument): N
     return rest;
   });
   const nodes = after.nodes.map((node) => {
-    if (node.type !== 'dense' || node.bias === undefined || node.bias.length === node.units) return node;
-    changed = true;
-    const { bias: _dropped, ...rest } = node;
-    return rest;
+    let out = node;
+    const shape = b.shapes[node.id];
+    for (const slot of kindOf(node.type).slots) {
+      if (slot.on !== 'node' || !slot.read || !slot.clear) continue;
+      const stored = slot.read(out);
+      if (!Array.isArray(stored)) continue;
+      const want = shape === undefined ? null : slot.shape(out, shape, undefined);
+      if (want === null || stored.length === shapeSize(want)) continue;
+      changed = true;
+      out = slot.clear(out) as NetworkNode;
+    }
+    return out;
   });
   return changed ? { ...after, nodes, edges } : after;
 }

@@ -10,32 +10,11 @@
  * The update is plain SGD whatever the training optimiser is: it is the textbook step the lesson explains.
  */
 import type { NetworkDocument } from './document';
+import { kindOf } from './kinds';
+import type { ExplainForward } from './kinds/kind';
 import { compileNetwork, type CompileOptions, type Network } from './network';
 
-export interface ExplainTerm {
-  /** The edge carrying this weight, and the unit of its source that the weight multiplies. */
-  edgeId: string;
-  sourceId: string;
-  sourceUnit: number;
-  /** Index of the weight in the edge's block (row-major: sourceUnit · cols + unit). */
-  index: number;
-  weight: number;
-  input: number;
-}
-
-export interface ExplainForward {
-  nodeId: string;
-  /** Unit of the node (0 for a Neuron). */
-  unit: number;
-  kind: 'weighted' | 'activation';
-  /** The weighted inputs of a Neuron/Dense unit; empty for an Activation node. */
-  terms: ExplainTerm[];
-  /** The unit's bias; null without one (an Activation node, a Dense without bias). */
-  bias: number | null;
-  z: number;
-  activation: string;
-  a: number;
-}
+export type { ExplainForward, ExplainTerm } from './kinds/kind';
 
 export interface ExplainLoss {
   name: string;
@@ -49,11 +28,14 @@ export interface ExplainLoss {
 export type ExplainBackward =
   | { kind: 'unit'; nodeId: string; unit: number; /** dL/da */ outputGrad: number; /** dL/dz (null: no pre-activation) */ preactivationGrad: number | null }
   | { kind: 'weight'; edgeId: string; index: number; sourceUnit: number; unit: number; grad: number }
-  | { kind: 'bias'; nodeId: string; index: number; biasGrad: number };
+  | { kind: 'bias'; nodeId: string; index: number; biasGrad: number }
+  /** Another node slot (LayerNorm's gamma, beta). */
+  | { kind: 'param'; nodeId: string; slot: string; index: number; grad: number };
 
 export type ExplainUpdate =
   | { kind: 'weight'; edgeId: string; index: number; old: number; new: number; grad: number }
-  | { kind: 'bias'; nodeId: string; index: number; old: number; new: number; grad: number };
+  | { kind: 'bias'; nodeId: string; index: number; old: number; new: number; grad: number }
+  | { kind: 'param'; nodeId: string; slot: string; index: number; old: number; new: number; grad: number };
 
 export interface ExplainStep {
   x: number[];
@@ -118,35 +100,18 @@ export function explainNetwork(net: Network, x: ArrayLike<number>, y: ArrayLike<
     const node = nodes[id];
     const info = ex.nodes[id];
     if (!node || !info) continue;
-    if (node.type === 'neuron' || node.type === 'dense') {
-      const size = info.a.length;
-      const bias = layout.biases[id];
-      for (let unit = 0; unit < size; unit++) {
-        const terms: ExplainTerm[] = [];
-        for (const edge of analysis.incoming[id] ?? []) {
-          const block = layout.edges[edge.id];
-          const source = ex.nodes[edge.source];
-          if (!block || !source) continue;
-          for (let r = 0; r < block.rows; r++) {
-            const index = r * block.cols + unit;
-            terms.push({ edgeId: edge.id, sourceId: edge.source, sourceUnit: r, index, weight: params[block.offset + index]!, input: source.a[r]! });
-          }
-        }
-        forward.push({
-          nodeId: id, unit, kind: 'weighted', terms,
-          bias: bias ? params[bias.offset + unit]! : null,
-          z: info.z![unit]!, activation: node.activation, a: info.a[unit]!,
-        });
-      }
-    } else if (node.type === 'activation') {
-      for (let unit = 0; unit < info.a.length; unit++) {
-        forward.push({ nodeId: id, unit, kind: 'activation', terms: [], bias: null, z: info.z![unit]!, activation: node.activation, a: info.a[unit]! });
-      }
-    }
+    const kind = kindOf(node.type);
+    if (!kind.explain) continue;
+    const incoming = analysis.incoming[id] ?? [];
+    forward.push(...kind.explain({
+      node, id, z: info.z, a: info.a, inputs: incoming.map((e) => ex.nodes[e.source]?.a ?? new Float32Array(0)), incoming,
+      edgeBlocks: layout.edges, slots: layout.nodes[id] ?? {}, params,
+    }));
   }
 
   const outputNode = nodes[net.outputNodeId];
-  const lossName = outputNode?.type === 'output' ? outputNode.loss : 'mse';
+  const outputKind = outputNode ? kindOf(outputNode.type) : undefined;
+  const lossName = outputNode && outputKind?.loss ? outputKind.loss(outputNode) : 'mse';
   const target = Array.from(net.targetColumns, (c) => ys[c]!);
   const output = Array.from(ex.output);
   const loss: ExplainLoss = { name: lossName, value: ex.loss, formula: lossFormula(lossName, output, target, ex.loss), output, target };
@@ -158,17 +123,22 @@ export function explainNetwork(net: Network, x: ArrayLike<number>, y: ArrayLike<
     const id = analysis.order[k]!;
     const node = nodes[id];
     const info = ex.nodes[id];
-    if (!node || !info || node.type === 'output' || node.type === 'input' || info.outputGrad === null) continue;
+    const role = node ? kindOf(node.type).role : undefined;
+    if (!node || !info || role === 'output' || role === 'input' || info.outputGrad === null) continue;
     for (let unit = 0; unit < info.a.length; unit++) {
       backward.push({ kind: 'unit', nodeId: id, unit, outputGrad: info.outputGrad[unit]!, preactivationGrad: info.preactivationGrad ? info.preactivationGrad[unit]! : null });
     }
-    const bias = layout.biases[id];
-    if (bias) {
-      for (let index = 0; index < bias.length; index++) {
-        const grad = ex.grads[bias.offset + index]!;
-        const old = params[bias.offset + index]!;
-        backward.push({ kind: 'bias', nodeId: id, index, biasGrad: grad });
-        update.push({ kind: 'bias', nodeId: id, index, old, new: step(old, grad), grad });
+    for (const [slot, block] of Object.entries(layout.nodes[id] ?? {})) {
+      for (let index = 0; index < block.length; index++) {
+        const grad = ex.grads[block.offset + index]!;
+        const old = params[block.offset + index]!;
+        if (slot === 'bias') {
+          backward.push({ kind: 'bias', nodeId: id, index, biasGrad: grad });
+          update.push({ kind: 'bias', nodeId: id, index, old, new: step(old, grad), grad });
+        } else {
+          backward.push({ kind: 'param', nodeId: id, slot, index, grad });
+          update.push({ kind: 'param', nodeId: id, slot, index, old, new: step(old, grad), grad });
+        }
       }
     }
     for (const edge of analysis.incoming[id] ?? []) {
@@ -231,6 +201,7 @@ export function forwardFormula(f: ExplainForward): string {
   const n = explainNumber;
   const wrap = (v: number) => (v < 0 ? `(${n(v)})` : n(v));
   if (f.kind === 'activation') return `a = ${f.activation}(${n(f.z)}) = ${n(f.a)}`;
+  if (f.kind === 'formula') return f.formula ?? `a = ${n(f.a)}`;
   const pieces = f.terms.map((t) => `${wrap(t.weight)}·${wrap(t.input)}`);
   if (f.bias !== null) pieces.push(wrap(f.bias));
   return `z = ${pieces.length > 0 ? pieces.join(' + ') : '0'} = ${n(f.z)}`;

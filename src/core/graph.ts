@@ -6,63 +6,25 @@
  * Rules:
  * - An edge counts in the graph when both ends exist and it is not a self-loop. Of several nodes (or edges) sharing an
  *   id, the first one counts and the others are reported.
- * - Output sizes: input = features.length; neuron = 1; dense = units; activation/dropout = size of its single input;
- *   add = size of its inputs (all equal); concat = sum of its inputs; output = size of its single input.
+ * - Output shapes: each kind's `infer` (src/core/kinds) from its inputs' shapes and its fields; `sizes` are their
+ *   products. Nodes whose shape does not depend on their inputs (Input, Neuron, Dense) get one even on a cycle.
  * - `order` is a topological order (ties broken by document order) of every node not on or after a cycle.
  */
 import type { NetworkDocument, NetworkEdge, NetworkNode } from './document';
-import { NODE_TYPES, isNodeType } from './nodes';
+import { isNodeKind, kindOf } from './kinds';
+import { nodeLabel, problem, shapeSize, type Problem, type ProblemCode, type Shape } from './kinds/kind';
 
-export type ProblemCode =
-  // structure (found by analyzeGraph)
-  | 'duplicate-node-id'
-  | 'duplicate-edge-id'
-  | 'unknown-node-type'
-  | 'edge-unknown-node'
-  | 'self-loop'
-  | 'duplicate-edge'
-  | 'cycle'
-  | 'no-input'
-  | 'input-has-incoming'
-  | 'output-has-outgoing'
-  | 'too-many-inputs'
-  | 'input-no-features'
-  | 'invalid-units'
-  | 'add-size-mismatch'
-  | 'output-size-mismatch'
-  // semantics (found by validateDocument)
-  | 'no-output'
-  | 'multiple-outputs'
-  | 'loss-activation-mismatch'
-  | 'softmax-not-before-output'
-  | 'weights-wrong-length'
-  | 'weights-not-finite'
-  | 'weights-on-unweighted'
-  | 'bias-wrong-length'
-  | 'bias-not-finite'
-  | 'invalid-dropout-rate'
-  | 'no-targets'
-  | 'cannot-reach-output'
-  | 'unused-input';
-
-export interface Problem {
-  severity: 'error' | 'warning';
-  code: ProblemCode;
-  /** Plain words a learner understands, naming nodes by their name. */
-  message: string;
-  /** The nodes the problem should be shown on. */
-  nodeIds: string[];
-  edgeIds: string[];
-  /** The field of the node (or edge) at fault, e.g. 'units', 'weights', 'rate'. */
-  field?: string;
-}
+export type { Problem, ProblemCode, Shape } from './kinds/kind';
+export { nodeLabel } from './kinds/kind';
 
 export interface GraphAnalysis {
   /** Topological order of the nodes that can be ordered (not on a cycle, not downstream of one). */
   order: string[];
-  /** Output vector size of every node whose size can be inferred. */
+  /** Output shape of every node whose shape can be inferred. */
+  shapes: Record<string, Shape>;
+  /** Output size (values per example: the product of its shape) of every node whose shape can be inferred. */
   sizes: Record<string, number>;
-  /** Edges into each node. Into a Concat: sorted by `order` (absent last), ties in document order; elsewhere document order. */
+  /** Edges into each node, in the order its kind takes them (Concat: by `order`, absent last, ties in document order; elsewhere document order). */
   incoming: Record<string, NetworkEdge[]>;
   /** Edges out of each node, in document order. */
   outgoing: Record<string, NetworkEdge[]>;
@@ -73,13 +35,6 @@ export interface GraphAnalysis {
   nodesById: Record<string, NetworkNode>;
 }
 
-/** How a node is called in messages: its name, or its id when it has none. */
-export function nodeLabel(node: { name?: unknown; id?: unknown } | undefined): string {
-  if (node === undefined) return '?';
-  const name = typeof node.name === 'string' && node.name.trim() !== '' ? node.name : String(node.id);
-  return `"${name}"`;
-}
-
 function edgeLabel(edge: NetworkEdge, byId: Record<string, NetworkNode>): string {
   const from = byId[edge.source] ? nodeLabel(byId[edge.source]) : `"${String(edge.source)}"`;
   const to = byId[edge.target] ? nodeLabel(byId[edge.target]) : `"${String(edge.target)}"`;
@@ -87,16 +42,7 @@ function edgeLabel(edge: NetworkEdge, byId: Record<string, NetworkNode>): string
 }
 
 const err = (code: ProblemCode, message: string, nodeIds: string[], edgeIds: string[] = [], field?: string): Problem =>
-  field === undefined ? { severity: 'error', code, message, nodeIds, edgeIds } : { severity: 'error', code, message, nodeIds, edgeIds, field };
-
-const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
-
-/** Concat inputs: ascending `order` (absent last); ties keep file order (the sort is stable; since version 3). */
-function compareConcatEdges(a: NetworkEdge, b: NetworkEdge): number {
-  const ao = typeof a.order === 'number' && Number.isFinite(a.order) ? a.order : Infinity;
-  const bo = typeof b.order === 'number' && Number.isFinite(b.order) ? b.order : Infinity;
-  return ao === bo ? 0 : ao < bo ? -1 : 1;
-}
+  problem('error', code, message, nodeIds, edgeIds, field);
 
 export function analyzeGraph(doc: NetworkDocument): GraphAnalysis {
   const problems: Problem[] = [];
@@ -112,8 +58,8 @@ export function analyzeGraph(doc: NetworkDocument): GraphAnalysis {
     if (typeof raw !== 'object' || raw === null) continue;
     const node = raw as NetworkNode;
     if (typeof node.id !== 'string') continue;
-    if (!isNodeType(node.type)) {
-      problems.push(err('unknown-node-type', `${nodeLabel(node)} has an unknown type "${String(node.type)}".`, [node.id], [], 'type'));
+    if (!isNodeKind(node.type)) {
+      problems.push(err('unknown-node-type', `${nodeLabel(node)} is of a kind this Netwright does not know ("${String(node.type)}"): it was made by a newer Netwright.`, [node.id], [], 'type'));
       continue;
     }
     if (nodesById[node.id] !== undefined) {
@@ -176,15 +122,15 @@ export function analyzeGraph(doc: NetworkDocument): GraphAnalysis {
     incoming[target.id]!.push(edge);
     outgoing[source.id]!.push(edge);
   }
-  for (const node of nodes) if (node.type === 'concat') incoming[node.id]!.sort(compareConcatEdges);
+  for (const node of nodes) kindOf(node.type).sortInputs?.(incoming[node.id]!);
 
   // Per-node input counts.
   for (const node of nodes) {
-    const info = NODE_TYPES[node.type];
+    const info = kindOf(node.type);
     const ins = incoming[node.id]!;
-    if (node.type === 'input') {
+    if (info.maxInputs === 0) {
       if (ins.length > 0) {
-        problems.push(err('input-has-incoming', `${nodeLabel(node)} is an Input, so nothing can connect into it: remove the connection from ${ins.map((e) => nodeLabel(nodesById[e.source])).join(', ')}.`,
+        problems.push(err('input-has-incoming', `${nodeLabel(node)} is ${/^[aeiou]/i.test(info.label) ? 'an' : 'a'} ${info.label}, so nothing can connect into it: remove the connection from ${ins.map((e) => nodeLabel(nodesById[e.source])).join(', ')}.`,
           [node.id], ins.map((e) => e.id)));
       }
     } else if (ins.length < info.minInputs) {
@@ -195,7 +141,7 @@ export function analyzeGraph(doc: NetworkDocument): GraphAnalysis {
     }
     if (!info.hasOutput && outgoing[node.id]!.length > 0) {
       const outs = outgoing[node.id]!;
-      problems.push(err('output-has-outgoing', `${nodeLabel(node)} is an Output and ends the network: it cannot feed ${outs.map((e) => nodeLabel(nodesById[e.target])).join(', ')}.`,
+      problems.push(err('output-has-outgoing', `${nodeLabel(node)} is ${/^[aeiou]/i.test(info.label) ? 'an' : 'a'} ${info.label} and ends the network: it cannot feed ${outs.map((e) => nodeLabel(nodesById[e.target])).join(', ')}.`,
         [node.id], outs.map((e) => e.id)));
     }
   }
@@ -229,60 +175,26 @@ export function analyzeGraph(doc: NetworkDocument): GraphAnalysis {
     problems.push(err('cycle', `These nodes form a cycle: ${names}. A network must flow one way: remove one of these connections.`, [...cycle], cycleEdges));
   }
 
-  // Sizes: intrinsic ones first (they do not depend on the inputs), then the rest in topological order.
+  // Shapes, in topological order; nodes on or after a cycle get one when their kind needs no input shapes for it.
+  const shapes: Record<string, Shape> = Object.create(null);
   const sizes: Record<string, number> = Object.create(null);
-  for (const node of nodes) {
-    if (node.type === 'input') {
-      if (Array.isArray(node.features) && node.features.length > 0) sizes[node.id] = node.features.length;
-      else problems.push(err('input-no-features', `${nodeLabel(node)} feeds no feature: give it at least one feature name.`, [node.id], [], 'features'));
-    } else if (node.type === 'neuron') {
-      sizes[node.id] = 1;
-    } else if (node.type === 'dense') {
-      if (isPositiveInt(node.units)) sizes[node.id] = node.units;
-      else problems.push(err('invalid-units', `${nodeLabel(node)} has ${describeNumber(node.units)} units: a Dense layer needs a whole number of units, at least 1.`, [node.id], [], 'units'));
+  const inferNode = (node: NetworkNode, inputsKnown: boolean) => {
+    const ins = incoming[node.id]!;
+    const result = kindOf(node.type).infer({ node, inputs: ins.map((e) => (inputsKnown ? shapes[e.source] : undefined)), edges: ins, nodesById });
+    if (result === undefined) return;
+    if ('problem' in result) problems.push(result.problem);
+    else {
+      shapes[node.id] = result.shape;
+      sizes[node.id] = shapeSize(result.shape);
     }
-  }
-  for (const id of order) {
-    const node = nodesById[id]!;
-    const ins = incoming[id]!;
-    const inSizes = ins.map((e) => sizes[e.source]);
-    const allKnown = inSizes.length > 0 && inSizes.every((s) => s !== undefined);
-    switch (node.type) {
-      case 'activation':
-      case 'dropout':
-        if (ins.length === 1 && allKnown) sizes[id] = inSizes[0]!;
-        break;
-      case 'output':
-        if (ins.length === 1 && allKnown) {
-          sizes[id] = inSizes[0]!;
-          const targets = Array.isArray(node.targets) ? node.targets.length : 0;
-          if (targets > 0 && targets !== inSizes[0]) {
-            problems.push(err('output-size-mismatch',
-              `${nodeLabel(node)} receives ${inSizes[0]} value${inSizes[0] === 1 ? '' : 's'} from ${nodeLabel(nodesById[ins[0]!.source])} but is compared with ${targets} target${targets === 1 ? '' : 's'} (${node.targets.join(', ')}): they must match.`,
-              [id, ins[0]!.source], [ins[0]!.id], 'targets'));
-          }
-        }
-        break;
-      case 'add':
-        if (allKnown) {
-          const distinct = new Set(inSizes);
-          if (distinct.size === 1) sizes[id] = inSizes[0]!;
-          else {
-            const detail = ins.map((e, k) => `${nodeLabel(nodesById[e.source])} gives ${inSizes[k]}`).join(', ');
-            problems.push(err('add-size-mismatch', `${nodeLabel(node)} adds inputs of different sizes (${detail}): they must all have the same size.`,
-              [id, ...ins.map((e) => e.source)], ins.map((e) => e.id)));
-          }
-        }
-        break;
-      case 'concat':
-        if (allKnown) sizes[id] = inSizes.reduce((a, b) => a! + b!, 0)!;
-        break;
-      default:
-        break;
-    }
+  };
+  for (const id of order) inferNode(nodesById[id]!, true);
+  if (order.length < nodes.length) {
+    const ordered = new Set(order);
+    for (const node of nodes) if (!ordered.has(node.id)) inferNode(node, false);
   }
 
-  return { order, sizes, incoming, outgoing, cycles, problems, nodesById };
+  return { order, shapes, sizes, incoming, outgoing, cycles, problems, nodesById };
 }
 
 /** Tarjan's strongly connected components; from each one with 2+ nodes, one simple cycle through its first node. */
@@ -365,16 +277,10 @@ function findCycles(nodes: NetworkNode[], index: Record<string, number>, outgoin
   return cycles;
 }
 
-function describeNumber(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (value === undefined) return 'no';
-  return JSON.stringify(value) ?? String(value);
-}
-
 /** The shape of the weight block an edge into a Neuron or Dense carries, or undefined if it carries none or a size is unknown. */
 export function edgeBlockShape(analysis: GraphAnalysis, edge: NetworkEdge): { rows: number; cols: number } | undefined {
   const target = analysis.nodesById[edge.target];
-  if (target === undefined || !NODE_TYPES[target.type].weighted) return undefined;
+  if (target === undefined || !kindOf(target.type).slots.some((slot) => slot.on === 'edge')) return undefined;
   const rows = analysis.sizes[edge.source];
   const cols = analysis.sizes[edge.target];
   if (rows === undefined || cols === undefined) return undefined;

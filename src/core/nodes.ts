@@ -1,8 +1,10 @@
 /**
- * The node-type registry: everything the editor, the validator and the graph analysis need to know about a node type,
- * in one entry per type. Adding a type is adding one entry here (and its case in document.ts).
+ * The node kinds as the editor, the validator and the graph analysis see them, derived from the table of kinds
+ * (src/core/kinds/index.ts). Adding a kind is adding its module and one line in that table; nothing here changes.
  */
 import type { NetworkNode, NodeType, Position } from './document';
+import { KINDS, isNodeKind } from './kinds';
+import type { AnyKind } from './kinds/kind';
 
 /** The node of a given type, e.g. `NodeOf<'dense'>` is `DenseNode`. */
 export type NodeOf<T extends NodeType> = Extract<NetworkNode, { type: T }>;
@@ -21,104 +23,34 @@ export interface NodeTypeInfo<T extends NodeType = NodeType> {
   /** How many incoming edges it needs at least and accepts at most (Infinity: no limit). */
   minInputs: number;
   maxInputs: number;
-  /** It owns a weight block on each incoming edge (and biases). */
+  /** It owns a parameter block on each incoming edge (a weight slot on the edge). */
   weighted: boolean;
   /** Other nodes may take its output (false for Output, which ends the network). */
   hasOutput: boolean;
 }
 
-const at = (position: Position): Position => ({ x: position.x, y: position.y });
+function info<T extends NodeType>(kind: AnyKind & { type: T }): NodeTypeInfo<T> {
+  return {
+    type: kind.type,
+    label: kind.label,
+    description: kind.description,
+    defaults: (id, position) => ({ id, type: kind.type, name: id, position: { x: position.x, y: position.y }, ...kind.defaults(id) }) as NodeOf<T>,
+    minInputs: kind.minInputs,
+    maxInputs: kind.maxInputs,
+    weighted: kind.slots.some((s) => s.on === 'edge'),
+    hasOutput: kind.hasOutput,
+  };
+}
 
-export const NODE_TYPES: { readonly [T in NodeType]: NodeTypeInfo<T> } = {
-  input: {
-    type: 'input',
-    label: 'Input',
-    description: 'Feeds one feature (or a vector of features) of each example into the network.',
-    defaults: (id, position) => ({ type: 'input', id, name: id, position: at(position), features: [id] }),
-    minInputs: 0,
-    maxInputs: 0,
-    weighted: false,
-    hasOutput: true,
-  },
-  neuron: {
-    type: 'neuron',
-    label: 'Neuron',
-    description: 'One unit: multiplies each input by its weight, adds a bias, and applies an activation.',
-    defaults: (id, position) => ({ type: 'neuron', id, name: id, position: at(position), activation: 'relu', bias: 0 }),
-    minInputs: 1,
-    maxInputs: Infinity,
-    weighted: true,
-    hasOutput: true,
-  },
-  dense: {
-    type: 'dense',
-    label: 'Dense layer',
-    description: 'A layer of units, each connected to every input value, with its own weights, bias and activation.',
-    defaults: (id, position) => ({
-      type: 'dense', id, name: id, position: at(position), units: 4, activation: 'relu', useBias: true,
-    }),
-    minInputs: 1,
-    maxInputs: Infinity,
-    weighted: true,
-    hasOutput: true,
-  },
-  activation: {
-    type: 'activation',
-    label: 'Activation',
-    description: 'Applies a function (ReLU, tanh, sigmoid, …) to each value of its input, with no weights.',
-    defaults: (id, position) => ({ type: 'activation', id, name: id, position: at(position), activation: 'relu' }),
-    minInputs: 1,
-    maxInputs: 1,
-    weighted: false,
-    hasOutput: true,
-  },
-  dropout: {
-    type: 'dropout',
-    label: 'Dropout',
-    description: 'While training, sets a random fraction of its input values to zero so the network cannot rely on any one.',
-    defaults: (id, position) => ({ type: 'dropout', id, name: id, position: at(position), rate: 0.2 }),
-    minInputs: 1,
-    maxInputs: 1,
-    weighted: false,
-    hasOutput: true,
-  },
-  add: {
-    type: 'add',
-    label: 'Add',
-    description: 'Adds its inputs value by value; they must all have the same size.',
-    defaults: (id, position) => ({ type: 'add', id, name: id, position: at(position) }),
-    minInputs: 1,
-    maxInputs: Infinity,
-    weighted: false,
-    hasOutput: true,
-  },
-  concat: {
-    type: 'concat',
-    label: 'Concat',
-    description: 'Joins its inputs end to end into one longer vector, in the order of their connections.',
-    defaults: (id, position) => ({ type: 'concat', id, name: id, position: at(position) }),
-    minInputs: 1,
-    maxInputs: Infinity,
-    weighted: false,
-    hasOutput: true,
-  },
-  output: {
-    type: 'output',
-    label: 'Output',
-    description: "Marks the network's prediction and compares it with the target columns using a loss.",
-    defaults: (id, position) => ({ type: 'output', id, name: id, position: at(position), loss: 'mse', targets: ['y'] }),
-    minInputs: 1,
-    maxInputs: 1,
-    weighted: false,
-    hasOutput: false,
-  },
-};
+export const NODE_TYPES: { readonly [T in NodeType]: NodeTypeInfo<T> } = Object.fromEntries(
+  (Object.keys(KINDS) as NodeType[]).map((type) => [type, info(KINDS[type] as AnyKind & { type: typeof type })]),
+) as { readonly [T in NodeType]: NodeTypeInfo<T> };
 
 /** Every node type, in palette order. */
 export const NODE_TYPE_LIST: readonly NodeType[] = Object.keys(NODE_TYPES) as NodeType[];
 
 export function isNodeType(value: unknown): value is NodeType {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(NODE_TYPES, value);
+  return isNodeKind(value);
 }
 
 export function nodeInfo<T extends NodeType>(type: T): NodeTypeInfo<T> {

@@ -5,46 +5,34 @@
  */
 import { z } from 'zod';
 import {
-  ACTIVATION_NAMES, DOCUMENT_FORMAT, DOCUMENT_VERSION, INITIALIZER_NAMES, LOSS_NAMES, OPTIMIZER_NAMES,
+  DOCUMENT_FORMAT, DOCUMENT_VERSION, INITIALIZER_NAMES, OPTIMIZER_NAMES,
   type BuiltinDatasetName, type NetworkDocument, type NetworkNode, type NodeType,
 } from './document';
+import { KINDS, isNodeKind } from './kinds';
+import { SETUP_LIMITS, UNITS, type Limit } from './limits';
 
 export const BUILTIN_DATASET_NAMES = ['circle', 'xor', 'gaussians', 'spiral', 'moons', 'plane', 'sine', 'iris', 'cars'] as const satisfies readonly BuiltinDatasetName[];
 
 /** Larger layers than this are refused when loading: a file must not be able to make the app allocate without bound. */
-export const MAX_UNITS = 100_000;
+export const MAX_UNITS = UNITS.max;
 
 const finite = () => z.number();
 const positiveInt = () => z.number().int({ error: 'expected a positive integer' }).min(1, { error: 'expected a positive integer' });
-const probability = () => finite().min(0, { error: 'expected a number from 0 up to (not including) 1' }).lt(1, { error: 'expected a number from 0 up to (not including) 1' });
 
 const position = z.object({ x: finite(), y: finite() });
-const activation = z.enum(ACTIVATION_NAMES);
 const id = z.string().min(1, { error: 'expected a non-empty id' });
-/** A node schema: id, type, name, position first (the order in files), then the type's own fields. */
-const nodeOf = <T extends NodeType, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
-  z.object({ id, type: z.literal(type), name: z.string(), position, ...shape });
 
-export const nodeSchemas = {
-  input: nodeOf('input', { features: z.array(z.string()).min(1, { error: 'expected at least one feature name' }) }),
-  neuron: nodeOf('neuron', { activation, bias: finite() }),
-  dense: nodeOf('dense', {
-    units: positiveInt().max(MAX_UNITS, { error: `expected at most ${MAX_UNITS} units` }),
-    activation,
-    useBias: z.boolean(),
-    bias: z.array(finite()).optional(),
-  }),
-  activation: nodeOf('activation', { activation }),
-  dropout: nodeOf('dropout', { rate: probability() }),
-  add: nodeOf('add', {}),
-  concat: nodeOf('concat', {}),
-  output: nodeOf('output', { loss: z.enum(LOSS_NAMES), targets: z.array(z.string()).min(1, { error: 'expected at least one target column' }) }),
-} satisfies { [T in NodeType]: z.ZodType<Extract<NetworkNode, { type: T }>> };
+/** A node schema: id, type, name, position first (the order in files), then the kind's own fields (its `props`). */
+function nodeOf<T extends NodeType>(type: T): z.ZodType<Extract<NetworkNode, { type: T }>> {
+  return z.object({ id, type: z.literal(type), name: z.string(), position, ...KINDS[type].props.shape }) as unknown as z.ZodType<Extract<NetworkNode, { type: T }>>;
+}
 
-export const nodeSchema = z.discriminatedUnion('type', [
-  nodeSchemas.input, nodeSchemas.neuron, nodeSchemas.dense, nodeSchemas.activation,
-  nodeSchemas.dropout, nodeSchemas.add, nodeSchemas.concat, nodeSchemas.output,
-]);
+/** One schema per kind, derived from the table of kinds. */
+export const nodeSchemas = Object.fromEntries((Object.keys(KINDS) as NodeType[]).map((type) => [type, nodeOf(type)])) as {
+  [T in NodeType]: z.ZodType<Extract<NetworkNode, { type: T }>>;
+};
+
+export const nodeSchema = z.discriminatedUnion('type', Object.values(nodeSchemas) as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<NetworkNode>;
 
 export const edgeSchema = z.object({
   id,
@@ -58,28 +46,66 @@ const nonNegative = () => finite().min(0, { error: 'expected a number of at leas
 const positive = () => finite().gt(0, { error: 'expected a number above 0' });
 const fraction = () => finite().gt(0, { error: 'expected a number above 0 and at most 1' }).max(1, { error: 'expected a number above 0 and at most 1' });
 
+/** A number field bounded by a declared limit (limits.ts), with the limit's words as its message. */
+export function limitedNumber(l: Limit) {
+  const error = { error: `expected ${l.words}` };
+  let n = l.integer ? z.number().int(error) : z.number();
+  if (l.min !== -Infinity) n = l.minExclusive ? n.gt(l.min, error) : n.min(l.min, error);
+  if (l.max !== Infinity) n = l.maxExclusive ? n.lt(l.max, error) : n.max(l.max, error);
+  return n;
+}
+
+const L = SETUP_LIMITS;
+
 export const trainingSchema = z.object({
   optimizer: z.enum(OPTIMIZER_NAMES),
-  learningRate: positive(),
+  learningRate: limitedNumber(L.learningRate),
   schedule: z.object({
     kind: z.enum(['constant', 'stepDecay']),
     factor: positive().optional(),
     everyEpochs: positiveInt().optional(),
   }),
-  momentum: probability(),
+  momentum: limitedNumber(L.momentum),
   nesterov: z.boolean(),
-  beta1: probability(),
-  beta2: probability(),
-  epsilon: positive(),
-  batchSize: positiveInt(),
-  epochs: positiveInt(),
-  l1: nonNegative(),
-  l2: nonNegative(),
-  clipNorm: positive().optional(),
+  beta1: limitedNumber(L.beta1),
+  beta2: limitedNumber(L.beta2),
+  epsilon: limitedNumber(L.epsilon),
+  batchSize: limitedNumber(L.batchSize),
+  epochs: limitedNumber(L.epochs),
+  l1: limitedNumber(L.l1),
+  l2: limitedNumber(L.l2),
+  clipNorm: limitedNumber(L.clipNorm).optional(),
   initializer: z.enum(INITIALIZER_NAMES),
   initialValue: finite().optional(),
   seed: finite(),
 });
+
+/**
+ * A name this build does not know where a table of names is the format (a node kind, an optimizer, a built-in data
+ * set): the file was made by a newer Netwright. Checked before the schema, so the message says so instead of
+ * "expected one of …". Returns the path and message of the first one, or undefined.
+ */
+export function findUnknownName(raw: unknown): { path: string; message: string } | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const doc = raw as Record<string, unknown>;
+  const newer = (path: string, what: string, name: string) => ({
+    path,
+    message: `${path}: unknown ${what} ${JSON.stringify(name)}: this file was made by a newer Netwright. Update Netwright to open it.`,
+  });
+  if (Array.isArray(doc.nodes)) {
+    for (let i = 0; i < doc.nodes.length; i++) {
+      const type = (doc.nodes[i] as Record<string, unknown> | null)?.type;
+      if (typeof type === 'string' && !isNodeKind(type)) return newer(`nodes[${i}].type`, 'type', type);
+    }
+  }
+  const optimizer = (doc.training as Record<string, unknown> | null | undefined)?.optimizer;
+  if (typeof optimizer === 'string' && !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) return newer('training.optimizer', 'optimizer', optimizer);
+  const data = doc.data as Record<string, unknown> | null | undefined;
+  if (data?.kind === 'builtin' && typeof data.name === 'string' && !(BUILTIN_DATASET_NAMES as readonly string[]).includes(data.name)) {
+    return newer('data.name', 'data set', data.name);
+  }
+  return undefined;
+}
 
 export const dataSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),

@@ -13,7 +13,7 @@
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type NetworkDocument } from './document';
 import { nodeLabel } from './graph';
 import { migrate } from './migrations';
-import { checkSchema, documentSchema, formatPath } from './schema';
+import { checkSchema, documentSchema, findUnknownName, formatPath } from './schema';
 
 export type ParseFailureReason = 'invalid-json' | 'not-netwright' | 'version-too-new' | 'invalid';
 
@@ -89,6 +89,8 @@ function parseUnsafe(text: string): ParseResult {
       ? { ok: false, reason: 'invalid', message: migrated.message, path: 'version' }
       : { ok: false, reason: migrated.reason, message: migrated.message };
   }
+  const unknown = findUnknownName(migrated.doc);
+  if (unknown) return { ok: false, reason: 'version-too-new', message: unknown.message, path: unknown.path };
   const checked = checkSchema(documentSchema, migrated.doc);
   if (!checked.ok) return { ok: false, reason: 'invalid', message: checked.message, path: checked.path };
   const refs = checkReferences(checked.value);

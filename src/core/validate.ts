@@ -14,7 +14,8 @@
  */
 import type { ActivationName, NetworkDocument, NetworkNode } from './document';
 import { analyzeGraph, edgeBlockShape, nodeLabel, type GraphAnalysis, type Problem, type ProblemCode } from './graph';
-import { NODE_TYPES } from './nodes';
+import { kindOf } from './kinds';
+import { shapeSize, type Shape } from './kinds/kind';
 
 export type { Problem, ProblemCode } from './graph';
 
@@ -30,7 +31,9 @@ export interface ValidationReport {
   warnings: Problem[];
   /** Output size of every node whose size can be inferred. */
   sizes: Record<string, number>;
-  /** Weights of every block into a Neuron or Dense (whose size is known) plus biases. */
+  /** Output shape of every node whose shape can be inferred. */
+  shapes: Record<string, Shape>;
+  /** Every parameter slot's values (whose shape is known): weight blocks on edges, biases and the like on nodes. */
   parameterCount: number;
   memory: MemoryEstimate;
   /** The graph analysis the report was built on, for callers that need order or incoming edges too. */
@@ -52,31 +55,27 @@ export function finalActivation(analysis: GraphAnalysis, nodeId: string): Activa
   const inputsOf = (id: string): string[] => {
     const node = analysis.nodesById[id];
     const ins = analysis.incoming[id] ?? [];
-    if (node?.type === 'dropout') return ins.length === 1 ? [ins[0]!.source] : [];
-    if (node?.type === 'concat') return ins.map((e) => e.source);
+    const through = node === undefined ? undefined : kindOf(node.type).activationThrough;
+    if (through === 'single') return ins.length === 1 ? [ins[0]!.source] : [];
+    if (through === 'all') return ins.map((e) => e.source);
     return [];
   };
   const resolve = (id: string): ActivationName | undefined => {
     const node = analysis.nodesById[id];
     if (node === undefined) return undefined;
-    switch (node.type) {
-      case 'neuron':
-      case 'dense':
-      case 'activation':
-        return node.activation;
-      case 'dropout': {
-        const ins = inputsOf(id);
-        return ins.length === 1 ? (known.get(ins[0]!) ?? undefined) : undefined;
-      }
-      case 'concat': {
-        const acts = inputsOf(id).map((source) => known.get(source) ?? undefined);
-        const first = acts[0];
-        if (first === undefined || first === 'softmax' || !acts.every((a) => a === first)) return undefined;
-        return first;
-      }
-      default:
-        return undefined;
+    const kind = kindOf(node.type);
+    if (kind.activation) return kind.activation(node);
+    if (kind.activationThrough === 'single') {
+      const ins = inputsOf(id);
+      return ins.length === 1 ? (known.get(ins[0]!) ?? undefined) : undefined;
     }
+    if (kind.activationThrough === 'all') {
+      const acts = inputsOf(id).map((source) => known.get(source) ?? undefined);
+      const first = acts[0];
+      if (first === undefined || first === 'softmax' || !acts.every((a) => a === first)) return undefined;
+      return first;
+    }
+    return undefined;
   };
   const stack: { id: string; expanded: boolean }[] = [{ id: nodeId, expanded: false }];
   while (stack.length > 0) {
@@ -97,19 +96,33 @@ export function finalActivation(analysis: GraphAnalysis, nodeId: string): Activa
   return known.get(nodeId) ?? undefined;
 }
 
+/** The number of values of every parameter slot whose shape is known (see slotShapes). */
 export function countParameters(analysis: GraphAnalysis): number {
   let count = 0;
   for (const node of Object.values(analysis.nodesById)) {
-    if (node.type === 'neuron') count += 1;
-    else if (node.type === 'dense') {
-      if (node.useBias !== false && analysis.sizes[node.id] !== undefined) count += analysis.sizes[node.id]!;
-    } else continue;
-    for (const edge of analysis.incoming[node.id] ?? []) {
-      const shape = edgeBlockShape(analysis, edge);
-      if (shape) count += shape.rows * shape.cols;
-    }
+    for (const slot of slotShapes(analysis, node)) count += shapeSize(slot.shape);
   }
   return count;
+}
+
+/** A node's parameter slots with their shapes, where the shapes are known: node slots, then one per incoming edge. */
+export function slotShapes(analysis: GraphAnalysis, node: NetworkNode): { name: string; edgeId?: string; shape: Shape }[] {
+  const out: { name: string; edgeId?: string; shape: Shape }[] = [];
+  const shape = analysis.shapes[node.id];
+  if (shape === undefined) return out;
+  for (const slot of kindOf(node.type).slots) {
+    if (slot.on === 'node') {
+      const s = slot.shape(node, shape, undefined);
+      if (s) out.push({ name: slot.name, shape: s });
+    } else {
+      for (const edge of analysis.incoming[node.id] ?? []) {
+        const input = analysis.shapes[edge.source];
+        const s = input === undefined ? null : slot.shape(node, shape, input);
+        if (s) out.push({ name: slot.name, edgeId: edge.id, shape: s });
+      }
+    }
+  }
+  return out;
 }
 
 export function validateDocument(doc: NetworkDocument): ValidationReport {
@@ -117,7 +130,7 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
   const problems: Problem[] = [...analysis.problems];
   const { nodesById, incoming, outgoing, sizes } = analysis;
   const nodes: NetworkNode[] = Object.values(nodesById);
-  const outputs = nodes.filter((n) => n.type === 'output');
+  const outputs = nodes.filter((n) => kindOf(n.type).role === 'output');
 
   if (outputs.length === 0) {
     problems.push(problem('error', 'no-output', 'The network has no Output: add one and connect your last layer into it, so it knows what to predict.', []));
@@ -127,84 +140,26 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
       outputs.map((o) => o.id)));
   }
 
+  const finalOf = (id: string) => finalActivation(analysis, id);
+  const hasOwnActivation = (id: string) => {
+    const n = nodesById[id];
+    return n !== undefined && kindOf(n.type).activation !== undefined;
+  };
   for (const node of nodes) {
     const label = nodeLabel(node);
-    switch (node.type) {
-      case 'output': {
-        const targets = Array.isArray(node.targets) ? node.targets : [];
-        if (targets.length === 0) {
-          problems.push(problem('error', 'no-targets', `${label} has no target column: choose what it should predict.`, [node.id], [], 'targets'));
-        }
-        const ins = incoming[node.id] ?? [];
-        const size = sizes[node.id];
-        if (ins.length !== 1 || size === undefined) break;
-        const source = ins[0]!.source;
-        const act = finalActivation(analysis, source);
-        const from = nodeLabel(nodesById[source]);
-        const sourceType = nodesById[source]!.type;
-        /** What is wrong with the producer and how to fix it, after "but <producer> …". */
-        const fix = (who: string, got: ActivationName | undefined, want: ActivationName, output: string) =>
-          sourceType === 'neuron' || sourceType === 'dense' || sourceType === 'activation'
-            ? `has a ${got} activation: give ${who} a ${want} activation`
-            : `${got === undefined ? 'is not squashed by any activation' : `ends in a ${got} activation`}: put a ${want} Activation between ${who} and ${output}`;
-        if (node.loss === 'binaryCrossEntropy') {
-          if (size !== 1) {
-            problems.push(problem('error', 'loss-activation-mismatch',
-              `${label} uses binary cross-entropy, which compares one probability with a 0/1 target, but receives ${plural(size, 'value')}: feed it a single sigmoid unit, or use softmax cross-entropy for several classes.`,
-              [node.id, source], [ins[0]!.id], 'loss'));
-          } else if (act !== 'sigmoid') {
-            problems.push(problem('error', 'loss-activation-mismatch',
-              `${label} uses binary cross-entropy, which needs a probability between 0 and 1, but ${from} ${fix(from, act, 'sigmoid', label)}.`,
-              [node.id, source], [ins[0]!.id], 'loss'));
-          }
-        } else if (node.loss === 'softmaxCrossEntropy') {
-          if (size < 2) {
-            problems.push(problem('error', 'loss-activation-mismatch',
-              `${label} uses softmax cross-entropy, which needs one value per class (at least 2), but receives ${plural(size, 'value')}: use binary cross-entropy with a sigmoid for a yes/no target.`,
-              [node.id, source], [ins[0]!.id], 'loss'));
-          } else if (act !== 'softmax') {
-            problems.push(problem('error', 'loss-activation-mismatch',
-              `${label} uses softmax cross-entropy, which needs class probabilities, but ${from} ${fix(from, act, 'softmax', label)}.`,
-              [node.id, source], [ins[0]!.id], 'loss'));
-          }
-        }
-        break;
-      }
-      case 'dropout':
-        if (typeof node.rate !== 'number' || !Number.isFinite(node.rate) || node.rate < 0 || node.rate >= 1) {
-          problems.push(problem('error', 'invalid-dropout-rate',
-            `${label} drops a fraction of ${String(node.rate)}: the rate must be at least 0 and below 1 (e.g. 0.2 drops one value in five).`,
-            [node.id], [], 'rate'));
-        }
-        break;
-      case 'neuron':
-        if (typeof node.bias !== 'number' || !Number.isFinite(node.bias)) {
-          problems.push(problem('error', 'bias-not-finite', `${label} has a bias of ${String(node.bias)}: a bias must be a finite number.`, [node.id], [], 'bias'));
-        }
-        break;
-      case 'dense':
-        if (node.bias !== undefined) {
-          const units = sizes[node.id];
-          if (!Array.isArray(node.bias) || (units !== undefined && node.bias.length !== units)) {
-            problems.push(problem('error', 'bias-wrong-length',
-              `${label} has ${Array.isArray(node.bias) ? plural(node.bias.length, 'bias', 'biases') : 'a bias that is not a list'}${units !== undefined ? ` but ${plural(units, 'unit')}: it needs one bias per unit` : ''}.`,
-              [node.id], [], 'bias'));
-          } else {
-            const bad = node.bias.findIndex((b) => typeof b !== 'number' || !Number.isFinite(b));
-            if (bad >= 0) {
-              problems.push(problem('error', 'bias-not-finite', `${label} has a bias of ${String(node.bias[bad])} for unit ${bad + 1}: biases must be finite numbers.`, [node.id], [], 'bias'));
-            }
-          }
-        }
-        break;
-      default:
-        break;
+    const kind = kindOf(node.type);
+    if (kind.validate) {
+      problems.push(...kind.validate({
+        node, shape: analysis.shapes[node.id], inputs: incoming[node.id] ?? [], outputs: outgoing[node.id] ?? [],
+        nodesById, shapes: analysis.shapes, finalActivation: finalOf, hasOwnActivation,
+      }));
     }
+    problems.push(...nodeSlotProblems(analysis, node));
 
     // Softmax placement.
-    if ((node.type === 'neuron' || node.type === 'dense' || node.type === 'activation') && node.activation === 'softmax') {
+    if (kind.activation?.(node) === 'softmax') {
       const size = sizes[node.id];
-      if (node.type === 'neuron' || size === 1) {
+      if (size === 1) {
         problems.push(problem('error', 'softmax-not-before-output',
           `${label} applies softmax to a single value, which always gives 1 and cannot learn: use sigmoid for one probability, or softmax on a layer of several units.`,
           [node.id], [], 'activation'));
@@ -226,9 +181,10 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
       const weights = (edge as { weights?: unknown }).weights;
       if (weights === undefined) continue;
       const conn = `The connection ${nodeLabel(nodesById[edge.source])} → ${nodeLabel(node)}`;
-      if (!NODE_TYPES[node.type].weighted) {
+      const kind = kindOf(node.type);
+      if (!kind.slots.some((slot) => slot.on === 'edge')) {
         problems.push(problem('error', 'weights-on-unweighted',
-          `${conn} carries weights, but ${nodeLabel(node)} is ${articleFor(NODE_TYPES[node.type].label)} ${NODE_TYPES[node.type].label}, which has no weights: only connections into a Neuron or a Dense layer do.`,
+          `${conn} carries weights, but ${nodeLabel(node)} is ${articleFor(kind.label)} ${kind.label}, which has no weights: only connections into a Neuron or a Dense layer do.`,
           [node.id], [edge.id], 'weights'));
         continue;
       }
@@ -266,14 +222,14 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
     }
     for (const node of nodes) {
       if (reaches.has(node.id)) continue;
-      if (node.type === 'input' && (outgoing[node.id] ?? []).length === 0) continue; // reported below
+      if (kindOf(node.type).role === 'input' && (outgoing[node.id] ?? []).length === 0) continue; // reported below
       problems.push(problem('warning', 'cannot-reach-output',
         `${nodeLabel(node)} does not lead to the Output, so it does not affect the prediction and will not learn: connect it onward or remove it.`,
         [node.id]));
     }
   }
   for (const node of nodes) {
-    if (node.type === 'input' && (outgoing[node.id] ?? []).length === 0) {
+    if (kindOf(node.type).role === 'input' && (outgoing[node.id] ?? []).length === 0) {
       problems.push(problem('warning', 'unused-input', `${nodeLabel(node)} is not connected to anything: connect it to a neuron or layer, or remove it.`, [node.id]));
     }
   }
@@ -283,6 +239,7 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
     errors: problems.filter((x) => x.severity === 'error'),
     warnings: problems.filter((x) => x.severity === 'warning'),
     sizes,
+    shapes: analysis.shapes,
     parameterCount,
     memory: { fp32: parameterCount * 4, fp16: parameterCount * 2, int8: parameterCount },
     analysis,
@@ -291,4 +248,30 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
 
 function articleFor(word: string): string {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
+/**
+ * Node slots other than Neuron's and Dense's bias (which their kinds check with their own words): stored values
+ * must have the slot's length and be finite.
+ */
+function nodeSlotProblems(analysis: GraphAnalysis, node: NetworkNode): Problem[] {
+  const kind = kindOf(node.type);
+  const shape = analysis.shapes[node.id];
+  const out: Problem[] = [];
+  for (const slot of kind.slots) {
+    if (slot.on !== 'node' || slot.name === 'bias' || !slot.read) continue;
+    const stored = slot.read(node);
+    if (stored === undefined) continue;
+    const want = shape === undefined ? null : slot.shape(node, shape, undefined);
+    const n = want === null ? undefined : shapeSize(want);
+    if (!Array.isArray(stored) || (n !== undefined && stored.length !== n)) {
+      out.push(problem('error', 'param-wrong-length',
+        `${nodeLabel(node)} has ${Array.isArray(stored) ? plural(stored.length, 'value') : 'something that is not a list'} for ${slot.name}${n !== undefined ? ` but needs ${n}` : ''}.`,
+        [node.id], [], slot.name));
+      continue;
+    }
+    const bad = stored.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+    if (bad >= 0) out.push(problem('error', 'param-not-finite', `${nodeLabel(node)} has ${String(stored[bad])} in ${slot.name} at position ${bad + 1}: it must be a finite number.`, [node.id], [], slot.name));
+  }
+  return out;
 }

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import type { DataReference, NetworkDocument, TrainingSetup } from '../core/document';
 import { INITIALIZER_NAMES, OPTIMIZER_NAMES } from '../core/document';
+import { SETUP_LIMITS as L } from '../core/limits';
+import type { ParamLayout } from '../core/network/compile';
+import { limitedNumber } from '../core/schema';
 
 // zod 4 probes `new Function` to speed up parsing; a strict Content-Security-Policy (no 'unsafe-eval') forbids it,
 // and this module is imported by the page. Parsing works the same without it.
@@ -22,22 +25,23 @@ const finite = z.number().finite();
 export const setupChangesSchema = z
   .object({
     optimizer: z.enum(OPTIMIZER_NAMES),
-    learningRate: finite.positive(),
+    learningRate: limitedNumber(L.learningRate),
     schedule: z.object({
       kind: z.enum(['constant', 'stepDecay']),
       factor: finite.positive().optional(),
       everyEpochs: z.number().int().positive().optional(),
     }),
-    momentum: finite.min(0).max(1),
+    // The limits are the file format's (src/core/limits.ts), so a setup the trainer takes always saves.
+    momentum: limitedNumber(L.momentum),
     nesterov: z.boolean(),
-    beta1: finite.min(0).lt(1),
-    beta2: finite.min(0).lt(1),
-    epsilon: finite.positive(),
-    batchSize: z.number().int().positive().max(65_536),
-    epochs: z.number().int().positive(),
-    l1: finite.min(0),
-    l2: finite.min(0),
-    clipNorm: finite.positive().optional(),
+    beta1: limitedNumber(L.beta1),
+    beta2: limitedNumber(L.beta2),
+    epsilon: limitedNumber(L.epsilon),
+    batchSize: limitedNumber(L.batchSize),
+    epochs: limitedNumber(L.epochs),
+    l1: limitedNumber(L.l1),
+    l2: limitedNumber(L.l2),
+    clipNorm: limitedNumber(L.clipNorm).optional(),
     initializer: z.enum(INITIALIZER_NAMES),
     initialValue: finite.optional(),
     seed: z.number().int(),
@@ -142,12 +146,12 @@ export interface SnapshotDiagnostics {
   exploding: string[];
 }
 
-/** Where each parameter lives in the flat `params` and `grads` arrays of a snapshot. */
-export interface ParameterLayout {
-  size: number;
-  edges: Record<string, { offset: number; rows: number; cols: number }>;
-  biases: Record<string, { offset: number; length: number }>;
-}
+/**
+ * Where each parameter lives in the flat `params` and `grads` arrays of a snapshot: the core's layout (derived from
+ * the kinds' parameter slots) without its regularisation mask. `nodes` holds every node slot by name; `biases` the
+ * 'bias' slots again, for views that show only those (a layout without `nodes` has no other node slots).
+ */
+export type ParameterLayout = Pick<ParamLayout, 'size' | 'edges' | 'biases'> & Partial<Pick<ParamLayout, 'nodes'>>;
 
 export type StateReason = 'loaded' | 'started' | 'paused' | 'epochs-reached' | 'diverged' | 'reset' | 'setup';
 

@@ -280,6 +280,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
         size: net.layout.size,
         edges: { ...net.layout.edges },
         biases: { ...net.layout.biases },
+        nodes: { ...net.layout.nodes },
       };
       context.reply({
         type: 'loaded',

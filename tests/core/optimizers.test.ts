@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOptimizer, scheduledLearningRate, type OptimizerSettings } from '../../src/core/optimizers';
+import { OPTIMIZER_NAMES, createOptimizer, scheduledLearningRate, type OptimizerSettings } from '../../src/core/optimizers';
 
 const base: OptimizerSettings = { kind: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l1: 0, l2: 0 };
 const allWeights = (n: number) => new Uint8Array(n).fill(1);
@@ -61,5 +61,21 @@ describe('optimisers', () => {
     expect(scheduledLearningRate(setup, 10)).toBeCloseTo(0.05, 12);
     expect(scheduledLearningRate(setup, 25)).toBeCloseTo(0.025, 12);
     expect(scheduledLearningRate({ learningRate: 0.1, schedule: { kind: 'constant' } }, 99)).toBe(0.1);
+  });
+});
+
+describe('the optimizer table', () => {
+  it.each(OPTIMIZER_NAMES)('%s takes a step that lowers a quadratic and keeps its parameters finite', (name) => {
+    const settings = { kind: name, learningRate: 0.1, momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l1: 0, l2: 0 };
+    const opt = createOptimizer(settings, 2, Uint8Array.of(1, 1));
+    const params = Float32Array.of(1, -2);
+    const before = params[0]! ** 2 + params[1]! ** 2;
+    expect(opt.step(params, Float32Array.of(2 * params[0]!, 2 * params[1]!))).toBe(true);
+    expect(params[0]! ** 2 + params[1]! ** 2).toBeLessThan(before);
+  });
+
+  it('refuses an optimizer name it does not know instead of running another', () => {
+    const settings = { kind: 'lion' as never, learningRate: 0.1, momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l1: 0, l2: 0 };
+    expect(() => createOptimizer(settings, 1, Uint8Array.of(1))).toThrow('Unknown optimizer "lion"');
   });
 });

@@ -224,13 +224,11 @@ describe('parseDocument', () => {
   it.each([
     ['units 0', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[3] = { ...r.nodes[3], type: 'dense', units: 0, useBias: true }; }, 'nodes[3].units', 'nodes[3].units: expected a positive integer'],
     ['units 2.5', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[3] = { ...r.nodes[3], type: 'dense', units: 2.5, useBias: true }; }, 'nodes[3].units', 'nodes[3].units: expected a positive integer'],
-    ['an unknown node type', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[1]!.type = 'conv9d'; }, 'nodes[1].type', 'unknown type "conv9d"'],
     ['an unknown activation', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[2]!.activation = 'swish'; }, 'nodes[2].activation', 'expected one of "linear", "relu"'],
     ['a bias given as text', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[2]!.bias = '0.3'; }, 'nodes[2].bias', 'expected a number, got the text "0.3"'],
     ['a missing name', (r: { nodes: Record<string, unknown>[] }) => { delete r.nodes[0]!.name; }, 'nodes[0].name', 'expected text, got nothing'],
     ['a dropout rate of 1', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[2] = { ...r.nodes[2], type: 'dropout', rate: 1 }; }, 'nodes[2].rate', 'from 0 up to (not including) 1'],
     ['a batch size of 0', (r: Record<string, unknown>) => { (r.training as Record<string, unknown>).batchSize = 0; }, 'training.batchSize', 'expected a positive integer'],
-    ['an unknown data set', (r: Record<string, unknown>) => { r.data = { kind: 'builtin', name: 'mnist', noise: 0, trainRatio: 0.8, seed: 1 }; }, 'data.name', 'mnist'],
     ['a weight given as text', (r: Record<string, unknown>) => { ((r.edges as Record<string, unknown>[])[2]!).weights = ['1']; }, 'edges[2].weights[0]', 'expected a number'],
     ['an edge to a missing node', (r: Record<string, unknown>) => { ((r.edges as Record<string, unknown>[])[2]!).target = 'ghost'; }, 'edges[2].target', 'points to "ghost", which is not a node'],
     ['a duplicate node id', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[4]!.id = 'h1'; }, 'nodes[4].id', '"h1" is already the id of nodes[2]'],
@@ -242,6 +240,18 @@ describe('parseDocument', () => {
     expect(result.reason).toBe('invalid');
     expect(result.path).toBe(path);
     expect(result.message).toContain(message);
+  });
+
+  it.each([
+    ['an unknown node type', (r: { nodes: Record<string, unknown>[] }) => { r.nodes[1]!.type = 'conv9d'; }, 'nodes[1].type', 'unknown type "conv9d"'],
+    ['an unknown optimizer', (r: Record<string, unknown>) => { (r.training as Record<string, unknown>).optimizer = 'lion'; }, 'training.optimizer', 'unknown optimizer "lion"'],
+    ['an unknown data set', (r: Record<string, unknown>) => { r.data = { kind: 'builtin', name: 'mnist', noise: 0, trainRatio: 0.8, seed: 1 }; }, 'data.name', 'unknown data set "mnist"'],
+  ] as const)('refuses %s as made by a newer Netwright, naming the field', (_what, spoil, path, message) => {
+    const result = edit(spoil as never);
+    expect(result).toMatchObject({ ok: false, reason: 'version-too-new', path });
+    if (result.ok) return;
+    expect(result.message).toContain(message);
+    expect(result.message).toContain('made by a newer Netwright');
   });
 
   it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key anywhere', (key) => {

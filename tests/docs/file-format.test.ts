@@ -9,6 +9,8 @@ import Ajv from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_PATH, generateSchema } from '../../docs/generate-schema';
+import { withGeneratedKinds } from '../../docs/generate-kinds';
+import { KIND_LIST } from '../../src/core/kinds';
 import { ACTIVATION_NAMES, DOCUMENT_VERSION, LOSS_NAMES, type NetworkDocument } from '../../src/core/document';
 import { MIGRATIONS } from '../../src/core/migrations';
 import { importOnnx } from '../../src/core/onnx/import';
@@ -24,6 +26,12 @@ const worked = () => findTemplate('worked-example')!.build();
 
 const ajv = new Ajv({ allErrors: true });
 const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
+
+describe('the node kinds in docs/file-format.md', () => {
+  it('are exactly what docs/generate-kinds.ts generates from the kinds table (run it after changing a kind)', () => {
+    expect(fileFormat).toBe(withGeneratedKinds(fileFormat));
+  });
+});
 
 describe('the JSON Schema in docs/', () => {
   it('is exactly what docs/generate-schema.ts generates from the zod schema (run it after changing the format)', () => {
@@ -75,7 +83,7 @@ describe('the JSON Schema in docs/', () => {
 describe('docs/file-format.md', () => {
   it('names the current version, every node type, activation and loss', () => {
     expect(fileFormat).toContain(`# The \`.netwright\` file format (version ${DOCUMENT_VERSION})`);
-    for (const type of ['input', 'neuron', 'dense', 'activation', 'dropout', 'add', 'concat', 'output']) expect(fileFormat).toContain(`| \`${type}\` |`);
+    for (const kind of KIND_LIST) expect(fileFormat).toContain(`### \`${kind.type}\` — ${kind.label}`);
     for (const name of [...ACTIVATION_NAMES, ...LOSS_NAMES]) expect(fileFormat).toContain(`\`${name}\``);
     expect(fileFormat).toContain('| 2 | `AddTrainingHistory` |');
     for (const m of MIGRATIONS) expect(fileFormat).toContain(`| ${m.version} | \`${m.name}\` |`);

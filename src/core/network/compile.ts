@@ -1,26 +1,28 @@
 /**
  * compileNetwork: from a network document to an execution plan over ONE flat parameter array.
  *
- * - Every weight block and bias lives in `params` (Float32Array), with `grads` parallel to it; `layout` maps each edge
- *   id to its block { offset, rows, cols } (row-major, source unit i → target unit j at offset + i·cols + j, the same
- *   as `edge.weights`) and each Neuron/Dense id to its bias { offset, length }. Reading every weight is one copy.
- * - Parameter order: nodes in topological order; for each weighted node its incoming edges (in analysis order), then
- *   its bias.
+ * - Every parameter slot (src/core/kinds/kind.ts) lives in `params` (Float32Array), with `grads` parallel to it;
+ *   `layout` maps each edge id to its block { offset, rows, cols } (row-major, source unit i → target unit j at
+ *   offset + i·cols + j, the same as `edge.weights`), each node's slots by name to { offset, length, shape }, and
+ *   (for the views that show biases) each node's `bias` slot to { offset, length }. Reading every weight is one copy.
+ * - Parameter order: nodes in topological order; for each node its edge slots (incoming edges in analysis order),
+ *   then its node slots in the order its kind lists them.
  * - Initial values: a block or bias present in the document is used as it is (unless `reinitialize`); anything
  *   missing comes from the initialiser, drawing from one RNG seeded with the setup's seed, in parameter order:
  *     glorotUniform U(±√(6/(fanIn+fanOut))), glorotNormal N(0, √(2/(fanIn+fanOut))), he N(0, √(2/fanIn)),
  *     zeros, constant (setup.initialValue, default 0); 'document' with nothing in the document falls back to
  *     glorotUniform. fanIn = all values flowing into the node, fanOut = its units. (Normal, not truncated normal.)
- *     Biases the document does not give start at 0.
+ *     Node slots the document does not give start at their kind's initialiser (biases 0, LayerNorm's gamma 1).
  * - Columns: x rows hold `featureNames` (default: the Input nodes' features in order of appearance), yTrue rows hold
  *   `targetNames` (default: the Output's targets). Inputs and the Output are matched to these by name; if none of an
  *   Output's target names is present but the counts agree, the columns are taken in order.
  */
-import { ACTIVATIONS, type Activation } from '../activations';
-import type { InitializerName, NetworkDocument, NetworkNode } from '../document';
+import { ACTIVATIONS } from '../activations';
+import type { InitializerName, LossName, NetworkDocument } from '../document';
 import { nodeLabel, type GraphAnalysis, type Problem, type ProblemCode } from '../graph';
+import { kindOf } from '../kinds';
+import { shapeSize, type PlanNode, type SlotBlock } from '../kinds/kind';
 import { LOSSES, type Loss } from '../losses';
-import { NODE_TYPES } from '../nodes';
 import { createRng, type Rng } from '../random';
 import { validateDocument } from '../validate';
 
@@ -36,13 +38,15 @@ export interface BiasBlock {
 }
 
 export interface ParamLayout {
-  /** Weight block of each edge into a Neuron or Dense. */
+  /** The edge slot (weight block) of each edge into a kind that has one (Neuron, Dense). */
   edges: Record<string, ParamBlock>;
-  /** Bias of each Neuron and of each Dense with useBias. */
+  /** Each node's own slots, by slot name ('bias', 'gamma', …). */
+  nodes: Record<string, Record<string, SlotBlock>>;
+  /** The 'bias' slot of each node that has one (the same blocks as in `nodes`). */
   biases: Record<string, BiasBlock>;
   /** Total number of parameters. */
   size: number;
-  /** 1 where params[i] is a weight, 0 where it is a bias. */
+  /** 1 where params[i] is regularised (a weight), 0 elsewhere (a bias, a normalisation scale). */
   isWeight: Uint8Array;
 }
 
@@ -66,25 +70,7 @@ export interface CompileOptions {
   reinitialize?: boolean;
 }
 
-/** One node of the plan, in topological order. */
-export interface PlanNode {
-  id: string;
-  node: NetworkNode;
-  /** Output size. */
-  size: number;
-  /** Index of each input node in the plan (for Concat in concat order). */
-  inputs: number[];
-  /** For weighted nodes, the weight block of each input, parallel to `inputs`. */
-  blocks: ParamBlock[];
-  bias: BiasBlock | null;
-  activation: Activation | null;
-  /** Its value depends on parameters, so a gradient must flow through it. */
-  needsGrad: boolean;
-  /** Input nodes: the x column of each unit. */
-  columns: Int32Array | null;
-  /** Dropout rate. */
-  rate: number;
-}
+export type { PlanNode, SlotBlock } from '../kinds/kind';
 
 export interface Plan {
   nodes: PlanNode[];
@@ -149,7 +135,8 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
   const inputFeatures: string[] = [];
   for (const id of order) {
     const node = nodesById[id]!;
-    if (node.type === 'input') for (const f of node.features) if (!inputFeatures.includes(f)) inputFeatures.push(f);
+    const kind = kindOf(node.type);
+    if (kind.role === 'input') for (const f of kind.features!(node)) if (!inputFeatures.includes(f)) inputFeatures.push(f);
   }
   const featureNames = options.featureNames ? [...options.featureNames] : inputFeatures;
   const problems: CompileProblem[] = [];
@@ -163,14 +150,15 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
   for (let i = 0; i < order.length; i++) {
     const id = order[i]!;
     const node = nodesById[id]!;
-    const size = sizes[id]!;
+    const kind = kindOf(node.type);
+    const shape = analysis.shapes[id]!;
     const ins = (incoming[id] ?? []).map((e) => index[e.source]!);
-    const weighted = NODE_TYPES[node.type].weighted;
-    dependsOnParams[i] = weighted || ins.some((k) => dependsOnParams[k]);
+    dependsOnParams[i] = kind.slots.length > 0 || ins.some((k) => dependsOnParams[k]);
     let columns: Int32Array | null = null;
-    if (node.type === 'input') {
-      columns = new Int32Array(node.features.length);
-      node.features.forEach((f, c) => {
+    if (kind.role === 'input') {
+      const features = kind.features!(node);
+      columns = new Int32Array(features.length);
+      features.forEach((f, c) => {
         const col = featureNames.indexOf(f);
         if (col < 0) {
           problems.push(problem('unknown-feature',
@@ -180,47 +168,50 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
         columns![c] = col;
       });
     }
-    if (node.type === 'output') {
+    if (kind.role === 'output') {
       outputIndex = i;
-      if (!Object.prototype.hasOwnProperty.call(LOSSES, node.loss)) {
-        problems.push(problem('unknown-loss', `${nodeLabel(node)} has an unknown loss "${String(node.loss)}".`, [id], 'loss'));
+      const loss = kind.loss!(node);
+      if (!Object.prototype.hasOwnProperty.call(LOSSES, loss)) {
+        problems.push(problem('unknown-loss', `${nodeLabel(node)} has an unknown loss "${String(loss)}".`, [id], 'loss'));
       }
     }
-    const hasActivation = node.type === 'neuron' || node.type === 'dense' || node.type === 'activation';
-    const activation = hasActivation && Object.prototype.hasOwnProperty.call(ACTIVATIONS, node.activation) ? ACTIVATIONS[node.activation] : null;
+    const hasActivation = kind.activation !== undefined;
+    const actName = kind.activation?.(node);
+    const activation = hasActivation && Object.prototype.hasOwnProperty.call(ACTIVATIONS, actName ?? '') ? ACTIVATIONS[actName!] : null;
     if (hasActivation && activation === null) {
-      problems.push(problem('unknown-activation', `${nodeLabel(node)} has an unknown activation "${String(node.activation)}".`, [id], 'activation'));
+      problems.push(problem('unknown-activation', `${nodeLabel(node)} has an unknown activation "${String(actName)}".`, [id], 'activation'));
     }
     nodes.push({
-      id, node, size, inputs: ins, blocks: [], bias: null, activation,
-      needsGrad: dependsOnParams[i]!, columns, rate: node.type === 'dropout' ? node.rate : 0,
+      id, node, kind, shape, size: sizes[id]!, inputs: ins, blocks: [], slots: {}, bias: null, activation,
+      needsGrad: dependsOnParams[i]!, columns,
     });
   }
 
   if (problems.length > 0) return { ok: false, problems };
   const outputPlan = nodes[outputIndex]!;
-  const outputNode = outputPlan.node as Extract<NetworkNode, { type: 'output' }>;
+  const outputNode = outputPlan.node;
+  const outputTargets = [...outputPlan.kind.targets!(outputNode)];
   const producerIndex = outputPlan.inputs[0]!;
   const producer = nodes[producerIndex]!;
-  const loss = LOSSES[outputNode.loss];
+  const loss = LOSSES[outputPlan.kind.loss!(outputNode) as LossName];
   const producerConsumers = (outgoing[producer.id] ?? []).length;
   const fused = loss.link !== null && producer.activation?.name === loss.link && producerConsumers === 1;
 
   // Columns of yTrue.
-  const targetNames = options.targetNames ? [...options.targetNames] : [...outputNode.targets];
+  const targetNames = options.targetNames ? [...options.targetNames] : [...outputTargets];
   const targetColumns = new Int32Array(outputPlan.size);
-  const found = outputNode.targets.map((t) => targetNames.indexOf(t));
+  const found = outputTargets.map((t) => targetNames.indexOf(t));
   if (found.every((c) => c < 0) && targetNames.length === outputPlan.size) {
     for (let j = 0; j < outputPlan.size; j++) targetColumns[j] = j;
-  } else if (outputNode.targets.length !== outputPlan.size) {
+  } else if (outputTargets.length !== outputPlan.size) {
     problems.push(problem('target-count-mismatch',
-      `${nodeLabel(outputNode)} predicts ${outputPlan.size} value(s) but names ${outputNode.targets.length} target column(s): name one target per output value.`,
+      `${nodeLabel(outputNode)} predicts ${outputPlan.size} value(s) but names ${outputTargets.length} target column(s): name one target per output value.`,
       [outputNode.id], 'targets'));
   } else {
     found.forEach((col, j) => {
       if (col < 0) {
         problems.push(problem('unknown-target',
-          `${nodeLabel(outputNode)} is compared with the column "${outputNode.targets[j]}", which the data does not have (it has ${targetNames.map((n) => `"${n}"`).join(', ') || 'no targets'}).`,
+          `${nodeLabel(outputNode)} is compared with the column "${outputTargets[j]}", which the data does not have (it has ${targetNames.map((n) => `"${n}"`).join(', ') || 'no targets'}).`,
           [outputNode.id], 'targets'));
       }
       targetColumns[j] = col;
@@ -228,15 +219,32 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
   }
   if (problems.length > 0) return { ok: false, problems };
 
-  // Size limits, before anything is allocated.
+  // Slot shapes, then size limits, before anything is allocated.
+  type Pending = { p: PlanNode; name: string; on: 'node' | 'edge'; edgeIndex: number; shape: readonly number[]; init: 'fan' | 'zeros' | 'ones'; regularized: boolean; stored: unknown };
+  const pending: Pending[] = [];
+  for (const p of nodes) {
+    const edgesIn = incoming[p.id] ?? [];
+    for (const slot of p.kind.slots) {
+      if (slot.on !== 'edge') continue;
+      edgesIn.forEach((edge, k) => {
+        const shape = slot.shape(p.node, p.shape, analysis.shapes[edge.source]);
+        if (shape) pending.push({ p, name: slot.name, on: 'edge', edgeIndex: k, shape, init: slot.init, regularized: slot.regularized, stored: edge.weights });
+      });
+    }
+    for (const slot of p.kind.slots) {
+      if (slot.on !== 'node') continue;
+      const shape = slot.shape(p.node, p.shape, undefined);
+      if (shape) pending.push({ p, name: slot.name, on: 'node', edgeIndex: -1, shape, init: slot.init, regularized: slot.regularized, stored: slot.read?.(p.node) });
+    }
+  }
   let values = 0;
   let weights = 0;
   let biggest: PlanNode = nodes[0]!;
   for (const p of nodes) {
     values += p.size;
     if (p.size > biggest.size) biggest = p;
-    if (NODE_TYPES[p.node.type].weighted) for (const k of p.inputs) weights += nodes[k]!.size * p.size + 1;
   }
+  for (const slot of pending) weights += shapeSize(slot.shape);
   if (values > MAX_VALUES_PER_EXAMPLE || weights > MAX_PARAMETERS) {
     return {
       ok: false,
@@ -248,24 +256,32 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
 
   // Layout.
   const edges: Record<string, ParamBlock> = Object.create(null);
+  const nodeSlots: Record<string, Record<string, SlotBlock>> = Object.create(null);
   const biases: Record<string, BiasBlock> = Object.create(null);
+  const isWeight = new Uint8Array(weights);
   let size = 0;
-  for (const p of nodes) {
-    if (!NODE_TYPES[p.node.type].weighted) continue;
-    for (const edge of incoming[p.id] ?? []) {
-      const block: ParamBlock = { offset: size, rows: sizes[edge.source]!, cols: p.size };
+  const offsets: number[] = [];
+  for (const slot of pending) {
+    const length = shapeSize(slot.shape);
+    offsets.push(size);
+    if (slot.regularized) isWeight.fill(1, size, size + length);
+    const p = slot.p;
+    if (slot.on === 'edge') {
+      const edge = incoming[p.id]![slot.edgeIndex]!;
+      const block: ParamBlock = { offset: size, rows: slot.shape[0]!, cols: slot.shape[1]! };
       edges[edge.id] = block;
       p.blocks.push(block);
-      size += block.rows * block.cols;
+    } else {
+      const block: SlotBlock = { offset: size, length, shape: slot.shape };
+      p.slots[slot.name] = block;
+      (nodeSlots[p.id] ??= {})[slot.name] = block;
+      if (slot.name === 'bias') {
+        p.bias = { offset: size, length };
+        biases[p.id] = p.bias;
+      }
     }
-    if (p.node.type === 'neuron' || (p.node.type === 'dense' && p.node.useBias !== false)) {
-      p.bias = { offset: size, length: p.size };
-      biases[p.id] = p.bias;
-      size += p.size;
-    }
+    size += length;
   }
-  const isWeight = new Uint8Array(size);
-  for (const block of Object.values(edges)) isWeight.fill(1, block.offset, block.offset + block.rows * block.cols);
 
   // Initial values, in parameter order.
   const seed = options.seed ?? doc.training?.seed ?? 1;
@@ -274,26 +290,19 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
   const fromDocument = !options.reinitialize;
   const rng = createRng(seed);
   const params = new Float32Array(size);
-  for (const p of nodes) {
-    if (!NODE_TYPES[p.node.type].weighted) continue;
-    const fanIn = p.blocks.reduce((s, b) => s + b.rows, 0);
-    (incoming[p.id] ?? []).forEach((edge, k) => {
-      const block = p.blocks[k]!;
-      const n = block.rows * block.cols;
-      if (fromDocument && Array.isArray(edge.weights) && edge.weights.length === n) {
-        for (let i = 0; i < n; i++) params[block.offset + i] = edge.weights[i]!;
-      } else {
-        for (let i = 0; i < n; i++) params[block.offset + i] = draw(init, rng, fanIn, p.size, constant);
-      }
-    });
-    if (p.bias) {
-      const node = p.node;
-      if (fromDocument && node.type === 'neuron') params[p.bias.offset] = node.bias;
-      else if (fromDocument && node.type === 'dense' && Array.isArray(node.bias) && node.bias.length === p.size) {
-        for (let j = 0; j < p.size; j++) params[p.bias.offset + j] = node.bias[j]!;
-      }
+  pending.forEach((slot, k) => {
+    const offset = offsets[k]!;
+    const n = shapeSize(slot.shape);
+    const stored = slot.stored;
+    if (fromDocument && Array.isArray(stored) && stored.length === n) {
+      for (let i = 0; i < n; i++) params[offset + i] = stored[i] as number;
+    } else if (slot.init === 'fan') {
+      const fanIn = slot.p.blocks.reduce((s, b) => s + b.rows, 0);
+      for (let i = 0; i < n; i++) params[offset + i] = draw(init, rng, fanIn, slot.p.size, constant);
+    } else if (slot.init === 'ones') {
+      params.fill(1, offset, offset + n);
     }
-  }
+  });
 
   return {
     ok: true,
@@ -302,7 +311,7 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
         nodes, index, outputIndex, producerIndex, loss, fused,
         inputWidth: featureNames.length, targetWidth: targetNames.length, targetColumns, featureNames, targetNames,
       },
-      layout: { edges, biases, size, isWeight },
+      layout: { edges, nodes: nodeSlots, biases, size, isWeight },
       params,
       seed,
       analysis,

@@ -2,22 +2,18 @@
  * The compiled network: forward, loss and backward over a batch, on preallocated buffers (one workspace per batch
  * size, made on first use), so a training step allocates nothing.
  *
- * Each node's forward and backward sit together in `forwardNode` / `backwardNode`, one case per node type:
- *   weighted (Neuron, Dense)  z = Σ_e a_src·W_e + b,  a = f(z)
- *       backward: dz = da·f'(z);  dW_e += a_srcᵀ·dz;  db += Σ_rows dz;  da_src += dz·W_eᵀ
- *   Activation                z = a_src,  a = f(z)            backward: da_src += da·f'(z)
- *   Dropout                   a = a_src·mask (training; mask 0 or 1/(1−rate), inverted dropout), a = a_src otherwise
- *                             backward: da_src += da·mask
- *   Add                       a = Σ a_src                     backward: da_src += da (each)
- *   Concat                    a = [a_src1 | a_src2 | …]       backward: da_srck += its columns of da
- *   Output                    a = a_producer (same buffer)    the loss gives da_producer (or dz_producer when fused)
+ * Each kind's forward and backward sit together in its module (src/core/kinds/<kind>.ts): `allocate` makes its
+ * buffers once per workspace, `forward` and `backward` run once per node per batch over the whole batch, using the
+ * shared kernels (kernels.ts). The Output's a is its producer's (the same buffer); the loss gives da of the producer
+ * (or dz when fused with its sigmoid/softmax).
  * Gradients are of the batch loss (mean over examples), so every dW is already averaged over the batch.
  */
-import type { NetworkDocument, NetworkNode } from '../document';
+import type { NetworkDocument } from '../document';
 import { featureMap, isPlaneFeature, type FeatureMapper } from '../data/features';
-import { gemmNN, gemmNT, gemmTN } from '../kernels';
+import type { AnyKind, RunContext, Workspace } from '../kinds/kind';
+import { writeParams } from '../kinds/params';
 import { createRng, type Rng } from '../random';
-import { compilePlan, type CompileOptions, type CompileProblem, type ParamLayout, type Plan, type PlanNode } from './compile';
+import { compilePlan, type CompileOptions, type CompileProblem, type ParamLayout, type Plan } from './compile';
 import type { GraphAnalysis } from '../graph';
 
 export interface ForwardOptions {
@@ -105,23 +101,6 @@ const MAX_WORKSPACES = 6;
 
 export type CompileResult = { ok: true; net: Network } | { ok: false; problems: CompileProblem[] };
 
-interface Workspace {
-  batch: number;
-  /** Output of each node (batch × size). Output nodes alias their producer's. */
-  a: Float32Array[];
-  /** Pre-activation of weighted and Activation nodes; Activation aliases its source's a. */
-  z: (Float32Array | null)[];
-  /** dLoss/dOutput of each node that depends on parameters. */
-  da: (Float32Array | null)[];
-  /** dLoss/dPreactivation of weighted and Activation nodes that depend on parameters. */
-  dz: (Float32Array | null)[];
-  mask: (Float32Array | null)[];
-  /** The Output's targets, gathered from yTrue. */
-  target: Float32Array;
-  /** The last forward ran with dropout on. */
-  training: boolean;
-}
-
 export function compileNetwork(doc: NetworkDocument, options: CompileOptions = {}): CompileResult {
   const compiled = compilePlan(doc, options);
   if (!compiled.ok) return compiled;
@@ -136,49 +115,27 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
   const ownRng = createRng(seed ^ 0x5bd1e995);
   const workspaces = new Map<number, Workspace>();
 
-  const isLinear = (p: PlanNode) => p.activation?.name === 'linear';
+  const kinds: AnyKind[] = nodes.map((p) => p.kind);
+  // Each node's forward and backward taken out of its kind once, so a step loads them from plain arrays.
+  const forwards: AnyKind['forward'][] = kinds.map((k) => k.forward);
+  const backwards: AnyKind['backward'][] = kinds.map((k) => k.backward);
+  /** The nodes a gradient flows through, last first. */
+  const backwardOrder: number[] = [];
+  for (let i = count - 1; i >= 0; i--) if (nodes[i]!.needsGrad) backwardOrder.push(i);
 
   function makeWorkspace(batch: number): Workspace {
-    const a: Float32Array[] = new Array(count);
-    const z: (Float32Array | null)[] = new Array(count).fill(null);
-    const da: (Float32Array | null)[] = new Array(count).fill(null);
-    const dz: (Float32Array | null)[] = new Array(count).fill(null);
-    const mask: (Float32Array | null)[] = new Array(count).fill(null);
-    for (let i = 0; i < count; i++) {
-      const p = nodes[i]!;
-      const n = batch * p.size;
-      switch (p.node.type) {
-        case 'neuron':
-        case 'dense':
-          z[i] = new Float32Array(n);
-          a[i] = isLinear(p) ? z[i]! : new Float32Array(n);
-          if (p.needsGrad) {
-            da[i] = new Float32Array(n);
-            dz[i] = isLinear(p) ? da[i] : new Float32Array(n);
-          }
-          break;
-        case 'activation':
-          z[i] = a[p.inputs[0]!]!;
-          a[i] = isLinear(p) ? z[i]! : new Float32Array(n);
-          if (p.needsGrad) {
-            da[i] = new Float32Array(n);
-            dz[i] = new Float32Array(n);
-          }
-          break;
-        case 'output':
-          a[i] = a[p.inputs[0]!]!;
-          break;
-        case 'dropout':
-          mask[i] = new Float32Array(n);
-          a[i] = new Float32Array(n);
-          if (p.needsGrad) da[i] = new Float32Array(n);
-          break;
-        default:
-          a[i] = new Float32Array(n);
-          if (p.needsGrad) da[i] = new Float32Array(n);
-      }
-    }
-    return { batch, a, z, da, dz, mask, target: new Float32Array(batch * nodes[plan.outputIndex]!.size), training: false };
+    const ws: Workspace = {
+      batch,
+      a: new Array<Float32Array>(count),
+      z: new Array<Float32Array | null>(count).fill(null),
+      da: new Array<Float32Array | null>(count).fill(null),
+      dz: new Array<Float32Array | null>(count).fill(null),
+      scratch: new Array<Float32Array | null>(count).fill(null),
+      target: new Float32Array(batch * nodes[plan.outputIndex]!.size),
+      training: false,
+    };
+    for (let i = 0; i < count; i++) kinds[i]!.allocate(ws, nodes[i]!, i);
+    return ws;
   }
 
   /** The workspace of a batch size; a few sizes are kept (training batch, last partial batch, evaluation chunks, 1). */
@@ -194,141 +151,17 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
   /** Heatmap grids get their own workspace, so drawing one never disturbs a training batch of the same size. */
   let gridWorkspace: Workspace | null = null;
 
-  function forwardNode(ws: Workspace, i: number, x: Float32Array, rng: Rng): void {
-    const p = nodes[i]!;
-    const B = ws.batch;
-    const out = ws.a[i]!;
-    const size = p.size;
-    switch (p.node.type) {
-      case 'input': {
-        const cols = p.columns!;
-        const w = plan.inputWidth;
-        for (let r = 0; r < B; r++) for (let c = 0; c < size; c++) out[r * size + c] = x[r * w + cols[c]!]!;
-        return;
-      }
-      case 'neuron':
-      case 'dense': {
-        const z = ws.z[i]!;
-        if (p.bias) {
-          const o = p.bias.offset;
-          for (let r = 0; r < B; r++) for (let c = 0; c < size; c++) z[r * size + c] = params[o + c]!;
-        } else z.fill(0);
-        for (let k = 0; k < p.inputs.length; k++) {
-          const block = p.blocks[k]!;
-          gemmNN(B, size, block.rows, ws.a[p.inputs[k]!]!, 0, params, block.offset, z, 0);
-        }
-        p.activation!.apply(z, out, B, size);
-        return;
-      }
-      case 'activation':
-        p.activation!.apply(ws.z[i]!, out, B, size);
-        return;
-      case 'dropout': {
-        const src = ws.a[p.inputs[0]!]!;
-        const n = B * size;
-        if (ws.training && p.rate > 0) {
-          const mask = ws.mask[i]!;
-          const keep = 1 / (1 - p.rate);
-          for (let k = 0; k < n; k++) {
-            const m = rng.next() < p.rate ? 0 : keep;
-            mask[k] = m;
-            out[k] = src[k]! * m;
-          }
-        } else out.set(src);
-        return;
-      }
-      case 'add': {
-        const n = B * size;
-        out.set(ws.a[p.inputs[0]!]!);
-        for (let k = 1; k < p.inputs.length; k++) {
-          const src = ws.a[p.inputs[k]!]!;
-          for (let e = 0; e < n; e++) out[e] += src[e]!;
-        }
-        return;
-      }
-      case 'concat': {
-        let offset = 0;
-        for (const s of p.inputs) {
-          const src = ws.a[s]!;
-          const m = nodes[s]!.size;
-          for (let r = 0; r < B; r++) for (let c = 0; c < m; c++) out[r * size + offset + c] = src[r * m + c]!;
-          offset += m;
-        }
-        return;
-      }
-      case 'output':
-        return;
-    }
-  }
+  /** One context for every pass: its fields are set before each, so a step allocates nothing. */
+  const ctx: RunContext = {
+    ws: null as unknown as Workspace, params, grads, x: new Float32Array(0), inputWidth: plan.inputWidth, rng: ownRng, nodes,
+    fusedIndex: plan.fused ? plan.producerIndex : -1,
+  };
 
-  /** Add g into the gradient of node s's output, if it needs one. */
-  function addInto(ws: Workspace, s: number, g: Float32Array, n: number): void {
-    const target = ws.da[s];
-    if (target === null || target === undefined) return;
-    for (let e = 0; e < n; e++) target[e] += g[e]!;
-  }
-
-  function backwardNode(ws: Workspace, i: number): void {
-    const p = nodes[i]!;
-    if (!p.needsGrad) return;
-    const B = ws.batch;
-    const size = p.size;
-    const da = ws.da[i];
-    const fusedHere = plan.fused && i === plan.producerIndex;
-    switch (p.node.type) {
-      case 'neuron':
-      case 'dense': {
-        const dz = ws.dz[i]!;
-        /** dLoss/dz = dLoss/da · f'(z), unless the loss already gave dLoss/dz. */
-        if (!fusedHere) p.activation!.backprop(ws.z[i]!, ws.a[i]!, da!, dz, B, size);
-        if (p.bias) {
-          const o = p.bias.offset;
-          for (let r = 0; r < B; r++) for (let c = 0; c < size; c++) grads[o + c] += dz[r * size + c]!;
-        }
-        for (let k = 0; k < p.inputs.length; k++) {
-          const s = p.inputs[k]!;
-          const block = p.blocks[k]!;
-          /** dLoss/dW += a_srcᵀ · dz */
-          gemmTN(block.rows, size, B, ws.a[s]!, 0, dz, 0, grads, block.offset);
-          /** dLoss/da_src += dz · Wᵀ */
-          const dsrc = ws.da[s];
-          if (dsrc) gemmNT(B, block.rows, size, dz, 0, params, block.offset, dsrc, 0);
-        }
-        return;
-      }
-      case 'activation': {
-        const dz = ws.dz[i]!;
-        if (!fusedHere) p.activation!.backprop(ws.z[i]!, ws.a[i]!, da!, dz, B, size);
-        addInto(ws, p.inputs[0]!, dz, B * size);
-        return;
-      }
-      case 'dropout': {
-        const s = p.inputs[0]!;
-        const dsrc = ws.da[s];
-        if (!dsrc) return;
-        const n = B * size;
-        if (ws.training && p.rate > 0) {
-          const mask = ws.mask[i]!;
-          for (let e = 0; e < n; e++) dsrc[e] += da![e]! * mask[e]!;
-        } else addInto(ws, s, da!, n);
-        return;
-      }
-      case 'add':
-        for (const s of p.inputs) addInto(ws, s, da!, B * size);
-        return;
-      case 'concat': {
-        let offset = 0;
-        for (const s of p.inputs) {
-          const m = nodes[s]!.size;
-          const dsrc = ws.da[s];
-          if (dsrc) for (let r = 0; r < B; r++) for (let c = 0; c < m; c++) dsrc[r * m + c] += da![r * size + offset + c]!;
-          offset += m;
-        }
-        return;
-      }
-      default:
-        return;
-    }
+  function runForward(ws: Workspace, x: Float32Array, rng: Rng): void {
+    ctx.ws = ws;
+    ctx.x = x;
+    ctx.rng = rng;
+    for (let i = 0; i < count; i++) forwards[i]!(ctx, nodes[i]!, i);
   }
 
   function gatherTargets(ws: Workspace, yTrue: Float32Array): void {
@@ -368,8 +201,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
       checkRows('x', x, batch, plan.inputWidth);
       const ws = workspace(batch);
       ws.training = options.training === true;
-      const rng = options.rng ?? ownRng;
-      for (let i = 0; i < count; i++) forwardNode(ws, i, x, rng);
+      runForward(ws, x, options.rng ?? ownRng);
       return ws.a[plan.outputIndex]!;
     },
 
@@ -394,7 +226,11 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
       } else if (ws.da[producer]) {
         plan.loss.gradient(ws.a[producer]!, ws.target, batch, outSize, ws.da[producer]!);
       }
-      for (let i = count - 1; i >= 0; i--) backwardNode(ws, i);
+      ctx.ws = ws;
+      for (let k = 0; k < backwardOrder.length; k++) {
+        const i = backwardOrder[k]!;
+        backwards[i]!(ctx, nodes[i]!, i);
+      }
     },
 
     zeroGrads() {
@@ -405,7 +241,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
       checkRows('x', x, 1, plan.inputWidth);
       const ws = workspace(1);
       ws.training = false;
-      for (let i = 0; i < count; i++) forwardNode(ws, i, x, ownRng);
+      runForward(ws, x, ownRng);
       const result: Record<string, NodeTrace> = {};
       for (let i = 0; i < count; i++) {
         const p = nodes[i]!;
@@ -430,7 +266,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
       for (let i = 0; i < count; i++) {
         const p = nodes[i]!;
         const z = ws.z[i];
-        const da = p.node.type === 'output' ? ws.da[producer] : ws.da[i];
+        const da = p.kind.role === 'output' ? ws.da[producer] : ws.da[i];
         const dz = ws.dz[i];
         result.nodes[p.id] = {
           z: z ? z.slice(0, p.size) : null,
@@ -456,7 +292,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
       if (gridWorkspace === null || gridWorkspace.batch !== n) gridWorkspace = makeWorkspace(n);
       const ws = gridWorkspace;
       ws.training = false;
-      for (let i = 0; i < count; i++) forwardNode(ws, i, x, ownRng);
+      runForward(ws, x, ownRng);
       const result: Record<string, Float32Array> = {};
       for (const id of nodeIds) {
         const i = plan.index[id];
@@ -488,22 +324,9 @@ function defaultFeatureMap(names: readonly string[]): FeatureMapper {
 }
 
 /**
- * A new document with the network's current weights and biases written back, as the exact float32 values
- * (as numbers). Everything else is copied unchanged; the input document is not modified.
+ * A new document with the network's current parameters written back (src/core/kinds/params.ts), as the exact float32
+ * values (as numbers). Everything else is copied unchanged; the input document is not modified.
  */
 export function writeWeights(doc: NetworkDocument, net: Pick<Network, 'params' | 'layout'>): NetworkDocument {
-  const { params, layout } = net;
-  const nodes = doc.nodes.map((node): NetworkNode => {
-    const bias = layout.biases[node.id];
-    if (bias === undefined) return node;
-    if (node.type === 'neuron') return { ...node, bias: params[bias.offset]! };
-    if (node.type === 'dense') return { ...node, bias: Array.from(params.subarray(bias.offset, bias.offset + bias.length)) };
-    return node;
-  });
-  const edges = doc.edges.map((edge) => {
-    const block = layout.edges[edge.id];
-    if (block === undefined) return edge;
-    return { ...edge, weights: Array.from(params.subarray(block.offset, block.offset + block.rows * block.cols)) };
-  });
-  return { ...doc, nodes, edges };
+  return writeParams(doc, net.layout, net.params);
 }

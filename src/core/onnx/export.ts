@@ -3,22 +3,16 @@
  *
  * The model has one input `input` [N, inputSize] (the columns in the network's featureNames order) and one output
  * `output` [N, outputSize] (the Output node's values: after the last activation, so probabilities for sigmoid and
- * softmax). Node by node, in topological order:
- *   Input         Gather(input, its columns, axis=1)
- *   Neuron/Dense  Gemm(A, W, b) then the activation, where A is the source, or Concat(sources, axis=1) when the node
- *                 has several incoming edges and W stacks their weight blocks in the same order (one product, so the
- *                 sum over edges happens inside Gemm); a neuron-level graph is the same with 1-unit blocks
- *   Activation    Relu, LeakyRelu(alpha 0.01), Elu(alpha 1), Sigmoid, Tanh, Sin, Softmax(axis -1), Identity (linear),
- *                 Gelu: opset 20's Gelu(approximate="tanh"), or at opset 17 the same formula from Mul/Add/Tanh
- *   Dropout       Identity (inference)
- *   Add           Add (two inputs) or Sum
- *   Concat        Concat(axis=1) in the node's input order
- *   Output        Identity → `output`
+ * softmax). Node by node, in topological order, each kind emits its own operators (`onnx.export` in its module,
+ * src/core/kinds/<kind>.ts): e.g. Input → Gather(input, its columns, axis=1); Neuron/Dense → Gemm(A, W, b) and the
+ * activation, where A is the source, or Concat(sources) with W stacking the edges' blocks; Output → Identity → `output`.
+ * Activations: Relu, LeakyRelu(alpha 0.01), Elu(alpha 1), Sigmoid, Tanh, Sin, Softmax(axis -1), Identity (linear),
+ * Gelu: opset 20's Gelu(approximate="tanh"), or at opset 17 the same formula from Mul/Add/Tanh.
  * The opset is 17, or 20 when the network uses gelu (unless `opset` says otherwise).
  */
 import { ACTIVATION_CONSTANTS } from '../activations';
-import type { ActivationName, NetworkDocument } from '../document';
-import { nodeLabel } from '../graph';
+import type { ActivationName, LossName, NetworkDocument } from '../document';
+import type { OnnxExportContext } from '../kinds/kind';
 import { compilePlan, type PlanNode } from '../network/compile';
 import { AttributeType, TensorType, encodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx';
 
@@ -133,66 +127,21 @@ function exportUnsafe(doc: NetworkDocument, options: OnnxExportOptions): OnnxExp
   plan.nodes.forEach((p: PlanNode, i) => {
     const node = p.node;
     const base = unique(node.name || node.id);
-    const inputs = p.inputs.map((k) => out[k]!);
-    switch (node.type) {
-      case 'input': {
-        const idx = unique(`${base}/columns`);
-        initializers.push({ name: idx, dims: [p.columns!.length], dataType: TensorType.INT64, ints: Array.from(p.columns!) });
-        add('Gather', base, [ONNX_INPUT, idx], [base], [attrInt('axis', 1)]);
-        out[i] = base;
-        return;
-      }
-      case 'neuron':
-      case 'dense': {
-        let a = inputs[0]!;
-        if (inputs.length > 1) {
-          a = unique(`${base}/inputs`);
-          add('Concat', a, inputs, [a], [attrInt('axis', 1)]);
-        }
-        const rows = p.blocks.reduce((s, b) => s + b.rows, 0);
-        const w = new Float32Array(rows * p.size);
-        let r = 0;
-        for (const b of p.blocks) {
-          w.set(params.subarray(b.offset, b.offset + b.rows * b.cols), r * p.size);
-          r += b.rows;
-        }
-        const gemmInputs = [a, constant(unique(`${base}/W`), [rows, p.size], w)];
-        if (p.bias) gemmInputs.push(constant(unique(`${base}/b`), [p.size], params.subarray(p.bias.offset, p.bias.offset + p.bias.length)));
-        const act = p.activation!.name;
-        const z = act === 'linear' ? base : unique(`${base}/z`);
-        add('Gemm', act === 'linear' ? base : z, gemmInputs, [z]);
-        if (act !== 'linear') activationOp(act, base, z, base);
-        out[i] = base;
-        return;
-      }
-      case 'activation':
-        activationOp(p.activation!.name, base, inputs[0]!, base);
-        out[i] = base;
-        return;
-      case 'dropout':
-        add('Identity', base, [inputs[0]!], [base]);
-        out[i] = base;
-        return;
-      case 'add':
-        add(inputs.length === 2 ? 'Add' : inputs.length === 1 ? 'Identity' : 'Sum', base, inputs, [base]);
-        out[i] = base;
-        return;
-      case 'concat':
-        if (inputs.length === 1) add('Identity', base, inputs, [base]);
-        else add('Concat', base, inputs, [base], [attrInt('axis', 1)]);
-        out[i] = base;
-        return;
-      case 'output':
-        add('Identity', base, [inputs[0]!], [ONNX_OUTPUT]);
-        out[i] = ONNX_OUTPUT;
-        return;
-      default:
-        throw new Error(`${nodeLabel(node)}: this kind of node cannot be exported`);
-    }
+    const ctx: OnnxExportContext<typeof node> = {
+      node, plan: p, base, unique, inputs: p.inputs.map((k) => out[k]!), params, opset,
+      modelInput: ONNX_INPUT, modelOutput: ONNX_OUTPUT, add, constant,
+      intConstant: (name, dims, values) => {
+        initializers.push({ name, dims, dataType: TensorType.INT64, ints: [...values] });
+        return name;
+      },
+      activation: activationOp, attrFloat, attrInt,
+    };
+    out[i] = p.kind.onnx.export(ctx);
   });
 
   const outputNode = plan.nodes[plan.outputIndex]!;
-  const outputNodeDoc = outputNode.node as Extract<NetworkDocument['nodes'][number], { type: 'output' }>;
+  const outputTargets = [...outputNode.kind.targets!(outputNode.node)];
+  const outputLoss: LossName = outputNode.kind.loss!(outputNode.node);
   const model: OnnxModel = {
     irVersion: opset >= 21 ? 10 : opset >= 19 ? 9 : 8,
     opsets: [{ domain: '', version: opset }],
@@ -208,9 +157,9 @@ function exportUnsafe(doc: NetworkDocument, options: OnnxExportOptions): OnnxExp
     },
     metadata: {
       [META_FEATURES]: JSON.stringify(plan.featureNames),
-      [META_TARGETS]: JSON.stringify(outputNodeDoc.targets),
-      [META_LOSS]: outputNodeDoc.loss,
+      [META_TARGETS]: JSON.stringify(outputTargets),
+      [META_LOSS]: outputLoss,
     },
   };
-  return { ok: true, bytes: encodeModel(model), opset, featureNames: [...plan.featureNames], targetNames: [...outputNodeDoc.targets] };
+  return { ok: true, bytes: encodeModel(model), opset, featureNames: [...plan.featureNames], targetNames: [...outputTargets] };
 }

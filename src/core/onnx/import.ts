@@ -1,8 +1,9 @@
 /**
  * Import an ONNX model as a network document, for the models Netwright can represent: one float input [N, k], one
- * output, and the operators Gather (columns of the input), Gemm, MatMul (+ Add of a constant bias), Relu, LeakyRelu
- * (alpha 0.01), Elu (alpha 1), Sigmoid, Tanh, Gelu (approximate "tanh"), Sin, Softmax (last axis), Identity, Dropout,
- * Add / Sum (of values), Concat (axis 1). Anything else is refused naming the node: "node 'Conv_3': Conv is not supported".
+ * output, Identity, and the operators the kinds read (each kind's `onnx.import` in src/core/kinds/<kind>.ts): Gather
+ * (columns of the input), Gemm, MatMul (+ Add of a constant bias), Relu, LeakyRelu (alpha 0.01), Elu (alpha 1),
+ * Sigmoid, Tanh, Gelu (approximate "tanh"), Sin, Softmax (last axis), Dropout, Add / Sum (of values), Concat (axis 1),
+ * LayerNormalization (last axis). Anything else is refused naming the node: "node 'Conv_3': Conv is not supported".
  *
  * The document has one Input per Gather (or one for the whole input vector), a Dense layer per Gemm/MatMul with the
  * activation after it folded in when nothing else reads the pre-activation, Activation, Add and Concat nodes, and an
@@ -11,12 +12,14 @@
  */
 import {
   DEFAULT_TRAINING, DOCUMENT_FORMAT, DOCUMENT_VERSION, LOSS_NAMES,
-  type ActivationName, type LossName, type NetworkDocument, type NetworkEdge, type NetworkNode,
+  type LossName, type NetworkDocument, type NetworkEdge, type NetworkNode,
 } from '../document';
+import { KIND_LIST } from '../kinds';
+import type { ImportValue, OnnxImportContext, OnnxImporter } from '../kinds/kind';
 import { COLUMN_STEP, ROW_STEP } from '../templates';
 import { validateDocument } from '../validate';
 import { META_FEATURES, META_LOSS, META_TARGETS } from './export';
-import { AttributeType, TensorType, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx';
+import { AttributeType, TensorType, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode } from './onnx';
 import { ProtobufError } from './protobuf';
 
 export type OnnxImportResult = { ok: true; doc: NetworkDocument; warnings: string[] } | { ok: false; message: string };
@@ -28,9 +31,17 @@ export interface OnnxImportOptions {
 
 class ImportError extends Error {}
 
-const ACTIVATION_OF: Record<string, ActivationName> = {
-  Relu: 'relu', LeakyRelu: 'leakyRelu', Elu: 'elu', Sigmoid: 'sigmoid', Tanh: 'tanh', Gelu: 'gelu', Sin: 'sine', Softmax: 'softmax',
-};
+/** The importer of each ONNX operator, from the kinds' tables (a kind that reads an operator twice is a bug). */
+const IMPORTERS: ReadonlyMap<string, OnnxImporter> = (() => {
+  const map = new Map<string, OnnxImporter>();
+  for (const kind of KIND_LIST) {
+    for (const op of kind.onnx.import?.ops ?? []) {
+      if (map.has(op)) throw new Error(`two kinds import the ONNX operator ${op}`);
+      map.set(op, kind.onnx.import!);
+    }
+  }
+  return map;
+})();
 
 /** Operators that pass their (single) input through unchanged. */
 const isAlias = (n: OnnxNode) => {
@@ -38,10 +49,7 @@ const isAlias = (n: OnnxNode) => {
   return n.opType === 'Identity' || n.opType === 'Dropout' || ((n.opType === 'Concat' || n.opType === 'Sum') && ins.length === 1);
 };
 
-type Value =
-  | { kind: 'input'; size: number }
-  | { kind: 'node'; nodeId: string; size: number }
-  | { kind: 'const'; tensor: OnnxTensor };
+type Value = ImportValue;
 
 /** Read ONNX bytes into a document, or say what stops it. Never throws. */
 export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): OnnxImportResult {
@@ -184,146 +192,34 @@ class Importer {
     if (n.domain !== '' && n.domain !== 'ai.onnx') throw new ImportError(`${label}: ${n.domain}.${n.opType} is not supported`);
     const out = n.outputs[0];
     if (out === undefined || out === '') throw new ImportError(`${label}: it has no output`);
-    const name = n.name || out;
-    const attr = (a: string) => n.attributes.find((x) => x.name === a);
-    const set = (v: Value) => this.values.set(out, v);
     const ins = n.inputs.filter((i) => i !== '');
-
-    switch (n.opType) {
-      case 'Gather': {
-        const data = this.value(ins[0] ?? '', label);
-        const indices = this.value(ins[1] ?? '', label);
-        const axis = intAttr(attr('axis'), 0, label);
-        if (data.kind !== 'input' || indices.kind !== 'const' || (axis !== 1 && axis !== -1) || indices.tensor.dims.length !== 1 || !indices.tensor.ints) {
-          throw new ImportError(`${label}: Gather is supported only to pick columns of the model's input (axis 1, a constant list of int64 indices)`);
-        }
-        const features = indices.tensor.ints.map((k) => {
-          const col = k < 0 ? k + data.size : k;
-          if (col < 0 || col >= data.size) throw new ImportError(`${label}: column ${k} is outside the input's ${data.size} columns`);
-          return this.featureNames[col]!;
-        });
-        if (features.length === 0) throw new ImportError(`${label}: picks no columns`);
-        const id = this.addNode({ id: '', type: 'input', name, position: { x: 0, y: 0 }, features });
-        set({ kind: 'node', nodeId: id, size: features.length });
-        return;
-      }
-      case 'Gemm':
-      case 'MatMul': {
-        const a = this.sourceOf(this.value(ins[0] ?? '', label), label);
-        const b = this.value(ins[1] ?? '', label);
-        if (b.kind !== 'const' || !b.tensor.floats || b.tensor.dims.length !== 2) {
-          throw new ImportError(`${label}: ${n.opType} is supported only with a constant float32 weight matrix as its second input`);
-        }
-        const gemm = n.opType === 'Gemm';
-        if (gemm && intAttr(attr('transA'), 0, label) !== 0) throw new ImportError(`${label}: Gemm with transA = 1 is not supported`);
-        const transB = gemm && intAttr(attr('transB'), 0, label) !== 0;
-        const alpha = gemm ? floatAttr(attr('alpha'), 1, label) : 1;
-        const beta = gemm ? floatAttr(attr('beta'), 1, label) : 1;
-        const [d0, d1] = b.tensor.dims as [number, number];
-        const rows = transB ? d1 : d0;
-        const units = transB ? d0 : d1;
-        if (rows !== a.size) throw new ImportError(`${label}: its weight matrix has ${rows} rows but its input has ${a.size} values`);
-        if (units < 1) throw new ImportError(`${label}: its weight matrix has no columns`);
-        const weights = new Array<number>(rows * units);
-        for (let i = 0; i < rows; i++) for (let j = 0; j < units; j++) weights[i * units + j] = Math.fround(alpha * b.tensor.floats[transB ? j * d1 + i : i * d1 + j]!);
-        let bias: number[] | undefined;
-        if (gemm && ins[2] !== undefined) {
-          const c = this.value(ins[2], label);
-          bias = biasFrom(c, units, label).map((v) => Math.fround(beta * v));
-        }
-        const id = this.addNode(bias
-          ? { id: '', type: 'dense', name, position: { x: 0, y: 0 }, units, activation: 'linear', useBias: true, bias }
-          : { id: '', type: 'dense', name, position: { x: 0, y: 0 }, units, activation: 'linear', useBias: false });
-        this.connect(a.id, id, { weights });
-        set({ kind: 'node', nodeId: id, size: units });
-        return;
-      }
-      case 'Add':
-      case 'Sum': {
-        const values = ins.map((i) => this.value(i, label));
-        const constants = values.filter((v) => v.kind === 'const');
-        if (constants.length > 0) {
-          if (n.opType !== 'Add' || values.length !== 2 || constants.length !== 1) throw new ImportError(`${label}: ${n.opType} of constants is supported only as a bias right after Gemm or MatMul`);
-          const other = values.find((v) => v.kind !== 'const')!;
-          const dense = other.kind === 'node' ? this.nodes.find((x) => x.id === other.nodeId) : undefined;
-          const onlyReader = other.kind === 'node' && this.readersOf(ins[values.indexOf(other)]!) === 1;
-          if (!dense || dense.type !== 'dense' || dense.activation !== 'linear' || !onlyReader) {
-            throw new ImportError(`${label}: Add of a constant is supported only as a bias right after Gemm or MatMul`);
-          }
-          const add = biasFrom(constants[0]!, dense.units, label);
-          dense.bias = add.map((v, j) => Math.fround((dense.bias?.[j] ?? 0) + v));
-          dense.useBias = true;
-          set(other);
-          return;
-        }
-        if (values.length === 1) {
-          set(values[0]!);
-          return;
-        }
-        const sources = values.map((v) => this.sourceOf(v, label));
-        const size = sources[0]!.size;
-        if (sources.some((s) => s.size !== size)) throw new ImportError(`${label}: ${n.opType} of values of different sizes (${sources.map((s) => s.size).join(', ')}) is not supported`);
-        const id = this.addNode({ id: '', type: 'add', name, position: { x: 0, y: 0 } });
-        for (const s of sources) this.connect(s.id, id);
-        set({ kind: 'node', nodeId: id, size });
-        return;
-      }
-      case 'Concat': {
-        const axis = intAttr(attr('axis'), 1, label);
-        if (axis !== 1 && axis !== -1) throw new ImportError(`${label}: Concat along axis ${axis} is not supported (only axis 1, the features)`);
-        const sources = ins.map((i) => this.sourceOf(this.value(i, label), label));
-        if (sources.length === 1) {
-          set({ kind: 'node', nodeId: sources[0]!.id, size: sources[0]!.size });
-          return;
-        }
-        const id = this.addNode({ id: '', type: 'concat', name, position: { x: 0, y: 0 } });
-        sources.forEach((s, k) => this.connect(s.id, id, { order: k }));
-        set({ kind: 'node', nodeId: id, size: sources.reduce((t, s) => t + s.size, 0) });
-        return;
-      }
-      case 'Identity':
-      case 'Dropout':
-        set(this.value(ins[0] ?? '', label));
-        return;
-      default:
-        break;
-    }
-    const activation = Object.prototype.hasOwnProperty.call(ACTIVATION_OF, n.opType) ? ACTIVATION_OF[n.opType] : undefined;
-    if (activation === undefined) throw new ImportError(`${label}: ${n.opType || 'an operator without a name'} is not supported`);
-    this.checkActivationAttributes(n, activation, label);
-    const source = this.value(ins[0] ?? '', label);
-    const from = this.sourceOf(source, label);
-    const producer = this.nodes.find((x) => x.id === from.id);
-    if (producer && (producer.type === 'dense' || producer.type === 'neuron') && producer.activation === 'linear' && this.readersOf(ins[0]!) === 1) {
-      producer.activation = activation;
-      producer.name = name;
-      set({ kind: 'node', nodeId: producer.id, size: from.size });
+    if (n.opType === 'Identity') {
+      this.values.set(out, this.value(ins[0] ?? '', label));
       return;
     }
-    const id = this.addNode({ id: '', type: 'activation', name, position: { x: 0, y: 0 }, activation });
-    this.connect(from.id, id);
-    set({ kind: 'node', nodeId: id, size: from.size });
-  }
-
-  private checkActivationAttributes(n: OnnxNode, activation: ActivationName, label: string): void {
+    const importer = IMPORTERS.get(n.opType);
+    if (importer === undefined) throw new ImportError(`${label}: ${n.opType || 'an operator without a name'} is not supported`);
     const attr = (a: string) => n.attributes.find((x) => x.name === a);
-    if (activation === 'leakyRelu') {
-      const alpha = floatAttr(attr('alpha'), 0.01, label);
-      if (Math.abs(alpha - 0.01) > 1e-7) throw new ImportError(`${label}: LeakyRelu with alpha ${show(alpha)} is not supported (Netwright's leaky ReLU uses 0.01)`);
-    }
-    if (activation === 'elu') {
-      const alpha = floatAttr(attr('alpha'), 1, label);
-      if (Math.abs(alpha - 1) > 1e-7) throw new ImportError(`${label}: Elu with alpha ${show(alpha)} is not supported (Netwright's ELU uses 1)`);
-    }
-    if (activation === 'gelu') {
-      const approximate = attr('approximate')?.s ?? 'none';
-      if (approximate !== 'tanh') throw new ImportError(`${label}: Gelu with approximate="${approximate}" is not supported (Netwright's gelu is the tanh approximation)`);
-    }
-    if (activation === 'softmax') {
-      const opset = this.model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 13;
-      const axis = intAttr(attr('axis'), opset >= 13 ? -1 : 1, label);
-      if (axis !== -1 && axis !== 1) throw new ImportError(`${label}: Softmax along axis ${axis} is not supported (only the last axis)`);
-    }
+    const ctx: OnnxImportContext = {
+      onnx: n,
+      label,
+      name: n.name || out,
+      ins,
+      opset: this.model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 13,
+      value: (tensor) => this.value(tensor, label),
+      sourceOf: (value) => this.sourceOf(value, label),
+      addNode: (node) => this.addNode(node),
+      node: (id) => this.nodes.find((x) => x.id === id),
+      connect: (source, target, extra) => this.connect(source, target, extra),
+      set: (value) => this.values.set(out, value),
+      readers: (tensor) => this.readersOf(tensor),
+      featureNames: this.featureNames,
+      attr,
+      intAttr: (a, fallback) => intAttr(attr(a), fallback, label),
+      floatAttr: (a, fallback) => floatAttr(attr(a), fallback, label),
+      fail: (message) => new ImportError(`${label}: ${message}`),
+    };
+    importer.run(ctx);
   }
 
   /** Columns by depth from the inputs, 220 px apart; nodes of a column 110 px apart, centred on y = 0. */
@@ -346,9 +242,6 @@ class Importer {
   }
 }
 
-/** A float32 attribute as people wrote it (0.2, not 0.20000000298023224). */
-const show = (v: number) => String(Number(v.toPrecision(7)));
-
 function namesFrom(json: string | undefined, count: number): string[] | undefined {
   if (json === undefined) return undefined;
   try {
@@ -370,14 +263,4 @@ function floatAttr(a: OnnxAttribute | undefined, fallback: number, label: string
   if (a === undefined) return fallback;
   if (a.type !== AttributeType.FLOAT || a.f === undefined) throw new ImportError(`${label}: attribute ${a.name} should be a float`);
   return a.f;
-}
-
-function biasFrom(v: Value, units: number, label: string): number[] {
-  if (v.kind !== 'const' || !v.tensor.floats) throw new ImportError(`${label}: its bias must be a constant float32 tensor`);
-  const { dims, floats } = v.tensor;
-  const count = floats.length;
-  const shapeOk = (dims.length === 1 && dims[0] === units) || (dims.length === 2 && dims[0] === 1 && dims[1] === units);
-  if (shapeOk) return Array.from(floats);
-  if (count === 1) return new Array<number>(units).fill(floats[0]!);
-  throw new ImportError(`${label}: its bias has the shape [${dims.join(', ')}], expected [${units}]`);
 }

@@ -1,5 +1,5 @@
-import { memo, useMemo } from 'react';
-import { Boxes, MousePointerClick, Sparkles, Trash2, Ungroup } from 'lucide-react';
+import { memo, useMemo, type ComponentType } from 'react';
+import { Boxes, MousePointerClick, Sparkles, Trash2 } from 'lucide-react';
 import {
   ACTIVATION_NAMES, INITIALIZER_NAMES, LOSS_NAMES, type ActivationName, type InitializerName, type LossName,
   type NetworkDocument, type NetworkNode,
@@ -12,6 +12,7 @@ import { useEditor, useView } from '../editor/context';
 import { CheckField, NumberField, SelectField, TextField } from '../editor/fields';
 import { ACTIVATION_LABELS, INITIALIZER_LABELS, LOSS_LABELS } from '../editor/labels';
 import { EDITOR_NODE_TYPES, type FieldSpec } from '../editor/registry';
+import { rendererKind } from '../kinds';
 import { continuousEdit, edit, type EditOutcome } from '../editor/store';
 import { formatValue } from '../editor/trace';
 import { useLiveWeightText } from '../live/hooks';
@@ -76,30 +77,6 @@ function NodeField({ node, spec }: { node: NetworkNode; spec: FieldSpec }) {
   }
 }
 
-function ExampleFields({ node }: { node: Extract<NetworkNode, { type: 'input' }> }) {
-  const { view } = useEditor();
-  const { example } = useAnalysis();
-  const values = example[node.id] ?? [];
-  return (
-    <section className="inspector-section" aria-label="Example input">
-      <h3 className="inspector-section-title">Example input</h3>
-      {node.features.map((feature, i) => (
-        <NumberField
-          key={`${feature}-${i}`}
-          label={feature}
-          value={values[i]}
-          step={0.1}
-          hint="The value this feature has in the example the network is run on (shared by every Input of this feature)."
-          onCommit={(v) => {
-            view.setState((s) => ({ exampleValues: { ...s.exampleValues, [feature]: v } }));
-            return null;
-          }}
-        />
-      ))}
-    </section>
-  );
-}
-
 function Values({ nodeId }: { nodeId: string }) {
   const { run } = useAnalysis();
   if (!run.ok) return <p className="inspector-note">{run.reason}</p>;
@@ -115,11 +92,12 @@ function Values({ nodeId }: { nodeId: string }) {
 }
 
 function NodeInspector({ node }: { node: NetworkNode }) {
-  const { actions } = useEditor();
   const { report } = useAnalysis();
   const info = NODE_TYPES[node.type];
   const problems = [...report.errors, ...report.warnings].filter((p) => p.nodeIds.includes(node.id));
-  const size = report.sizes[node.id];
+  const shape = report.shapes[node.id];
+  const size = shape === undefined ? undefined : shape.length === 1 ? String(shape[0]) : `[${shape.join(' × ')}]`;
+  const Extra = rendererKind(node.type).Inspector as ComponentType<{ node: NetworkNode }> | undefined;
   return (
     <div className="inspector-body">
       <div className="inspector-head">
@@ -132,17 +110,12 @@ function NodeInspector({ node }: { node: NetworkNode }) {
       <section className="inspector-section" aria-label="Settings">
         {EDITOR_NODE_TYPES[node.type].fields.map((spec) => <NodeField key={`${node.id}-${spec.key}`} node={node} spec={spec} />)}
       </section>
-      {node.type === 'input' && <ExampleFields node={node} />}
-      {node.type !== 'input' && (
+      {Extra && <Extra node={node} />}
+      {rendererKind(node.type).showsValues && (
         <section className="inspector-section" aria-label="Values on the example">
           <h3 className="inspector-section-title">On the example</h3>
           <Values nodeId={node.id} />
         </section>
-      )}
-      {node.type === 'dense' && (
-        <button type="button" className="inspector-button" onClick={() => actions.expand(node.id)}>
-          <Ungroup size={15} aria-hidden /> Expand into neurons <kbd>E</kbd>
-        </button>
       )}
     </div>
   );

@@ -5,12 +5,13 @@ import {
 import type { ReactNode } from 'react';
 import { useDraft } from './useDraft';
 import { DEFAULT_TRAINING, OPTIMIZER_NAMES, type OptimizerName } from '../../core/document';
+import { OPTIMIZERS } from '../../core/optimizers';
 import { useTheme } from '../state/theme';
 import './Toolbar.css';
 
 export const COMING_SOON = 'coming soon';
 
-const OPTIMIZER_LABELS: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'Momentum', adam: 'Adam' };
+const OPTIMIZER_LABELS: Record<OptimizerName, string> = Object.fromEntries(OPTIMIZER_NAMES.map((name) => [name, OPTIMIZERS[name].label])) as Record<OptimizerName, string>;
 
 interface ToolButtonProps {
   label: string;

@@ -7,17 +7,16 @@ import { addNode, connect, idCounter, removeEdges, removeNodes, type EditResult 
 import { nodeLabel } from '../../core/graph';
 import { NODE_TYPES, createNode, isNodeType } from '../../core/nodes';
 import { compileNetwork, writeWeights } from '../../core/network';
+import { kindOf } from '../../core/kinds';
 
 export type PlaceResult = { ok: true; doc: NetworkDocument; nodeId: string } | { ok: false; reason: string };
 
 /** The prefix of a new node's id, and so of its default name: "dense3", "n4", "x1"… */
-const ID_PREFIX: Record<NodeType, string> = {
-  input: 'x', neuron: 'n', dense: 'dense', activation: 'act', dropout: 'drop', add: 'add', concat: 'concat', output: 'output',
-};
+const idPrefix = (type: NodeType): string => kindOf(type).idPrefix;
 
 /** Put a new node of `type` with its top-left corner at `position`. */
 export function placeNode(doc: NetworkDocument, type: NodeType, position: Position): PlaceResult {
-  const id = `${ID_PREFIX[type]}${idCounter(doc)}`;
+  const id = `${idPrefix(type)}${idCounter(doc)}`;
   const node = createNode(type, id, { x: Math.round(position.x), y: Math.round(position.y) });
   const added = addNode(doc, node);
   return added.ok ? { ok: true, doc: added.doc, nodeId: id } : added;
@@ -153,7 +152,7 @@ export function pasteContent(doc: NetworkDocument, content: ClipboardContent, of
   const names = new Set(doc.nodes.map((n) => n.name));
   const nodeIds: string[] = [];
   for (const node of content.nodes) {
-    const id = `${ID_PREFIX[node.type]}${idCounter(next)}`;
+    const id = `${idPrefix(node.type)}${idCounter(next)}`;
     const name = names.has(node.name) ? `${node.name} copy` : node.name;
     names.add(name);
     const copy = { ...structuredClone(node), id, name, position: { x: node.position.x + offset.x, y: node.position.y + offset.y } } as NetworkNode;

@@ -26,8 +26,8 @@ export type DropoutFlowNode = FlowNodeOf<'dropout'>;
 export type AddFlowNode = FlowNodeOf<'add'>;
 export type ConcatFlowNode = FlowNodeOf<'concat'>;
 export type OutputFlowNode = FlowNodeOf<'output'>;
-export type NetworkFlowNode =
-  | InputFlowNode | NeuronFlowNode | DenseFlowNode | ActivationFlowNode | DropoutFlowNode | AddFlowNode | ConcatFlowNode | OutputFlowNode;
+/** A flow node of any kind, derived from the kinds table. */
+export type NetworkFlowNode = { [T in NodeType]: FlowNodeOf<T> }[NodeType];
 
 export interface WeightEdgeData extends Record<string, unknown> {
   /** 'weight': one scalar weight (shown as a number); 'block': an m×n block into a layer; 'plain': no weights. */

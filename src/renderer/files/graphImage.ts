@@ -5,6 +5,7 @@
  * is the whole network whatever the zoom. The PNG is that SVG drawn on a canvas at 2×.
  */
 import type { NetworkDocument, NetworkNode } from '../../core/document';
+import { RENDERER_KINDS } from '../kinds';
 
 export interface PictureNode {
   id: string;
@@ -41,15 +42,8 @@ export interface GraphPicture {
 
 /** One line saying what a node is: "tanh", "8 units · relu", "x, y", "binary cross-entropy". */
 export function nodeDetail(node: NetworkNode): string {
-  switch (node.type) {
-    case 'input': return node.features.join(', ');
-    case 'neuron': return node.activation;
-    case 'dense': return `${node.units} units · ${node.activation}`;
-    case 'activation': return node.activation;
-    case 'dropout': return `dropout ${node.rate}`;
-    case 'output': return `loss ${node.loss}`;
-    default: return node.type;
-  }
+  const kind = RENDERER_KINDS[node.type] as { detail(n: NetworkNode): string } | undefined;
+  return kind ? kind.detail(node) : String(node.type);
 }
 
 /** "translate(12px, 34.5px)" → [12, 34.5]: the last translate in a CSS transform (React Flow's node and label positions). */

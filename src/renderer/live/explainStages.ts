@@ -10,6 +10,7 @@
  */
 import type { NetworkDocument, NetworkNode } from '../../core/document';
 import { explainNumber as n, forwardFormula, type ExplainForward, type ExplainStep } from '../../core/explain';
+import { writeNodeSlot } from '../../core/kinds/params';
 
 export type Phase = 'forward' | 'loss' | 'backward' | 'update';
 
@@ -122,6 +123,8 @@ export function buildStages(step: ExplainStep, doc: NetworkDocument): Stage[] {
     if (b.kind === 'unit') entry.units.push(b);
     else if (b.kind === 'bias') {
       if (b.index < MAX_UNIT_LINES) entry.lines.push(`∂L/∂b${byNodeUnits(step, owner) > 1 ? `[${b.index + 1}]` : ''} = ${n(b.biasGrad)}`);
+    } else if (b.kind === 'param') {
+      if (b.index < MAX_UNIT_LINES) entry.lines.push(`∂L/∂${b.slot}[${b.index + 1}] = ${n(b.grad)}`);
     } else {
       entry.edges.add(b.edgeId);
       const block = step.backward.filter((x) => x.kind === 'weight' && x.edgeId === b.edgeId);
@@ -171,6 +174,8 @@ export function buildStages(step: ExplainStep, doc: NetworkDocument): Stage[] {
         updateLines.push(`W(${edgeName(doc, u.edgeId)}): ${blockCount.get(u.edgeId)} weights, first ${n(u.old)} → ${n(u.new)}`);
         updateNotes[u.edgeId] = `W: ${n(u.old)} → ${n(u.new)}, …`;
       }
+    } else if (u.kind === 'param') {
+      if (u.index < MAX_UNIT_LINES) updateLines.push(`${u.slot}(${nameOf(doc, u.nodeId)})[${u.index + 1}]: ${n(u.old)} → ${n(u.new)}`);
     } else if (u.index < MAX_UNIT_LINES) {
       updateLines.push(`b(${nameOf(doc, u.nodeId)})${byNodeUnits(step, u.nodeId) > 1 ? `[${u.index + 1}]` : ''}: ${n(u.old)} → ${n(u.new)}`);
     }
@@ -194,21 +199,27 @@ function byNodeUnits(step: ExplainStep, nodeId: string): number {
 /** The document after the explained SGD step: every weight and bias set to its `new` value. */
 export function applyUpdate(doc: NetworkDocument, step: ExplainStep): NetworkDocument {
   const weights = new Map<string, number[]>();
-  const biases = new Map<string, number[]>();
+  const slots = new Map<string, Map<string, number[]>>();
   for (const u of step.update) {
-    const map = u.kind === 'weight' ? weights : biases;
-    const key = u.kind === 'weight' ? u.edgeId : u.nodeId;
-    const list = map.get(key) ?? [];
-    list[u.index] = u.new;
-    map.set(key, list);
+    if (u.kind === 'weight') {
+      const list = weights.get(u.edgeId) ?? [];
+      list[u.index] = u.new;
+      weights.set(u.edgeId, list);
+    } else {
+      const slot = u.kind === 'bias' ? 'bias' : u.slot;
+      const bySlot = slots.get(u.nodeId) ?? new Map<string, number[]>();
+      const list = bySlot.get(slot) ?? [];
+      list[u.index] = u.new;
+      bySlot.set(slot, list);
+      slots.set(u.nodeId, bySlot);
+    }
   }
   const edges = doc.edges.map((e) => (weights.has(e.id) ? { ...e, weights: weights.get(e.id)! } : e));
+  // Node slots are written where their kind keeps them (the core's one write-back, src/core/kinds/params.ts).
   const nodes = doc.nodes.map((node): NetworkNode => {
-    const b = biases.get(node.id);
-    if (!b) return node;
-    if (node.type === 'neuron') return { ...node, bias: b[0]! };
-    if (node.type === 'dense') return { ...node, bias: b };
-    return node;
+    let out = node;
+    for (const [slot, values] of slots.get(node.id) ?? []) out = writeNodeSlot(out, slot, values);
+    return out;
   });
   return { ...doc, nodes, edges };
 }

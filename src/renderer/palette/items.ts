@@ -3,39 +3,32 @@
  * and creates the node; nothing else needs to know the MIME type.
  */
 import type { LucideIcon } from 'lucide-react';
-import { ArrowRightToLine, CircleDot, Combine, Layers, Plus, Sigma, Target, Waves } from 'lucide-react';
 import type { NodeType } from '../../core/document';
 import { NODE_TYPES } from '../../core/nodes';
+import { RENDERER_KINDS } from '../kinds';
+import { PALETTE_GROUPS as GROUPS, type PaletteGroup } from '../kinds/kind';
 
 export interface PaletteItem {
   type: NodeType;
-  /** The node type's name, from the core registry (src/core/nodes.ts). */
+  /** The node type's name, from the core's kind module. */
   label: string;
-  /** One sentence a learner understands, from the core registry; the item's tooltip. */
+  /** One sentence a learner understands, from the core's kind module; the item's tooltip. */
   hint: string;
   icon: LucideIcon;
-  group: 'Data' | 'Units & layers' | 'Combine' | 'Result';
+  group: PaletteGroup;
 }
 
-/** Only how each type looks and where it sits here; what it is comes from the core's node-type registry. */
-const LOOKS: readonly Pick<PaletteItem, 'type' | 'icon' | 'group'>[] = [
-  { type: 'input', icon: ArrowRightToLine, group: 'Data' },
-  { type: 'neuron', icon: CircleDot, group: 'Units & layers' },
-  { type: 'dense', icon: Layers, group: 'Units & layers' },
-  { type: 'activation', icon: Sigma, group: 'Units & layers' },
-  { type: 'dropout', icon: Waves, group: 'Units & layers' },
-  { type: 'add', icon: Plus, group: 'Combine' },
-  { type: 'concat', icon: Combine, group: 'Combine' },
-  { type: 'output', icon: Target, group: 'Result' },
-];
-
-export const PALETTE_ITEMS: readonly PaletteItem[] = LOOKS.map((look) => ({
-  ...look,
-  label: NODE_TYPES[look.type].label,
-  hint: NODE_TYPES[look.type].description,
+/** How each kind looks and where it sits comes from its renderer module; what it is from its core module. */
+export const PALETTE_ITEMS: readonly PaletteItem[] = (Object.keys(RENDERER_KINDS) as NodeType[]).map((type) => ({
+  type,
+  icon: RENDERER_KINDS[type].icon,
+  group: RENDERER_KINDS[type].group,
+  label: NODE_TYPES[type].label,
+  hint: NODE_TYPES[type].description,
 }));
 
-export const PALETTE_GROUPS: readonly PaletteItem['group'][] = ['Data', 'Units & layers', 'Combine', 'Result'];
+/** The groups that hold at least one kind, in their fixed order. */
+export const PALETTE_GROUPS: readonly PaletteGroup[] = GROUPS.filter((g) => PALETTE_ITEMS.some((item) => item.group === g));
 
 /** The drag data type of a palette item; its value is the node type. */
 export const PALETTE_DRAG_MIME = 'application/x-netwright-node-type';

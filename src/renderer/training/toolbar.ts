@@ -1,6 +1,7 @@
 /** The toolbar's training buttons and fields, wired to the training store and the document's training setup. */
 import { useMemo } from 'react';
 import type { OptimizerName } from '../../core/document';
+import { SETUP_LIMITS, withinLimit } from '../../core/limits';
 import type { ToolbarTraining } from '../components/Toolbar';
 import { useDoc, useEditor } from '../editor/context';
 import { notify } from '../editor/store';
@@ -10,14 +11,15 @@ import { useTraining, useTrainingActions } from './store';
 export function parseLearningRate(text: string): { ok: true; value: number } | { ok: false; reason: string } {
   const v = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(v)) return { ok: false, reason: `Learning rate: "${text}" is not a number.` };
-  if (v <= 0) return { ok: false, reason: 'Learning rate must be greater than 0.' };
+  if (!withinLimit(SETUP_LIMITS.learningRate, v)) return { ok: false, reason: 'Learning rate must be greater than 0.' };
   return { ok: true, value: v };
 }
 
 export function parseBatchSize(text: string): { ok: true; value: number } | { ok: false; reason: string } {
   const v = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(v) || v < 1 || v > 65_536) {
-    return { ok: false, reason: `Batch size must be a whole number from 1 to 65536, not "${text}".` };
+  const limit = SETUP_LIMITS.batchSize;
+  if (text.trim() === '' || !withinLimit(limit, v)) {
+    return { ok: false, reason: `Batch size must be a whole number from ${limit.min} to ${limit.max}, not "${text}".` };
   }
   return { ok: true, value: v };
 }

@@ -4,8 +4,11 @@
  * every edge and bias whose block still fits (same shape) and that the user did not change by hand, so a reload
  * continues from where training was.
  */
-import type { NetworkDocument, NetworkEdge, NetworkNode } from '../../core/document';
+import type { NetworkDocument } from '../../core/document';
 import { analyzeGraph, edgeBlockShape } from '../../core/graph';
+import { shapeSize } from '../../core/kinds/kind';
+import { readNodeSlot, writeParams } from '../../core/kinds/params';
+import { slotShapes } from '../../core/validate';
 import type { ParameterLayout } from '../../shared/protocol';
 
 function sameNumbers(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
@@ -16,9 +19,10 @@ function sameNumbers(a: readonly number[] | undefined, b: readonly number[] | un
 }
 
 /**
- * `doc` with the trained `params` (laid out by `layout`, which belongs to `loadedDoc`) written in where they fit.
- * A block is written when the edge/node exists in both documents, its shape is unchanged, and its value in `doc`
- * equals its value in `loadedDoc` (a hand edit wins). Returns `doc` itself when nothing changes.
+ * `doc` with the trained `params` (laid out by `layout`, which belongs to `loadedDoc`) written in where they fit,
+ * through the core's one write-back (writeParams). A slot is written when its edge/node exists in both documents,
+ * its shape is unchanged, and its value in `doc` equals its value in `loadedDoc` (a hand edit wins). Returns `doc`
+ * itself when nothing changes.
  */
 export function applySnapshotWeights(
   loadedDoc: NetworkDocument,
@@ -30,37 +34,22 @@ export function applySnapshotWeights(
   const analysis = analyzeGraph(doc);
   const oldEdges = new Map(loadedDoc.edges.map((e) => [e.id, e]));
   const oldNodes = new Map(loadedDoc.nodes.map((n) => [n.id, n]));
-  let changed = false;
-
-  const edges = doc.edges.map((edge): NetworkEdge => {
-    const block = layout.edges[edge.id];
-    const before = oldEdges.get(edge.id);
-    if (!block || !before || before.source !== edge.source || before.target !== edge.target) return edge;
-    const shape = edgeBlockShape(analysis, edge);
-    if (!shape || shape.rows !== block.rows || shape.cols !== block.cols) return edge;
-    if (!sameNumbers(before.weights, edge.weights)) return edge;
-    changed = true;
-    return { ...edge, weights: Array.from(params.subarray(block.offset, block.offset + block.rows * block.cols)) };
+  return writeParams(doc, layout, params, {
+    edge(edge, block) {
+      const before = oldEdges.get(edge.id);
+      if (!before || before.source !== edge.source || before.target !== edge.target) return false;
+      const shape = edgeBlockShape(analysis, edge);
+      if (!shape || shape.rows !== block.rows || shape.cols !== block.cols) return false;
+      return sameNumbers(before.weights, edge.weights);
+    },
+    node(node, slot, block) {
+      const before = oldNodes.get(node.id);
+      if (!before || before.type !== node.type) return false;
+      const now = slotShapes(analysis, node).find((x) => x.name === slot && x.edgeId === undefined);
+      if (!now || shapeSize(now.shape) !== block.length) return false;
+      return sameNumbers(readNodeSlot(before, slot), readNodeSlot(node, slot));
+    },
   });
-
-  const nodes = doc.nodes.map((node): NetworkNode => {
-    const block = layout.biases[node.id];
-    const before = oldNodes.get(node.id);
-    if (!block || !before || before.type !== node.type) return node;
-    if (node.type === 'neuron' && before.type === 'neuron') {
-      if (block.length !== 1 || !Object.is(before.bias, node.bias)) return node;
-      changed = true;
-      return { ...node, bias: params[block.offset]! };
-    }
-    if (node.type === 'dense' && before.type === 'dense') {
-      if (!node.useBias || node.units !== block.length || !sameNumbers(before.bias, node.bias)) return node;
-      changed = true;
-      return { ...node, bias: Array.from(params.subarray(block.offset, block.offset + block.length)) };
-    }
-    return node;
-  });
-
-  return changed ? { ...doc, nodes, edges } : doc;
 }
 
 /** What decides whether the trainer needs the document again: everything but node positions. */

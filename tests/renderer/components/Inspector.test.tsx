@@ -1,3 +1,4 @@
+import { UNITS } from '../../../src/core/limits';
 import { describe, expect, it } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { ReactFlowProvider } from '@xyflow/react';
@@ -64,7 +65,8 @@ describe('the inspector', () => {
     const { editor, panel } = renderInspector(findTemplate('spiral')!.build());
     act(() => select(editor, ['hidden1']));
     type(within(panel).getByRole('textbox', { name: 'Units' }), '0');
-    expect(within(panel).getByRole('alert').textContent).toBe('Units must be between 1 and 4096.');
+    // The inspector reads the core's one declared limit (src/core/limits.ts), the same the file format holds.
+    expect(within(panel).getByRole('alert').textContent).toBe(`Units must be between ${UNITS.min} and ${UNITS.max}.`);
     type(within(panel).getByRole('textbox', { name: 'Units' }), '12');
     expect(doc(editor).nodes.find((n) => n.id === 'hidden1')).toMatchObject({ units: 12 });
   });

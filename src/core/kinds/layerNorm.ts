@@ -1,0 +1,199 @@
+/**
+ * LayerNorm: normalises each example's values over the last axis, then scales and shifts them with learned gamma and
+ * beta (one per position of the last axis). For each row x of the last axis (length c):
+ *   μ = Σx/c,  σ² = Σ(x − μ)²/c,  x̂ = (x − μ)/√(σ² + ε),  y = γ·x̂ + β
+ * backward (per row, with g = dy·γ):
+ *   dγ += Σ_rows dy·x̂,  dβ += Σ_rows dy,  dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε)
+ * Shape: its input's. Slots `gamma` (ones) and `beta` (zeros) on the node, shape [c], not regularised; stored in the
+ * file as lists once trained. ONNX: LayerNormalization(X, gamma, beta, axis = −1, epsilon), opset 17.
+ */
+import { z } from 'zod';
+import type { NetworkNode } from '../document';
+import { type KindDef, type KindNode, type PlanNode } from './kind';
+import { exampleNetwork, finite, origin } from './common';
+
+const props = z.object({
+  /** Added to the variance before the square root, so a row of equal values does not divide by zero. */
+  epsilon: finite().gt(0, { error: 'expected a number above 0' }).max(1, { error: 'expected a number of at most 1' }),
+  /** The learned scale, one per position of the last axis; absent before the first training. */
+  gamma: z.array(finite()).optional(),
+  /** The learned shift, likewise. */
+  beta: z.array(finite()).optional(),
+});
+export type LayerNormNode = KindNode<'layerNorm', z.infer<typeof props>>;
+
+/** The length of the last axis, and how many rows of it one batch has. */
+const lastAxis = (p: PlanNode) => p.shape[p.shape.length - 1]!;
+
+export const layerNorm: KindDef<'layerNorm', typeof props> = {
+  type: 'layerNorm',
+  idPrefix: 'norm',
+  label: 'LayerNorm',
+  description: 'Rescales each example’s values to mean 0 and spread 1, then applies a learned scale (gamma) and shift (beta).',
+  props,
+  defaults: () => ({ epsilon: 1e-5 }),
+  minInputs: 1,
+  maxInputs: 1,
+  hasOutput: true,
+  infer: ({ inputs }) => (inputs.length === 1 && inputs[0] !== undefined ? { shape: inputs[0] } : undefined),
+  slots: [
+    {
+      name: 'gamma', on: 'node', shape: (_node, output) => [output[output.length - 1]!], init: 'ones', regularized: false,
+      read: (node) => node.gamma,
+      write: (node, values) => ({ ...node, gamma: [...values] }),
+      clear: ({ gamma: _dropped, ...node }) => node,
+    },
+    {
+      name: 'beta', on: 'node', shape: (_node, output) => [output[output.length - 1]!], init: 'zeros', regularized: false,
+      read: (node) => node.beta,
+      write: (node, values) => ({ ...node, beta: [...values] }),
+      clear: ({ beta: _dropped, ...node }) => node,
+    },
+  ],
+  allocate(ws, p, i) {
+    const n = ws.batch * p.size;
+    ws.a[i] = new Float32Array(n);
+    if (p.needsGrad) ws.da[i] = new Float32Array(n);
+    // x̂ (batch × size), then 1/√(σ² + ε) of each row, then a row of g = dy·γ for backward.
+    ws.scratch[i] = new Float32Array(n + n / lastAxis(p) + lastAxis(p));
+  },
+  forward(c, p, i) {
+    const { ws, params } = c;
+    const x = ws.a[p.inputs[0]!]!;
+    const y = ws.a[i]!;
+    const s = ws.scratch[i]!;
+    const cols = lastAxis(p);
+    const rows = (ws.batch * p.size) / cols;
+    const n = ws.batch * p.size;
+    const eps = (p.node as LayerNormNode).epsilon;
+    const g = p.slots.gamma!.offset;
+    const b = p.slots.beta!.offset;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let mean = 0;
+      for (let k = 0; k < cols; k++) mean += x[o + k]!;
+      mean /= cols;
+      let variance = 0;
+      for (let k = 0; k < cols; k++) {
+        const d = x[o + k]! - mean;
+        variance += d * d;
+      }
+      const rstd = 1 / Math.sqrt(variance / cols + eps);
+      s[n + r] = rstd;
+      for (let k = 0; k < cols; k++) {
+        const xhat = (x[o + k]! - mean) * rstd;
+        s[o + k] = xhat;
+        y[o + k] = params[g + k]! * xhat + params[b + k]!;
+      }
+    }
+  },
+  backward(c, p, i) {
+    const { ws, params, grads } = c;
+    const dy = ws.da[i]!;
+    const s = ws.scratch[i]!;
+    const cols = lastAxis(p);
+    const n = ws.batch * p.size;
+    const rows = n / cols;
+    const g = p.slots.gamma!.offset;
+    const b = p.slots.beta!.offset;
+    const gRow = n + rows;
+    const src = p.inputs[0]!;
+    const dx = ws.da[src];
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let sumG = 0;
+      let sumGX = 0;
+      for (let k = 0; k < cols; k++) {
+        const d = dy[o + k]!;
+        const xhat = s[o + k]!;
+        /** dLoss/dγ += dy·x̂,  dLoss/dβ += dy */
+        grads[g + k] += d * xhat;
+        grads[b + k] += d;
+        const gk = d * params[g + k]!;
+        s[gRow + k] = gk;
+        sumG += gk;
+        sumGX += gk * xhat;
+      }
+      if (!dx) continue;
+      const rstd = s[n + r]!;
+      const meanG = sumG / cols;
+      const meanGX = sumGX / cols;
+      /** dLoss/dx = (g − mean(g) − x̂·mean(g·x̂)) / √(σ² + ε) */
+      for (let k = 0; k < cols; k++) dx[o + k] += (s[gRow + k]! - meanG - s[o + k]! * meanGX) * rstd;
+    }
+  },
+  explain(ctx) {
+    const x = ctx.inputs[0] ?? new Float32Array(0);
+    const cols = x.length;
+    const mean = x.reduce((t, v) => t + v, 0) / (cols || 1);
+    const variance = x.reduce((t, v) => t + (v - mean) ** 2, 0) / (cols || 1);
+    const g = ctx.slots.gamma;
+    const b = ctx.slots.beta;
+    const show = (v: number) => String(Number(v.toPrecision(6))).replace('-', '−');
+    return Array.from(ctx.a, (a, unit) => ({
+      nodeId: ctx.id, unit, kind: 'formula' as const, terms: [], bias: null, z: x[unit] ?? 0, activation: 'layerNorm', a,
+      formula: `a = ${show(g ? ctx.params[g.offset + unit]! : 1)}·(${show(x[unit] ?? 0)} − ${show(mean)})/√(${show(variance)} + ${show(ctx.node.epsilon)}) + ${show(b ? ctx.params[b.offset + unit]! : 0)} = ${show(a)}`,
+    }));
+  },
+  onnx: {
+    export(ctx) {
+      const { plan: p, params, base } = ctx;
+      const gamma = ctx.constant(ctx.unique(`${base}/gamma`), [lastAxis(p)], params.subarray(p.slots.gamma!.offset, p.slots.gamma!.offset + lastAxis(p)));
+      const beta = ctx.constant(ctx.unique(`${base}/beta`), [lastAxis(p)], params.subarray(p.slots.beta!.offset, p.slots.beta!.offset + lastAxis(p)));
+      ctx.add('LayerNormalization', base, [ctx.inputs[0]!, gamma, beta], [base], [ctx.attrInt('axis', -1), ctx.attrFloat('epsilon', ctx.node.epsilon)]);
+      return base;
+    },
+    import: {
+      ops: ['LayerNormalization'],
+      run(ctx) {
+        const from = ctx.sourceOf(ctx.value(ctx.ins[0] ?? ''));
+        const axis = ctx.intAttr('axis', -1);
+        if (axis !== -1 && axis !== 1) throw ctx.fail(`LayerNormalization along axis ${axis} is not supported (only the last axis)`);
+        const constant = (name: string | undefined, what: string): number[] | undefined => {
+          if (name === undefined) return undefined;
+          const v = ctx.value(name);
+          if (v.kind !== 'const' || !v.tensor.floats || v.tensor.floats.length !== from.size) throw ctx.fail(`its ${what} must be a constant float32 tensor of ${from.size} values`);
+          return Array.from(v.tensor.floats);
+        };
+        const gamma = constant(ctx.ins[1], 'scale');
+        const beta = constant(ctx.ins[2], 'bias') ?? new Array<number>(from.size).fill(0);
+        const epsilon = Math.fround(ctx.floatAttr('epsilon', 1e-5));
+        const id = ctx.addNode({ id: '', type: 'layerNorm', name: ctx.name, position: { ...origin }, epsilon, gamma, beta });
+        ctx.connect(from.id, id);
+        ctx.set({ kind: 'node', nodeId: id, size: from.size });
+      },
+    },
+  },
+  reference(node, inputs, params) {
+    const x = inputs[0]!;
+    const mean = x.reduce((t, v) => t + v, 0) / x.length;
+    const variance = x.reduce((t, v) => t + (v - mean) ** 2, 0) / x.length;
+    const gamma = params.node.gamma ?? x.map(() => 1);
+    const beta = params.node.beta ?? x.map(() => 0);
+    return x.map((v, k) => gamma[k]! * ((v - mean) / Math.sqrt(variance + node.epsilon)) + beta[k]!);
+  },
+  examples: {
+    networks: () => [
+      exampleNetwork('layer norm between two layers, with trained gamma and beta', [
+        { id: 'a', type: 'input', name: 'a', position: origin, features: ['x1', 'x2', 'x3'] },
+        { id: 'h', type: 'dense', name: 'h', position: origin, units: 4, activation: 'linear', useBias: true },
+        { id: 'ln', type: 'layerNorm', name: 'ln', position: origin, epsilon: 1e-5, gamma: [1.5, 0.5, -1, 2], beta: [0.1, -0.2, 0.3, 0] },
+        { id: 'g', type: 'dense', name: 'g', position: origin, units: 2, activation: 'tanh', useBias: true },
+        { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['y1', 'y2'] },
+      ] satisfies NetworkNode[], [['a', 'h'], ['h', 'ln'], ['ln', 'g'], ['g', 'out']]),
+      exampleNetwork('layer norm straight into the output, fresh gamma and beta', [
+        { id: 'a', type: 'input', name: 'a', position: origin, features: ['x1', 'x2'] },
+        { id: 'h', type: 'dense', name: 'h', position: origin, units: 3, activation: 'sigmoid', useBias: true },
+        { id: 'ln', type: 'layerNorm', name: 'ln', position: origin, epsilon: 0.01 },
+        { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['y1', 'y2', 'y3'] },
+      ] satisfies NetworkNode[], [['a', 'h'], ['h', 'ln'], ['ln', 'out']]),
+    ],
+    wrongArity: () => exampleNetwork('layer norm with two inputs', [
+      { id: 'a', type: 'input', name: 'a', position: origin, features: ['x1'] },
+      { id: 'b', type: 'input', name: 'b', position: origin, features: ['x2'] },
+      { id: 'ln', type: 'layerNorm', name: 'ln', position: origin, epsilon: 1e-5 },
+      { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['y1'] },
+    ], [['a', 'ln'], ['b', 'ln'], ['ln', 'out']]),
+    wrongShape: () => ({ none: 'LayerNorm normalises over the last axis of any shape' }),
+  },
+};

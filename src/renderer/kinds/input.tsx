@@ -1,0 +1,64 @@
+/** Input on the canvas: its features with their example values; in the inspector, the example values to edit. */
+import { memo } from 'react';
+import type { NodeProps } from '@xyflow/react';
+import { ArrowRightToLine } from 'lucide-react';
+import type { InputNode } from '../../core/document';
+import { useAnalysis } from '../editor/analysis';
+import { useEditor } from '../editor/context';
+import { NumberField } from '../editor/fields';
+import { formatValue } from '../editor/trace';
+import type { InputFlowNode } from '../editor/types';
+import { NAME_FIELD, type RendererKind } from './kind';
+import { Box } from './parts';
+
+export const InputView = memo(function InputView({ data, selected }: NodeProps<InputFlowNode>) {
+  const { node, example } = data;
+  return (
+    <Box data={data} selected={selected} kind="input" title="Input">
+      <div className="nw-rows">
+        {node.features.slice(0, 4).map((feature, i) => (
+          <div key={i} className="nw-row">
+            <span className="nw-muted">{feature}</span>
+            <span className="nw-value" data-testid="example-value">{example?.[i] !== undefined ? formatValue(example[i]!) : ''}</span>
+          </div>
+        ))}
+        {node.features.length > 4 && <div className="nw-row nw-muted">+{node.features.length - 4} more</div>}
+      </div>
+    </Box>
+  );
+});
+
+function ExampleFields({ node }: { node: InputNode }) {
+  const { view } = useEditor();
+  const { example } = useAnalysis();
+  const values = example[node.id] ?? [];
+  return (
+    <section className="inspector-section" aria-label="Example input">
+      <h3 className="inspector-section-title">Example input</h3>
+      {node.features.map((feature, i) => (
+        <NumberField
+          key={`${feature}-${i}`}
+          label={feature}
+          value={values[i]}
+          step={0.1}
+          hint="The value this feature has in the example the network is run on (shared by every Input of this feature)."
+          onCommit={(v) => {
+            view.setState((s) => ({ exampleValues: { ...s.exampleValues, [feature]: v } }));
+            return null;
+          }}
+        />
+      ))}
+    </section>
+  );
+}
+
+export const input: RendererKind<'input'> = {
+  view: InputView,
+  fields: [NAME_FIELD, { key: 'features', label: 'Features', kind: 'names', hint: 'The data columns it feeds, separated by commas.' }],
+  icon: ArrowRightToLine,
+  group: 'Data',
+  keywords: ['feature', 'data', 'x'],
+  detail: (node) => node.features.join(', '),
+  Inspector: ExampleFields,
+  showsValues: false,
+};
