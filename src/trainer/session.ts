@@ -57,6 +57,11 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   let channel: HandlerContext | undefined;
   let loopScheduled = false;
   let batchesPerSlice = 1;
+  /**
+   * A `step` or `stepEpoch` under way: it runs in slices like `start`, so pause, acks and pings get in between
+   * (a step of 1,000,000 batches would otherwise hold the trainer for minutes). `epoch`: until this epoch is reached.
+   */
+  let stepping: { remaining: number } | { epoch: number } | undefined;
   let lossSum = 0;
   let lossCount = 0;
   let rate = { since: 0, steps: 0, value: 0 };
@@ -168,7 +173,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   }
 
   function scheduleLoop(): void {
-    if (loopScheduled || !running) return;
+    if (loopScheduled || (!running && !stepping)) return;
     loopScheduled = true;
     yielder.schedule(loop);
   }
@@ -177,8 +182,10 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   function loop(): void {
     loopScheduled = false;
     try {
-      trainSlice();
+      if (stepping && !running) stepSlice();
+      else trainSlice();
     } catch (error) {
+      stepping = undefined;
       stopRunning();
       channel?.send({ type: 'error', code: 'internal', message: `Training stopped: ${describe(error)}` });
       sendState('paused');
@@ -213,6 +220,37 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     scheduleLoop();
   }
 
+  /** One slice of a `step` or `stepEpoch`; the snapshot follows the last slice. */
+  function stepSlice(): void {
+    if (!stepping || !loaded) return;
+    const { session } = loaded;
+    const t0 = now();
+    let batches: number;
+    if ('remaining' in stepping) {
+      batches = Math.min(stepping.remaining, batchesPerSlice);
+    } else {
+      const rowsLeft = loaded.dataset.train.n - session.state.sampleInEpoch;
+      batches = Math.max(1, Math.min(batchesPerSlice, Math.ceil(rowsLeft / session.setup.batchSize) || 1));
+    }
+    const result = session.stepBatches(batches);
+    if (!record(result)) {
+      stepping = undefined;
+      return;
+    }
+    const elapsed = now() - t0;
+    if (elapsed < SLICE_MS / 2) batchesPerSlice = Math.min(batchesPerSlice * 2, 1 << 20);
+    else if (elapsed > SLICE_MS * 2) batchesPerSlice = Math.max(1, batchesPerSlice >> 1);
+    if ('remaining' in stepping) {
+      stepping.remaining -= batches;
+      if (stepping.remaining <= 0) stepping = undefined;
+    } else if (session.state.epoch >= stepping.epoch || loaded.dataset.train.n === 0) {
+      stepping = undefined;
+    }
+    // The snapshot comes when the step is done ("take n steps, then send a snapshot").
+    if (!stepping) pacer.changed();
+    else scheduleLoop();
+  }
+
   function updateRate(steps: number): void {
     const t = now();
     if (rate.since === 0) rate = { since: t, steps: 0, value: rate.value };
@@ -230,6 +268,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
 
   function stopRunning(): void {
     running = false;
+    stepping = undefined;
     untilEpoch = undefined;
     rate = { since: 0, steps: 0, value: 0 };
   }
@@ -335,13 +374,25 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     step(command, context) {
       const l = need(context);
       if (!l) return;
-      if (record(l.session.stepBatches(command.batches))) pacer.changed();
+      if (running) {
+        // Already training: take the batches now, as before (they are few next to what the loop takes).
+        if (record(l.session.stepBatches(Math.min(command.batches, batchesPerSlice)))) pacer.changed();
+        return;
+      }
+      const pending = stepping && 'remaining' in stepping ? stepping.remaining : 0;
+      stepping = { remaining: pending + command.batches };
+      stepSlice();
     },
 
     stepEpoch(_command, context) {
       const l = need(context);
       if (!l) return;
-      if (record(l.session.stepEpoch())) pacer.changed();
+      if (running) {
+        if (record(l.session.stepEpoch())) pacer.changed();
+        return;
+      }
+      stepping = { epoch: l.session.state.epoch + 1 };
+      stepSlice();
     },
 
     reset(command, context) {

@@ -284,4 +284,38 @@ describe('trainer session over the protocol', () => {
     const hello = await c.waitFor('hello', c.after(s));
     expect(hello.protocolVersion).toBe(PROTOCOL_VERSION);
   });
+
+  it('runs a step of 1,000,000 batches in slices: a ping is answered and a pause stops it midway', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    const first = await c.waitFor('snapshot');
+    c.send({ type: 'ack', snapshot: first.id });
+    c.send({ type: 'step', batches: 1_000_000 });
+    const ping = c.send({ type: 'ping', payload: 'still there?' });
+    await c.waitFor('pong', c.after(ping));
+    const pause = c.send({ type: 'pause' });
+    const paused = await c.waitFor('state', c.after(pause));
+    // Answered long before a million batches were done, and the step stopped there.
+    expect(paused.step).toBeLessThan(1_000_000);
+    const stopped = await c.waitFor('snapshot', (e) => e.id > first.id);
+    expect(stopped.step).toBe(paused.step);
+    const again = c.send({ type: 'snapshot' });
+    expect((await c.waitFor('snapshot', c.after(again))).step).toBe(paused.step);
+  });
+
+  it('runs a stepEpoch in slices and ends exactly at the end of the epoch', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    const first = await c.waitFor('snapshot');
+    c.send({ type: 'ack', snapshot: first.id });
+    c.send({ type: 'stepEpoch' });
+    const ping = c.send({ type: 'ping' });
+    await c.waitFor('pong', c.after(ping));
+    const epoch = await c.waitFor('snapshot', (e) => e.epoch === 1);
+    c.send({ type: 'ack', snapshot: epoch.id });
+    const again = c.send({ type: 'snapshot' });
+    const later = await c.waitFor('snapshot', c.after(again));
+    expect(later.step).toBe(epoch.step);
+    expect(later.epoch).toBe(1);
+  });
 });

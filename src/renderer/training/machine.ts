@@ -108,6 +108,8 @@ export type MachineEvent =
   | { type: 'trainer-up' }
   | { type: 'trainer-gone'; reason: string }
   | { type: 'trainer-hung'; reason: string }
+  /** Load the current document again (the dock's "Try again" after a refusal). */
+  | { type: 'retry' }
   | { type: 'load-sent'; rev: number }
   | { type: 'loaded'; rev: number }
   | { type: 'load-failed'; rev: number; message: string }
@@ -132,8 +134,11 @@ export type Effect =
   | { type: 'reset' }
   /** Ask the trainer for a snapshot now (the held document is current again after an invalid detour). */
   | { type: 'fetch' }
-  /** Drop every number on screen (snapshot, charts, divergence). */
-  | { type: 'clear' }
+  /**
+   * Take every number off the screen (snapshot, charts, divergence). `keep`: the revision may come back (an undo of
+   * a breaking edit), so the wiring may keep its chart aside for it; otherwise it is gone for good.
+   */
+  | { type: 'clear'; keep: number | null }
   /** Take the snapshot just received: show it, chart it, acknowledge it. */
   | { type: 'show' }
   /** Write the snapshot's weights into the document: silently (a pause) or as an undoable edit (a reset). */
@@ -215,8 +220,8 @@ export const TRANSITIONS: HandlerTable = {
       wantRun: doc === m.doc ? m.wantRun : false,
     };
     if (next.shown !== null && next.shown !== doc) {
-      next = { ...next, shown: null, diverged: false, step: 0 };
-      effects.push({ type: 'clear' });
+      effects.push({ type: 'clear', keep: next.shown === m.held ? next.shown : null });
+      next = { ...next, shown: null };
     }
     // Nothing trains a document that is not the current one (a start may still be on its way: pause regardless).
     if (m.held !== null && m.trainer === 'up' && doc !== m.held && (m.doc === m.held || m.running)) {
@@ -244,7 +249,7 @@ export const TRANSITIONS: HandlerTable = {
       resetPending: false,
       resetsAwaited: 0,
     };
-    return { machine: next, effects: [{ type: 'clear' }, ...needLoad(next, false)] };
+    return { machine: next, effects: [{ type: 'clear', keep: null }, ...needLoad(next, false)] };
   },
 
   'trainer-gone'(m, e) {
@@ -257,6 +262,11 @@ export const TRANSITIONS: HandlerTable = {
     return same({ ...m, trainer: 'hung', trainerReason: e.reason, running: false, wantRun: false });
   },
 
+  retry(m) {
+    const next: Machine = { ...m, loadError: null, held: m.held === m.doc ? null : m.held };
+    return { machine: next, effects: needLoad(next, false) };
+  },
+
   'load-sent'(m, e) {
     const effects: Effect[] = [];
     let next: Machine = { ...m, loading: e.rev, held: null, resetPending: false, resetsAwaited: 0 };
@@ -265,8 +275,9 @@ export const TRANSITIONS: HandlerTable = {
     }
     if (next.shown !== null) {
       next = { ...next, shown: null, step: 0, diverged: false };
-      effects.push({ type: 'clear' });
+      effects.push({ type: 'clear', keep: null });
     }
+    if (m.shown === null) effects.push({ type: 'clear', keep: null });
     return { machine: next, effects };
   },
 

@@ -26,13 +26,18 @@ export function useTrainingToolbar(): ToolbarTraining {
   const store = useTrainingActions();
   const editor = useEditor();
   const status = useTraining((s) => s.status.kind);
+  const controls = useTraining((s) => s.controls);
+  const blocked = useTraining((s) => (s.status.kind === 'idle' ? s.status.reason : s.status.kind === 'error' ? s.status.message : null));
   const learningRate = useDoc((s) => s.doc.training.learningRate);
   const batchSize = useDoc((s) => s.doc.training.batchSize);
   const optimizer = useDoc((s) => s.doc.training.optimizer);
   return useMemo(() => {
     const actions = store.getState();
     return {
-      canTrain: status === 'ready' || status === 'running' || status === 'diverged',
+      canTrain: controls.play,
+      canStep: controls.step,
+      canReset: controls.reset,
+      blocked,
       running: status === 'running',
       onPlay: () => void actions.play(),
       onPause: () => void actions.pause(),
@@ -62,5 +67,5 @@ export function useTrainingToolbar(): ToolbarTraining {
       },
       setOptimizer: (name: OptimizerName) => actions.setSetup({ optimizer: name }),
     };
-  }, [store, editor, status, learningRate, batchSize, optimizer]);
+  }, [store, editor, status, controls, blocked, learningRate, batchSize, optimizer]);
 }

@@ -172,9 +172,11 @@ describe('the training store', () => {
     const { state, frames, training, editor, sent } = setupStore(template('xor'));
     await until(() => state().status.kind === 'ready', 'ready');
     await training.getState().step(50);
-    await until(() => frames.pending > 0, 'snapshot');
-    frames.draw();
-    await until(() => state().snapshot!.step === 50, 'step 50');
+    // (A view change may bring a snapshot from the middle of the step: draw until the last one is in.)
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 50;
+    }, 'step 50');
     expect(edit(editor, (d) => setEdgeWeight(d, 'e2', 0, 0.125))).toBe(true);
     await until(() => loads(sent).length === 2 && state().status.kind === 'ready', 'reload');
     const doc = editor.document.getState().doc;
@@ -196,13 +198,20 @@ describe('the training store', () => {
     await until(() => state().status.kind === 'idle', 'idle');
     const status = state().status;
     expect(status.kind === 'idle' && status.reason).toMatch(/^Fix the network first: /);
-    expect(received.some((e) => e.type === 'state' && e.reason === 'paused')).toBe(true);
+    // Paused at once (the status says so before the trainer's reply is in).
+    expect(sent.some((c) => c.type === 'pause')).toBe(true);
+    await until(() => received.some((e) => e.type === 'state' && e.reason === 'paused'), 'the trainer paused');
 
+    // The broken network has no numbers of its own: none are shown.
+    expect(state().snapshot).toBeNull();
+    expect(state().history.step).toEqual([]);
     // Undo gives back exactly what the trainer has: no reload, training goes on from where it paused.
-    const stepBefore = state().snapshot!.step;
     undo(editor);
-    await until(() => state().status.kind === 'ready', 'ready again');
+    await until(() => state().status.kind === 'ready' && state().snapshot !== null, 'ready again');
+    // With its chart.
+    expect(state().history.step.length).toBeGreaterThan(1);
     expect(loads(sent)).toHaveLength(1);
+    const stepBefore = state().snapshot!.step;
     await training.getState().step(1);
     await until(() => {
       frames.draw();
