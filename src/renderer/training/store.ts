@@ -99,6 +99,8 @@ export interface TrainingState {
   setStopAfter(epochs: number | null): void;
   /** Ask for heatmaps and/or an example trace in the snapshots (merged with what the dock itself asks for). */
   requestView(view: ViewRequest): void;
+  /** `doc` with the weights of the snapshot on screen written in where they fit (`doc` itself when none apply). */
+  withLiveWeights(doc: NetworkDocument): NetworkDocument;
   /** Write the trained weights into the document (not an undoable edit), e.g. before saving. Returns whether anything changed. */
   applySnapshotToDocument(): boolean;
   /** Stop listening to the trainer and the document (window closing, tests). */
@@ -309,6 +311,12 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
 
     applySnapshotToDocument() {
       return writeWeights(get().snapshot, false);
+    },
+
+    withLiveWeights(doc) {
+      const { snapshot, loaded } = get();
+      if (!snapshot || !loaded || !loadedDoc || machine.shown === null || machine.shown !== machine.doc) return doc;
+      return applySnapshotWeights(loadedDoc, doc, snapshot.params, loaded.layout);
     },
 
     dispose() {

@@ -1,0 +1,85 @@
+/**
+ * The training view tells the truth (issue 10): what the dock and canvas show always belongs to the document on the
+ * canvas, Play is offered only for a network that can train, and values move while it trains.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, openApp, test } from './fixtures';
+import { dragFromPalette, node, openTemplate } from './editor';
+
+const SCREENS = process.env.NETWRIGHT_SCREENS_DIR ?? '/work/notes/screens-truth';
+
+function dock(page: Page): Locator {
+  return page.getByRole('region', { name: 'Training' });
+}
+
+function toolbar(page: Page): Locator {
+  return page.getByRole('toolbar', { name: 'Main toolbar' });
+}
+
+function button(page: Page, name: string): Locator {
+  return toolbar(page).getByRole('button', { name, exact: true });
+}
+
+async function step(page: Page): Promise<number> {
+  const text = (await page.getByTestId('live-step').textContent()) ?? '';
+  return Number(text.replace(/[^0-9]/g, ''));
+}
+
+async function trainXor(page: Page): Promise<void> {
+  await openApp(page);
+  await openTemplate(page, /XOR/);
+  await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+  await button(page, 'Play').click();
+  await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(200);
+  await button(page, 'Pause').click();
+  await expect(button(page, 'Play')).toBeVisible();
+}
+
+test.describe('the training view tells the truth', () => {
+  test('New after training shows nothing of the old run, and Play is disabled on the empty canvas (item 2)', async ({ page }) => {
+    await trainXor(page);
+    await expect(page.getByTestId('live-epoch')).toBeVisible();
+    await button(page, 'New').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Don’t save' }).click();
+    await expect(page.locator('.react-flow__node')).toHaveCount(0);
+    await expect(page.getByTestId('live-epoch')).toHaveCount(0);
+    await expect(page.getByTestId('train-loss')).toHaveCount(0);
+    await expect(dock(page).getByLabel('Training progress')).toHaveText('Build or open a network to train it.');
+    await expect(button(page, 'Play')).toBeDisabled();
+    await expect(page.getByTestId('legend-max')).toHaveCount(0);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item02-new-after-training-${theme}.png` });
+    }
+  });
+
+  test('a stray neuron makes the network invalid: Play is disabled and says why; the old graph does not train (item 5)', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await dragFromPalette(page, 'Neuron', { x: 200, y: 60 });
+    await expect(button(page, 'Play')).toBeDisabled();
+    await expect(toolbar(page).locator('.tool', { has: page.getByRole('button', { name: 'Play', exact: true }) })).toHaveAttribute('title', /^Play — Fix the network first: /);
+    await expect(page.getByTestId('live-step')).toHaveCount(0);
+    await expect(dock(page).getByLabel('Training progress')).toHaveText(/^Fix the network first: /);
+  });
+
+  test('neuron values and the prediction move while training runs, not only after Pause (item 4)', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const output = node(page, 'output').getByTestId('node-output');
+    const hidden = node(page, 'h1').getByTestId('node-output');
+    const before = await output.textContent();
+    const hiddenBefore = await hidden.textContent();
+    expect(before).toMatch(/prediction\s*0\.45/);
+    await button(page, 'Play').click();
+    await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(300);
+    await expect.poll(() => hidden.textContent(), { timeout: 10_000 }).not.toBe(hiddenBefore);
+    await expect(button(page, 'Pause')).toBeVisible();
+    await expect.poll(() => output.textContent(), { timeout: 10_000 }).not.toBe(before);
+    // Still running: the value moved during training.
+    await expect(button(page, 'Pause')).toBeVisible();
+    await button(page, 'Pause').click();
+  });
+});
