@@ -344,6 +344,8 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       if (Object.keys(rest).length > 0) l.session.setSetup(rest);
       if (learningRate !== undefined) l.session.setLearningRate(learningRate);
       sendState('setup', context);
+      // The window shows the trainer's rate: let it see the new one now, not at the next step.
+      pacer.changed();
     },
 
     start(command, context) {

@@ -79,15 +79,14 @@ function Problems() {
   const commandError = useTraining((s) => s.commandError);
   const setSetup = useTraining((s) => s.setSetup);
   const load = useTraining((s) => s.load);
-  const lr = useDoc((s) => s.doc.training.learningRate);
   if (divergence) {
-    const lower = Number((lr * 0.1).toPrecision(3));
+    const lower = divergence.suggestedRate;
     return (
       <div className="dock-problem" aria-live="assertive" aria-label="Divergence">
         <TriangleAlert size={16} aria-hidden />
         <div>
           <strong>Training stopped.</strong> {divergence.message} The weights are those of step {int(Math.max(0, divergence.step - 1))}.
-          {' '}Try a lower learning rate, e.g. {lower}.
+          {' '}The learning rate {divergence.learningRate} is too high; try {lower}.
         </div>
         <button type="button" className="dock-button" onClick={() => setSetup({ learningRate: lower })}>
           Lower learning rate to {lower}

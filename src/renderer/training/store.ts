@@ -51,6 +51,14 @@ export interface Divergence {
   message: string;
   /** The learning rate that exploded. */
   learningRate: number;
+  /** The rate to offer instead: the last one that trained well, else the document's own, else a tenth. */
+  suggestedRate: number;
+}
+
+/** The rate to suggest after `diverged` exploded: the last that trained well, else the document's first, else a tenth. */
+export function suggestRate(diverged: number, lastGood: number | null, base: number | null): number {
+  for (const rate of [lastGood, base]) if (rate !== null && rate > 0 && rate < diverged) return rate;
+  return Number((diverged * 0.1).toPrecision(3));
 }
 
 /** Chart columns, one entry per recorded snapshot (null where a value does not exist, e.g. no test split). */
@@ -228,6 +236,10 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   /** The document changes this store makes itself (weights written in) are not edits for the machine. */
   let writing = false;
   let lastDoc = editor.document.getState().doc;
+  /** The rate the document came with (New/Open/template), and the last one seen to train well. */
+  let baseRate: number | null = lastDoc.training.learningRate;
+  let goodRate: number | null = null;
+  let rateRun: { rate: number; step: number; loss: number } | null = null;
   let disposed = false;
   let stride = 1;
   let recorded = 0;
@@ -417,6 +429,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
       store.setState({ history: stash.history, divergence: stash.divergence });
     }
     stash = null;
+    judgeRate(snapshot);
     store.setState({ snapshot });
     record(snapshot);
     if (snapshot.id > 0) {
@@ -425,6 +438,17 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
         if (from === client && from && !from.disposed) from.send({ type: 'ack', snapshot: snapshot.id });
       });
     }
+  }
+
+  /** A rate "trains well" once ten steps at it lowered the loss. */
+  function judgeRate(s: TrainingSnapshot): void {
+    const loss = s.evaluation.trainLoss;
+    if (!Number.isFinite(loss)) return;
+    if (!rateRun || rateRun.rate !== s.learningRate || s.step < rateRun.step) {
+      rateRun = { rate: s.learningRate, step: s.step, loss };
+      return;
+    }
+    if (s.step - rateRun.step >= 10 && loss < rateRun.loss) goodRate = s.learningRate;
   }
 
   /**
@@ -588,7 +612,11 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
         return;
       case 'diverged':
         if (acceptRev === null || acceptRev !== machine.doc) return;
-        store.setState({ divergence: { step: event.step, epoch: event.epoch, where: event.where, message: event.message, learningRate: store.getState().snapshot?.learningRate ?? editor.document.getState().doc.training.learningRate } });
+        {
+          const learningRate = store.getState().snapshot?.learningRate ?? editor.document.getState().doc.training.learningRate;
+          const suggestedRate = suggestRate(learningRate, goodRate, baseRate);
+          store.setState({ divergence: { step: event.step, epoch: event.epoch, where: event.where, message: event.message, learningRate, suggestedRate } });
+        }
         dispatch({ type: 'diverged' });
         return;
       case 'error':
@@ -707,6 +735,11 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     const keys = documentKeys(doc);
     const sameAsCurrent = keys.structure === before.structure && keys.data === before.data;
     if (sameAsCurrent && keys.training === before.training && !isFreshLoad(doc)) return;
+    if (isFreshLoad(doc)) {
+      baseRate = doc.training.learningRate;
+      goodRate = null;
+      rateRun = null;
+    }
     dispatch(documentEvent(doc, isFreshLoad(doc), sameAsCurrent));
     sendSetup(doc);
   }
