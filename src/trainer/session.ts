@@ -301,7 +301,9 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
         context.fail('data-error', made.message);
         return;
       }
-      const created = createTrainingSession(doc, made.dataset);
+      // A file saved after training goes on counting from where its history ends.
+      const startStep = doc.history?.step.at(-1);
+      const created = createTrainingSession(doc, made.dataset, undefined, startStep !== undefined ? { startStep } : {});
       if (!created.ok) {
         context.fail('invalid-document', created.problems.map((p) => p.message).join(' '));
         return;

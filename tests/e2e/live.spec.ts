@@ -69,8 +69,13 @@ test.describe('watching it learn', () => {
     expect(shotAfter.equals(shotBefore)).toBe(false);
     await page.screenshot({ path: `${SCREENS}/live-training-window.png` });
 
-    // Gradients pulse backward on every weighted edge; the switch turns them off, and the choice is remembered.
+    // Stopped: nothing trains, so nothing looks like it flows (issue 10, item 7).
     const pulses = page.getByTestId('pulse-layer');
+    await expect(pulses).toHaveAttribute('data-pulses', '0');
+    // Gradients pulse backward on every weighted edge while it trains; the switch turns them off, and the choice is remembered.
+    await stopAfter(page, '');
+    await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
+    await expect(toolbar(page).getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
     await expect(pulses).toHaveAttribute('data-pulses', '4');
     // The layer draws them: its canvas is not blank while they run.
     await expect.poll(() => pulses.evaluate((c: HTMLCanvasElement) => {
@@ -102,6 +107,7 @@ test.describe('watching it learn', () => {
     const pulse = page.getByRole('checkbox', { name: 'Gradient pulses' });
     await pulse.uncheck();
     await expect(pulses).toHaveAttribute('data-pulses', '0');
+    await toolbar(page).getByRole('button', { name: 'Pause', exact: true }).click();
     await page.reload();
     await expect(page.getByRole('checkbox', { name: 'Gradient pulses' })).not.toBeChecked({ timeout: 20_000 });
     await page.evaluate(() => localStorage.removeItem('netwright.pulses'));
@@ -111,7 +117,7 @@ test.describe('watching it learn', () => {
     await stopAfter(page, '20');
     await toolbar(page).getByRole('button', { name: 'Play', exact: true }).click();
     await expect(page.getByTestId('live-epoch')).toHaveText('epoch 20', { timeout: 60_000 });
-    await expect(page.getByTestId('pulse-layer')).toHaveAttribute('data-pulses', '4');
+    await expect(page.getByTestId('pulse-layer')).toHaveAttribute('data-pulses', '0');
     await page.screenshot({ path: `${SCREENS}/live-training-dark.png` });
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     expect(problems.pageErrors).toEqual([]);

@@ -380,4 +380,31 @@ describe('the training store', () => {
     await training.getState().play();
     expect(sent.filter((c) => c.type === 'start')).toHaveLength(0);
   });
+
+  it('opening a file with a training history draws its curve and counts on from its last step (item 9)', async () => {
+    const { state, frames, training, editor } = setupStore(emptyDocument());
+    const doc: NetworkDocument = {
+      ...template('xor'),
+      history: { step: [0, 100, 400], trainLoss: [0.7, 0.5, 0.2], testLoss: [0.71, 0.52, 0.25], accuracy: [0.5, 0.7, 0.95] },
+    };
+    load(editor, doc);
+    await until(() => {
+      frames.draw();
+      return state().phase === 'ready' || state().phase === 'paused';
+    }, 'loaded');
+    await until(() => state().snapshot !== null, 'the first snapshot');
+    expect(state().snapshot!.step).toBe(400);
+    // 400 steps of 10 rows over the XOR training split.
+    expect(state().snapshot!.epoch).toBe(Math.floor((400 * doc.training.batchSize) / state().loaded!.trainSize));
+    expect(state().history.step.slice(0, 3)).toEqual([0, 100, 400]);
+    // The saved points, then the trainer's own measurement at step 400 in place of the saved one.
+    expect(state().history.testAccuracy.slice(0, 2)).toEqual([0.5, 0.7]);
+    expect(state().history.trainLoss[2]).toBe(state().snapshot!.evaluation.trainLoss);
+    await training.getState().step(1);
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 401;
+    }, 'step 401');
+    expect(state().history.step).toEqual([0, 100, 400, 401]);
+  });
 });
