@@ -15,6 +15,7 @@ import { weightsCsv, weightsJson } from '../core/export';
 import { exportOnnx } from '../core/onnx/export';
 import { importOnnx } from '../core/onnx/import';
 import { validateDocument } from '../core/validate';
+import { parseNumber } from '../shared/numbers';
 
 export interface Io {
   readText(path: string): string;
@@ -73,12 +74,33 @@ const FLAGS = {
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>['values'];
 
+/**
+ * `--input -1,2` as `--input=-1,2`: a value flag followed by a negative number (ASCII or U+2212 minus) takes it as
+ * its value instead of reading it as an unknown option.
+ */
+function negativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : null;
+    const next = argv[i + 1];
+    const option = name !== null ? (FLAGS as Record<string, { type: string }>)[name] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^[-\u2212]\.?\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** Run one command line; returns the exit code. Never throws. */
 export function runCli(argv: readonly string[], io: Io): number {
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: negativeValues(argv), options: FLAGS, allowPositionals: true, strict: true });
     } catch (e) {
       throw new CliError(`${e instanceof Error ? e.message : String(e)} (see --help)`, 2);
     }
@@ -220,7 +242,7 @@ const vec = (v: Float32Array): string => (v.length === 1 ? fmt(v[0]) : `[${Array
 function parseNumberList(text: string, what: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
   return parts.map((p, i) => {
-    const v = p === '' ? NaN : Number(p);
+    const v = parseNumber(p);
     if (!Number.isFinite(v)) throw new CliError(`${what}: value ${i + 1} ("${p}") is not a number`, 2);
     return v;
   });
@@ -229,8 +251,8 @@ function parseNumberList(text: string, what: string): number[] {
 function numberFlag(flags: Flags, name: 'epochs' | 'batch' | 'lr' | 'seed' | 'noise' | 'train-ratio', check: (v: number) => string | undefined): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
-  const v = Number(raw);
-  const problem = raw.trim() === '' || !Number.isFinite(v) ? 'is not a number' : check(v);
+  const v = parseNumber(raw);
+  const problem = !Number.isFinite(v) ? 'is not a number' : check(v);
   if (problem) throw new CliError(`--${name} ${raw}: ${problem}`, 2);
   return v;
 }

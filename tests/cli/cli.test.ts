@@ -62,6 +62,19 @@ describe('netwright forward', () => {
     expect(r.stdout).toContain('output y=0.450166');
   });
 
+  it('takes a negative input after a space (--input -1,2) and the typographic minus (−1, U+2212) (item 8)', () => {
+    const expected = run(['forward', 'w.netwright', '--input=-1,2', '--json'], { 'w.netwright': WORKED });
+    expect(expected.code).toBe(0);
+    for (const argv of [['--input', '-1,2'], ['--input', '\u22121,2'], ['--input=\u22121,2'], ['--input', '-.5,2']]) {
+      const r = run(['forward', 'w.netwright', ...argv, '--json'], { 'w.netwright': WORKED });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      if (argv.at(-1) !== '-.5,2') expect(JSON.parse(r.stdout)).toEqual(JSON.parse(expected.stdout));
+      else expect(JSON.parse(r.stdout)[0].input).toEqual([-0.5, 2]);
+    }
+    expect(run(['train', 'w.netwright', '--lr', '\u22120.1'], { 'w.netwright': WORKED }).stderr).toMatch(/--lr \u22120\.1: /);
+  });
+
   it('gives the same numbers as JSON, for several inputs', () => {
     const r = run(['forward', 'w.netwright', '--input', '1,2', '--input', '0,0', '--json'], { 'w.netwright': WORKED });
     const results = JSON.parse(r.stdout);

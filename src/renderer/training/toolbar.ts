@@ -4,19 +4,20 @@ import type { OptimizerName } from '../../core/document';
 import type { ToolbarTraining } from '../components/Toolbar';
 import { useDoc, useEditor } from '../editor/context';
 import { notify } from '../editor/store';
+import { parseNumber } from '../../shared/numbers';
 import { useTraining, useTrainingActions } from './store';
 
 /** Why a learning-rate text is refused, or null with the value applied. */
 export function parseLearningRate(text: string): { ok: true; value: number } | { ok: false; reason: string } {
-  const v = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(v)) return { ok: false, reason: `Learning rate: "${text}" is not a number.` };
+  const v = parseNumber(text);
+  if (!Number.isFinite(v)) return { ok: false, reason: `Learning rate: "${text}" is not a number.` };
   if (v <= 0) return { ok: false, reason: 'Learning rate must be greater than 0.' };
   return { ok: true, value: v };
 }
 
 export function parseBatchSize(text: string): { ok: true; value: number } | { ok: false; reason: string } {
-  const v = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(v) || v < 1 || v > 65_536) {
+  const v = parseNumber(text);
+  if (!Number.isInteger(v) || v < 1 || v > 65_536) {
     return { ok: false, reason: `Batch size must be a whole number from 1 to 65536, not "${text}".` };
   }
   return { ok: true, value: v };
