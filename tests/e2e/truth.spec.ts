@@ -82,4 +82,37 @@ test.describe('the training view tells the truth', () => {
     await expect(button(page, 'Pause')).toBeVisible();
     await button(page, 'Pause').click();
   });
+
+  test('the Templates menu is seen whole and on top, unscrolled, with the mouse and the keyboard (item 1)', async ({ page }) => {
+    await openApp(page);
+    await page.getByRole('button', { name: 'Empty canvas' }).click();
+    const header = page.getByRole('toolbar', { name: 'Main toolbar' });
+    await button(page, 'Templates').click();
+    const menu = page.getByRole('menu', { name: 'Templates' });
+    const items = menu.getByRole('menuitem');
+    await expect(items).toHaveCount(5);
+    // Each item is itself what is under its centre: not clipped, not covered, no scrolling needed.
+    const onTop = () =>
+      items.evaluateAll((els) =>
+        els.map((el) => {
+          const r = el.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return r.height > 20 && hit !== null && el.contains(hit);
+        }),
+      );
+    expect(await onTop()).toEqual([true, true, true, true, true]);
+    expect(await header.evaluate((h) => h.scrollLeft)).toBe(0);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item01-templates-menu-${theme}.png` });
+    }
+    // The keyboard: focus goes through the items, the toolbar does not scroll its buttons away.
+    await items.last().focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await header.evaluate((h) => h.scrollLeft)).toBe(0);
+    expect(await onTop()).toEqual([true, true, true, true, true]);
+    await expect(button(page, 'New')).toBeInViewport();
+    await page.keyboard.press('Escape');
+    await expect(menu).toHaveCount(0);
+  });
 });
