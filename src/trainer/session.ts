@@ -32,6 +32,12 @@ export interface SessionHandlersOptions {
   yielder?: Yielder;
   /** How many snapshots may await an ack (default 1). */
   snapshotWindow?: number;
+  /** Runs `task` after `ms` milliseconds (a paced run waits for its next step). Default: the global setTimeout. */
+  delay?: (task: () => void, ms: number) => void;
+}
+
+function defaultDelay(task: () => void, ms: number): void {
+  (globalThis as unknown as { setTimeout: (fn: () => void, ms: number) => unknown }).setTimeout(task, ms);
 }
 
 export interface SessionHandlers {
@@ -50,6 +56,10 @@ interface Loaded {
 export function createSessionHandlers(options: SessionHandlersOptions = {}): SessionHandlers {
   const now = options.now ?? Date.now;
   const yielder = options.yielder ?? createYielder();
+  const delay = options.delay ?? defaultDelay;
+  /** At most this many steps a second while running (null: as fast as it goes), and the run it is counted over. */
+  let paceLimit: number | null = null;
+  let paced = { since: 0, steps: 0 };
   let loaded: Loaded | undefined;
   let running = false;
   let untilEpoch: number | undefined;
@@ -198,6 +208,17 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     const t0 = now();
     const stepsBefore = session.state.step;
     let batches = batchesPerSlice;
+    if (paceLimit !== null) {
+      // Paced: only the steps that are due by now; with none due, wait for the next one instead of spinning.
+      if (paced.since === 0) paced = { since: t0, steps: 0 };
+      const due = Math.floor(((t0 - paced.since) * paceLimit) / 1000) + 1 - paced.steps;
+      if (due <= 0) {
+        loopScheduled = true;
+        delay(loop, Math.max(1, Math.ceil(1000 / paceLimit)));
+        return;
+      }
+      batches = Math.min(batches, due);
+    }
     if (untilEpoch !== undefined) {
       // Never run past the requested epoch: at most the rest of this epoch.
       const perEpoch = Math.ceil(loaded.dataset.train.n / session.setup.batchSize);
@@ -206,10 +227,12 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     }
     if (!record(session.stepBatches(batches))) return;
     const elapsed = now() - t0;
-    // Aim for SLICE_MS per slice; grow or shrink by at most 2× at a time.
-    if (elapsed < SLICE_MS / 2) batchesPerSlice = Math.min(batchesPerSlice * 2, 1 << 20);
+    // Aim for SLICE_MS per slice; grow or shrink by at most 2× at a time (grow only when a slice was full: a paced
+    // run or the end of an epoch says nothing about how many batches fit in a slice).
+    if (elapsed < SLICE_MS / 2 && batches === batchesPerSlice) batchesPerSlice = Math.min(batchesPerSlice * 2, 1 << 20);
     else if (elapsed > SLICE_MS * 2) batchesPerSlice = Math.max(1, batchesPerSlice >> 1);
     updateRate(session.state.step - stepsBefore);
+    paced.steps += session.state.step - stepsBefore;
     if (untilEpoch !== undefined && session.state.epoch >= untilEpoch) {
       running = false;
       untilEpoch = undefined;
@@ -361,6 +384,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       if (!running) {
         running = true;
         rate = { since: 0, steps: 0, value: 0 };
+        paced = { since: 0, steps: 0 };
       }
       sendState('started', context);
       scheduleLoop();
@@ -411,6 +435,13 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       lossCount = 0;
       sendState('reset', context);
       pacer.changed();
+    },
+
+    pace(command, context) {
+      channel = context;
+      paceLimit = command.stepsPerSecond;
+      paced = { since: 0, steps: 0 };
+      context.reply({ type: 'pong', payload: 'pace' });
     },
 
     snapshot(_command, context) {

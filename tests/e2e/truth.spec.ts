@@ -115,4 +115,24 @@ test.describe('the training view tells the truth', () => {
     await page.keyboard.press('Escape');
     await expect(menu).toHaveCount(0);
   });
+
+  test('a pace control: XOR opens at "watch" (about a step a frame), "max" trains flat out (item 12)', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const pace = toolbar(page).getByRole('combobox', { name: 'Pace' });
+    await expect(pace).toHaveValue('watch');
+    await button(page, 'Play').click();
+    const rate = async () => Number(((await page.getByTestId('live-rate').textContent()) ?? '').replace(/[^0-9]/g, ''));
+    await expect.poll(rate, { timeout: 10_000 }).toBeGreaterThan(0);
+    // The trainer's own measured rate: about 60 steps a second.
+    expect(await rate()).toBeLessThanOrEqual(75);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item12-pace-watch-${theme}.png` });
+    }
+    await pace.selectOption('max');
+    await expect.poll(rate, { timeout: 10_000 }).toBeGreaterThan(500);
+    await button(page, 'Pause').click();
+  });
 });

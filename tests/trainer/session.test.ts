@@ -318,4 +318,42 @@ describe('trainer session over the protocol', () => {
     expect(later.step).toBe(epoch.step);
     expect(later.epoch).toBe(1);
   });
+
+  it('a paced run ("watch") takes about one step a frame: none while time stands still, rate × seconds as it passes (item 12)', async () => {
+    let time = 1_000;
+    const tasks: (() => void)[] = [];
+    const c = setup({
+      session: {
+        now: () => time,
+        yielder: { schedule: (task) => void tasks.push(task), dispose: () => undefined },
+        delay: (task) => void tasks.push(task),
+      },
+    });
+    const run = (n: number) => {
+      for (let i = 0; i < n && tasks.length > 0; i++) tasks.shift()!();
+    };
+    c.send({ type: 'load', document: template('xor') });
+    await c.waitFor('loaded');
+    const pace = c.send({ type: 'pace', stepsPerSecond: 60 });
+    await c.waitFor('pong', c.after(pace));
+    const start = c.send({ type: 'start' });
+    await c.waitFor('state', c.after(start));
+    run(200);
+    const probe = async () => {
+      const s = c.send({ type: 'snapshot' });
+      return (await c.waitFor('snapshot', c.after(s))).step;
+    };
+    // Time stands still: only the first step is due, however often the loop comes round.
+    expect(await probe()).toBe(1);
+    time += 1_000;
+    run(500);
+    expect(await probe()).toBe(61);
+    // Unpaced again ("max"): the due steps no longer limit a slice.
+    const max = c.send({ type: 'pace', stepsPerSecond: null });
+    await c.waitFor('pong', c.after(max));
+    time += 10;
+    run(6);
+    expect(await probe()).toBeGreaterThan(61 + 6);
+    c.send({ type: 'pause' });
+  });
 });

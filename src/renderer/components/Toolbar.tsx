@@ -79,6 +79,9 @@ export interface ToolbarTraining {
   canTrain: boolean;
   canStep: boolean;
   canReset: boolean;
+  /** How fast Play trains. */
+  pace?: 'watch' | 'fast' | 'max';
+  setPace?(pace: 'watch' | 'fast' | 'max'): void;
   /** Why Play is disabled (an empty or invalid network, no trainer), null when it is not. */
   blocked: string | null;
   running: boolean;
@@ -200,6 +203,16 @@ export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; tra
               ))}
             </select>
           </label>
+          {training.pace !== undefined && training.setPace && (
+            <label className="setting" title="Pace: watch (about a step a frame), fast, or max (as fast as it goes)">
+              <span className="setting-label">pace</span>
+              <select className="setting-input" aria-label="Pace" value={training.pace} onChange={(e) => training.setPace?.(e.target.value as 'watch' | 'fast' | 'max')}>
+                <option value="watch">watch</option>
+                <option value="fast">fast</option>
+                <option value="max">max</option>
+              </select>
+            </label>
+          )}
         </div>
       ) : (
       <div className="toolbar-group settings" aria-label="Training settings">

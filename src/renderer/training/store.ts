@@ -29,6 +29,7 @@ import {
   type MachineEvent,
   type Phase,
 } from './machine';
+import { PACE_STEPS_PER_SECOND, paceFor, type Pace } from './pace';
 import { applySnapshotWeights, documentKeys, type DocumentKeys } from './weights';
 
 export type TrainingStatus =
@@ -92,6 +93,9 @@ export interface TrainingState {
   stopAfterEpochs: number | null;
   /** The last command the trainer refused outside a load (e.g. a step before loading). */
   commandError: string | null;
+  /** How fast Play trains (pace.ts). */
+  pace: Pace;
+  setPace(pace: Pace): void;
 
   /** Send the document to the trainer now (normally automatic). */
   load(): Promise<void>;
@@ -262,6 +266,12 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     divergence: null,
     stopAfterEpochs: null,
     commandError: null,
+    pace: paceFor(lastDoc),
+
+    setPace(pace) {
+      set({ pace });
+      sendPace();
+    },
 
     load: async () => {
       // "Try again" after a refusal, or a forced reload.
@@ -516,6 +526,10 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     }
   }
 
+  function sendPace(): void {
+    fire({ type: 'pace', stepsPerSecond: PACE_STEPS_PER_SECOND[store.getState().pace] });
+  }
+
   function sendView(): void {
     if (!client || !loadedDoc) return;
     const doc = loadedDoc;
@@ -650,6 +664,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
       return;
     }
     stopListening = next.onEvent(onEvent);
+    sendPace();
     // A new trainer (first start or restart) knows nothing: give it the document.
     dispatch({ type: 'trainer-up' });
   }
@@ -736,6 +751,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     const sameAsCurrent = keys.structure === before.structure && keys.data === before.data;
     if (sameAsCurrent && keys.training === before.training && !isFreshLoad(doc)) return;
     if (isFreshLoad(doc)) {
+      store.getState().setPace(paceFor(doc));
       baseRate = doc.training.learningRate;
       goodRate = null;
       rateRun = null;

@@ -28,6 +28,7 @@ export function useTrainingToolbar(): ToolbarTraining {
   const editor = useEditor();
   const status = useTraining((s) => s.status.kind);
   const controls = useTraining((s) => s.controls);
+  const pace = useTraining((s) => s.pace);
   const blocked = useTraining((s) => (s.status.kind === 'idle' ? s.status.reason : s.status.kind === 'error' ? s.status.message : null));
   const learningRate = useDoc((s) => s.doc.training.learningRate);
   const batchSize = useDoc((s) => s.doc.training.batchSize);
@@ -40,6 +41,8 @@ export function useTrainingToolbar(): ToolbarTraining {
       canReset: controls.reset,
       blocked,
       running: status === 'running',
+      pace,
+      setPace: (p) => actions.setPace(p),
       onPlay: () => void actions.play(),
       onPause: () => void actions.pause(),
       onStep: () => void actions.step(1),
@@ -68,5 +71,5 @@ export function useTrainingToolbar(): ToolbarTraining {
       },
       setOptimizer: (name: OptimizerName) => actions.setSetup({ optimizer: name }),
     };
-  }, [store, editor, status, controls, blocked, learningRate, batchSize, optimizer]);
+  }, [store, editor, status, controls, blocked, pace, learningRate, batchSize, optimizer]);
 }

@@ -407,4 +407,16 @@ describe('the training store', () => {
     }, 'step 401');
     expect(state().history.step).toEqual([0, 100, 400, 401]);
   });
+
+  it('opens the learning templates at the "watch" pace and others at "max", and tells the trainer (item 12)', async () => {
+    const { state, sent, editor, training } = setupStore(template('spiral'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    expect(state().pace).toBe('max');
+    expect(sent.filter((c) => c.type === 'pace').at(-1)).toMatchObject({ stepsPerSecond: null });
+    load(editor, template('xor'));
+    expect(state().pace).toBe('watch');
+    expect(sent.filter((c) => c.type === 'pace').at(-1)).toMatchObject({ stepsPerSecond: 60 });
+    training.getState().setPace('fast');
+    expect(sent.filter((c) => c.type === 'pace').at(-1)).toMatchObject({ stepsPerSecond: 1000 });
+  });
 });
