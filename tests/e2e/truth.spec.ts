@@ -135,4 +135,31 @@ test.describe('the training view tells the truth', () => {
     await expect.poll(rate, { timeout: 10_000 }).toBeGreaterThan(500);
     await button(page, 'Pause').click();
   });
+
+  test('a steady weight colour scale: fixed ±1 by default, a clamp the user types, or relative (item 13)', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Spiral/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await button(page, 'Play').click();
+    await expect.poll(() => step(page), { timeout: 30_000 }).toBeGreaterThan(2_000);
+    await button(page, 'Pause').click();
+    await expect(page.getByTestId('legend-max')).toHaveText('1');
+    await expect(page.getByTestId('legend-min')).toHaveText('−1');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item13-weight-scale-fixed-${theme}.png` });
+    }
+    const clamp = page.getByRole('textbox', { name: 'Weight colour clamp' });
+    await clamp.fill('2.5');
+    await clamp.press('Enter');
+    await expect(page.getByTestId('legend-max')).toHaveText('2.5');
+    await page.getByRole('combobox', { name: 'Weight colour scale' }).selectOption('relative');
+    // The largest |weight| now, to three significant digits.
+    await expect(page.getByTestId('legend-max')).toHaveText(/^\d+(\.\d+)?$/);
+    const relative = Number(await page.getByTestId('legend-max').textContent());
+    expect(relative).not.toBe(2.5);
+    expect(String(relative).replace(/^0\.0*|\./g, '').length).toBeLessThanOrEqual(3);
+    await page.screenshot({ path: `${SCREENS}/item13-weight-scale-relative-dark.png` });
+    await page.getByRole('combobox', { name: 'Weight colour scale' }).selectOption('fixed');
+  });
 });
