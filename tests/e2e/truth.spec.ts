@@ -162,4 +162,59 @@ test.describe('the training view tells the truth', () => {
     await page.screenshot({ path: `${SCREENS}/item13-weight-scale-relative-dark.png` });
     await page.getByRole('combobox', { name: 'Weight colour scale' }).selectOption('fixed');
   });
+
+  test('readable at a glance: dark chart grids, the whole Loss choice, wrapped equations, no minimap on a small canvas (item 14)', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Iris/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const lossChart = dock(page).getByRole('figure', { name: 'Loss' });
+    const gridLight = await lossChart.getAttribute('data-grid');
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    const darkBorder = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--border').trim());
+    await expect(lossChart).toHaveAttribute('data-grid', darkBorder);
+    expect(darkBorder).not.toBe(gridLight);
+    // The Loss select shows its whole text, for every loss.
+    await node(page, 'species').click();
+    const loss = page.getByRole('complementary', { name: 'Inspector' }).getByRole('combobox', { name: 'Loss' });
+    for (const option of await loss.locator('option').allTextContents()) {
+      await loss.selectOption({ label: option });
+      const fits = await loss.evaluate((el: HTMLSelectElement) => {
+        const probe = document.createElement('span');
+        const style = getComputedStyle(el);
+        probe.style.font = style.font;
+        probe.style.position = 'absolute';
+        probe.style.whiteSpace = 'nowrap';
+        probe.textContent = el.selectedOptions[0]!.textContent;
+        document.body.append(probe);
+        const text = probe.getBoundingClientRect().width;
+        probe.remove();
+        const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return { text, room };
+      });
+      expect(fits.text, option).toBeLessThanOrEqual(fits.room);
+    }
+    await loss.selectOption({ label: 'softmax cross-entropy' });
+    for (const theme of ['dark', 'light'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item14-readable-${theme}.png` });
+    }
+    // Explain mode: every equation line stays inside its panel.
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    const lines = page.getByTestId('explain-lines');
+    await expect(lines).toBeVisible();
+    const next = page.getByRole('button', { name: 'Next step' });
+    for (let i = 0; i < 12; i++) {
+      expect(await lines.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      if ((await next.count()) === 0) break;
+      await next.click();
+    }
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
+    await page.screenshot({ path: `${SCREENS}/item14-explain-dark.png` });
+    // A small window: the minimap goes rather than cover the network.
+    await page.getByRole('button', { name: 'Close explain mode' }).click();
+    await expect(page.locator('.react-flow__minimap')).toHaveCount(1);
+    await page.setViewportSize({ width: 1000, height: 640 });
+    await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
+    await page.screenshot({ path: `${SCREENS}/item14-small-window-dark.png` });
+  });
 });
