@@ -307,6 +307,32 @@ function dataReference(doc: NetworkDocument, flags: Flags, io: Io, seed: number)
   return { ...doc.data, seed, ...(trainRatio !== undefined ? { trainRatio } : {}) };
 }
 
+/**
+ * When the network's Inputs (or Output targets) name columns the data does not have, but their number matches the
+ * data's, bind them in order (the first Input feature to the first column, …) and say so. Otherwise unchanged.
+ */
+function bindByPosition(doc: NetworkDocument, features: readonly string[], targets: readonly string[], io: Io): NetworkDocument {
+  const bind = (names: string[], available: readonly string[], what: string): Map<string, string> | null => {
+    if (names.every((n) => available.includes(n)) || names.length !== available.length) return null;
+    const map = new Map(names.map((n, i) => [n, available[i]!]));
+    io.err(`note: the ${what} do not match the data's; bound in order: ${names.map((n, i) => `${n} ← ${available[i]}`).join(', ')}`);
+    return map;
+  };
+  const inputs = doc.nodes.flatMap((n) => (n.type === 'input' ? n.features : []));
+  const outputs = doc.nodes.flatMap((n) => (n.type === 'output' ? n.targets : []));
+  const f = bind(inputs, features, 'input features');
+  const t = bind(outputs, targets, 'output targets');
+  if (!f && !t) return doc;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      if (n.type === 'input' && f) return { ...n, features: n.features.map((x) => f.get(x) ?? x) };
+      if (n.type === 'output' && t) return { ...n, targets: n.targets.map((x) => t.get(x) ?? x) };
+      return n;
+    }),
+  };
+}
+
 function train(path: string, flags: Flags, io: Io): number {
   const doc = readDocument(path, io);
   const epochs = numberFlag(flags, 'epochs', positiveInt) ?? doc.training.epochs;
@@ -327,7 +353,7 @@ function train(path: string, flags: Flags, io: Io): number {
   const loaded: LoadResult = loadDataset(data);
   if (!loaded.ok) throw new CliError(loaded.message);
   for (const note of loaded.notes) io.err(`note: ${note}`);
-  const made = createTrainingSession(doc, loaded.dataset, setup);
+  const made = createTrainingSession(bindByPosition(doc, loaded.dataset.featureNames, loaded.dataset.targetNames, io), loaded.dataset, setup);
   if (!made.ok) throw new CliError(`${path}: ${made.problems[0].message}`);
   const session = made.session;
   const history: Record<string, number | null>[] = [];

@@ -97,6 +97,20 @@ describe('netwright forward', () => {
 });
 
 describe('netwright train', () => {
+  it('binds Inputs and targets to a data set by position when their counts match, and says so (item 10)', () => {
+    const r = run(['train', 'w.netwright', '--dataset', 'xor', '--epochs', '2'], { 'w.netwright': WORKED });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('bound in order: x1 ← x, x2 ← y');
+    expect(r.stderr).toContain('bound in order: y ← label');
+    expect(r.stdout).toMatch(/epoch\s+2\s+train loss/);
+  });
+
+  it('does not bind by position when the counts differ: it names the missing feature', () => {
+    const r = run(['train', 'w.netwright', '--dataset', 'iris', '--epochs', '1'], { 'w.netwright': WORKED });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/"x1" reads the feature "x1", which the data does not have/);
+  });
+
   it('trains Iris from its template, prints per-epoch accuracy and writes a file that loads back', () => {
     const r = run(['train', 'iris.netwright', '--epochs', '30', '--lr', '0.05', '--optimizer', 'adam', '--out', 'trained.netwright', '--json'], { 'iris.netwright': template('iris') });
     expect(r.code).toBe(0);
