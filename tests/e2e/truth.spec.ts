@@ -217,4 +217,31 @@ test.describe('the training view tells the truth', () => {
     await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
     await page.screenshot({ path: `${SCREENS}/item14-small-window-dark.png` });
   });
+
+  test('keyboard: palette items are buttons that add at the centre of the view; focus returns to the canvas after Undo (item 15, in part)', async ({ page }) => {
+    await openApp(page);
+    await page.getByRole('button', { name: 'Empty canvas' }).click();
+    const add = page.getByRole('button', { name: 'Add Neuron' });
+    await add.focus();
+    await page.keyboard.press('Enter');
+    // The canvas as seen: above the training dock.
+    const canvasBox = await page.evaluate(() => {
+      const main = document.querySelector('main.canvas')!.getBoundingClientRect();
+      const dock = document.querySelector('section.dock')!.getBoundingClientRect();
+      return { x: main.x, y: main.y, width: main.width, height: Math.min(main.bottom, dock.top) - main.y };
+    });
+    const neuron = page.locator('.react-flow__node').first();
+    await expect(neuron).toBeVisible();
+    const box = (await neuron.boundingBox())!;
+    // Horizontally centred, and wholly inside the part of the canvas one sees (not under the dock, not at the pointer).
+    expect(Math.abs(box.x + box.width / 2 - (canvasBox.x + canvasBox.width / 2))).toBeLessThan(80);
+    expect(box.y).toBeGreaterThanOrEqual(canvasBox.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(canvasBox.y + canvasBox.height);
+    // A click adds one too.
+    await page.getByRole('button', { name: 'Add Dense layer' }).click();
+    await expect(page.locator('.react-flow__node')).toHaveCount(2);
+    await button(page, 'Undo').click();
+    await expect(page.locator('.react-flow__node')).toHaveCount(1);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Network canvas');
+  });
 });
