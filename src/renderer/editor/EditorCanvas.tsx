@@ -81,7 +81,9 @@ export function EditorCanvas() {
     // (.editor-canvas is display: contents: measure the canvas element inside it.)
     const el = canvasBox.current?.firstElementChild;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const check = () => setRoomy(el.clientWidth >= MINIMAP_MIN_WIDTH && el.clientHeight >= MINIMAP_MIN_HEIGHT);
+    // (Unmeasured, 0 × 0, counts as roomy: the default view keeps its minimap.)
+    const check = () =>
+      setRoomy(el.clientWidth === 0 || (el.clientWidth >= MINIMAP_MIN_WIDTH && el.clientHeight >= MINIMAP_MIN_HEIGHT));
     check();
     const observer = new ResizeObserver(check);
     observer.observe(el);
