@@ -82,7 +82,7 @@ export function activePulses(): Record<string, number> {
 }
 
 /** How long the gradient of a single step (Step, Step epoch) is shown before the pulses settle. */
-export const STEP_PULSE_MS = 2 * PULSE_PERIOD_MS;
+export const STEP_PULSE_MS = 3 * PULSE_PERIOD_MS;
 
 /**
  * Whether gradients flow: while training runs ('flow'); for a moment after a single step while paused ('once'); not
@@ -172,12 +172,16 @@ export function PulseLayer() {
       const state = training.getState();
       const on = livePrefs.getState().pulses;
       if (state.snapshot === last.snapshot && on === last.on) return;
-      const changed = state.snapshot !== last.snapshot;
-      const mode = changed ? pulseMode(last.snapshot ?? null, state.snapshot) : last.mode;
-      last = { snapshot: state.snapshot, on, mode };
+      const previous = last.snapshot ?? null;
+      const next = state.snapshot;
+      // The same step again (a view change, a fetched snapshot): nothing new happened, the current mode goes on.
+      const sameStep = previous !== null && next !== null && previous.step === next.step && previous.running === next.running;
+      const mode = next !== previous && !sameStep ? pulseMode(previous, next) : last.mode;
+      last = { snapshot: next, on, mode };
+      setPulseLevels(levelsOf(state, on, mode));
+      if (sameStep && mode === 'once') return;
       if (settle !== null) clearTimeout(settle);
       settle = null;
-      setPulseLevels(levelsOf(state, on, mode));
       // One step's gradient is shown, then settles: nothing looks like it flows while nothing trains.
       if (mode === 'once') {
         settle = setTimeout(() => {
