@@ -16,6 +16,7 @@ import { weightsCsv, weightsJson } from '../core/export';
 import { exportOnnx } from '../core/onnx/export';
 import { importOnnx } from '../core/onnx/import';
 import { validateDocument } from '../core/validate';
+import { parseNumber } from '../shared/numbers';
 
 export interface Io {
   readText(path: string): string;
@@ -114,12 +115,33 @@ const FLAGS = {
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>['values'];
 
+/**
+ * `--input -1,2` as `--input=-1,2`: a value flag followed by a negative number (ASCII or U+2212 minus) takes it as
+ * its value instead of reading it as an unknown option.
+ */
+function negativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : null;
+    const next = argv[i + 1];
+    const option = name !== null ? (FLAGS as Record<string, { type: string }>)[name] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^[-\u2212]\.?\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** Run one command line; returns the exit code. Never throws. */
 export function runCli(argv: readonly string[], io: Io): number {
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: negativeValues(argv), options: FLAGS, allowPositionals: true, strict: true });
     } catch (e) {
       throw new CliError(`${e instanceof Error ? e.message : String(e)} (see --help)`, 2);
     }
@@ -265,7 +287,7 @@ const vec = (v: Float32Array): string => (v.length === 1 ? fmt(v[0]) : `[${Array
 function parseNumberList(text: string, what: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
   return parts.map((p, i) => {
-    const v = p === '' ? NaN : Number(p);
+    const v = parseNumber(p);
     if (!Number.isFinite(v)) throw new CliError(`${what}: value ${i + 1} ("${p}") is not a number`, 2);
     return v;
   });
@@ -274,8 +296,8 @@ function parseNumberList(text: string, what: string): number[] {
 function numberFlag(flags: Flags, name: 'epochs' | 'batch' | 'lr' | 'seed' | 'noise' | 'train-ratio', check: (v: number) => string | undefined): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
-  const v = Number(raw);
-  const problem = raw.trim() === '' || !Number.isFinite(v) ? 'is not a number' : check(v);
+  const v = parseNumber(raw);
+  const problem = !Number.isFinite(v) ? 'is not a number' : check(v);
   if (problem) throw new CliError(`--${name} ${raw}: ${problem}`, 2);
   return v;
 }
@@ -374,6 +396,32 @@ function describeSettings(doc: NetworkDocument, flags: Flags, setup: TrainingSet
   return rows;
 }
 
+/**
+ * When the network's Inputs (or Output targets) name columns the data does not have, but their number matches the
+ * data's, bind them in order (the first Input feature to the first column, …) and say so. Otherwise unchanged.
+ */
+function bindByPosition(doc: NetworkDocument, features: readonly string[], targets: readonly string[], io: Io): NetworkDocument {
+  const bind = (names: string[], available: readonly string[], what: string): Map<string, string> | null => {
+    if (names.every((n) => available.includes(n)) || names.length !== available.length) return null;
+    const map = new Map(names.map((n, i) => [n, available[i]!]));
+    io.err(`note: the ${what} do not match the data's; bound in order: ${names.map((n, i) => `${n} ← ${available[i]}`).join(', ')}`);
+    return map;
+  };
+  const inputs = doc.nodes.flatMap((n) => (n.type === 'input' ? n.features : []));
+  const outputs = doc.nodes.flatMap((n) => (n.type === 'output' ? n.targets : []));
+  const f = bind(inputs, features, 'input features');
+  const t = bind(outputs, targets, 'output targets');
+  if (!f && !t) return doc;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      if (n.type === 'input' && f) return { ...n, features: n.features.map((x) => f.get(x) ?? x) };
+      if (n.type === 'output' && t) return { ...n, targets: n.targets.map((x) => t.get(x) ?? x) };
+      return n;
+    }),
+  };
+}
+
 function train(path: string, flags: Flags, io: Io): number {
   const doc = readDocument(path, io);
   // The limits are the file format's (src/core/limits.ts): what the command line takes, a file can hold.
@@ -395,7 +443,7 @@ function train(path: string, flags: Flags, io: Io): number {
   const loaded: LoadResult = loadDataset(data);
   if (!loaded.ok) throw new CliError(loaded.message);
   for (const note of loaded.notes) io.err(`note: ${note}`);
-  const made = createTrainingSession(doc, loaded.dataset, setup);
+  const made = createTrainingSession(bindByPosition(doc, loaded.dataset.featureNames, loaded.dataset.targetNames, io), loaded.dataset, setup);
   if (!made.ok) throw new CliError(`${path}: ${made.problems[0].message}`);
   const session = made.session;
   const settings = describeSettings(doc, flags, session.setup, data);

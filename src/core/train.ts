@@ -74,6 +74,11 @@ export type SessionResult = { ok: true; session: TrainingSession } | { ok: false
 export interface SessionOptions {
   /** Passed to compileNetwork (featureNames and targetNames always come from the data set). */
   compile?: Omit<CompileOptions, 'featureNames' | 'targetNames' | 'seed'>;
+  /**
+   * Count on from this step (a file saved after training: its history ends there) instead of 0; the epoch follows
+   * from the batch size and the training rows. A reset goes back to 0.
+   */
+  startStep?: number;
 }
 
 /**
@@ -158,6 +163,11 @@ export function createTrainingSession(
     shuffle();
   };
   start(current.seed);
+  if (options.startStep !== undefined && options.startStep > 0 && Number.isInteger(options.startStep) && train.n > 0) {
+    const rows = options.startStep * current.batchSize;
+    state.step = options.startStep;
+    state.epoch = Math.floor(rows / train.n);
+  }
 
   // Which edge or node owns parameter index k (for divergence messages).
   const owners = [

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useCallback } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import type { NodeType } from '../core/document';
 import { Inspector } from './components/Inspector';
 import { NetworkStatus } from './components/NetworkStatus';
 import { Palette } from './components/Palette';
@@ -53,8 +54,14 @@ function EditorToolbar() {
         onSave: () => void files.save(),
         onSaveAs: () => void files.saveAs(),
         exportMenu: <ExportMenu />,
-        onUndo: actions.undo,
-        onRedo: actions.redo,
+        onUndo: () => {
+          actions.undo();
+          focusCanvas();
+        },
+        onRedo: () => {
+          actions.redo();
+          focusCanvas();
+        },
         canUndo,
         canRedo,
         onTemplates: actions.toggleTemplates,
@@ -67,6 +74,30 @@ function EditorToolbar() {
       training={training}
     />
   );
+}
+
+/** After Undo or Redo from the toolbar, the keyboard is back on the canvas (the button may now be disabled). */
+function focusCanvas(): void {
+  document.querySelector<HTMLElement>('main.canvas')?.focus({ preventScroll: true });
+}
+
+/** The palette, whose items also add their node at the centre of the view (click, Enter or Space). */
+function EditorPalette() {
+  const { actions } = useEditor();
+  const flow = useReactFlow();
+  const onAdd = useCallback(
+    (type: NodeType) => {
+      const box = document.querySelector('main.canvas')?.getBoundingClientRect();
+      if (!box) return;
+      // The part of the canvas not under the training dock.
+      const dockTop = document.querySelector('section.dock')?.getBoundingClientRect().top ?? box.bottom;
+      const bottom = Math.max(box.top + 40, Math.min(box.bottom, dockTop));
+      const { x, y, zoom } = flow.getViewport();
+      actions.place(type, { x: (box.width / 2 - x) / zoom, y: ((bottom - box.top) / 2 - y) / zoom });
+    },
+    [actions, flow],
+  );
+  return <Palette dropReady onAdd={onAdd} />;
 }
 
 /** The main window: toolbar, palette | canvas | inspector, status bar. */
@@ -89,7 +120,7 @@ export function App({ trainer, editor: given, training: givenTraining, files: gi
           <AnalysisProvider>
             <div className="app">
               <EditorToolbar />
-              <Palette dropReady />
+              <EditorPalette />
               <EditorCanvas />
               <Inspector />
               <Dock />

@@ -9,7 +9,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { themeStore } from './state/theme';
-import { createTrainerStore } from './state/trainer';
+import { createTrainerStore, heartbeatFromUrl } from './state/trainer';
 import { pickTrainerTransport } from './trainer/transport';
 
 // Apply the theme before the first render, so the window never flashes the wrong one.
@@ -18,7 +18,7 @@ themeStore();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-const trainer = createTrainerStore(pickTrainerTransport());
+const trainer = createTrainerStore(pickTrainerTransport(), heartbeatFromUrl(window.location.search));
 
 createRoot(root).render(
   <StrictMode>

@@ -69,6 +69,11 @@ export const trainerCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stepEpoch'), seq }),
   /** Back to step 0: the loaded weights, or (with `seed`) fresh ones from the initialiser with that seed. */
   z.object({ type: z.literal('reset'), seq, seed: z.number().int().optional() }),
+  /**
+   * How fast `start` trains: at most `stepsPerSecond` optimiser steps a second (about one a frame lets a learner
+   * watch the boundary move), or as fast as it can (null, the default). Takes effect at once, also while running.
+   */
+  z.object({ type: z.literal('pace'), seq, stepsPerSecond: z.number().positive().max(1e9).nullable() }),
   /** Send a snapshot now (outside the ack pacing: use it sparingly). */
   z.object({ type: z.literal('snapshot'), seq }),
   /** The client has drawn snapshot `id` (and every earlier one): the trainer may send the next. */

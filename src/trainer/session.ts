@@ -32,6 +32,12 @@ export interface SessionHandlersOptions {
   yielder?: Yielder;
   /** How many snapshots may await an ack (default 1). */
   snapshotWindow?: number;
+  /** Runs `task` after `ms` milliseconds (a paced run waits for its next step). Default: the global setTimeout. */
+  delay?: (task: () => void, ms: number) => void;
+}
+
+function defaultDelay(task: () => void, ms: number): void {
+  (globalThis as unknown as { setTimeout: (fn: () => void, ms: number) => unknown }).setTimeout(task, ms);
 }
 
 export interface SessionHandlers {
@@ -50,6 +56,10 @@ interface Loaded {
 export function createSessionHandlers(options: SessionHandlersOptions = {}): SessionHandlers {
   const now = options.now ?? Date.now;
   const yielder = options.yielder ?? createYielder();
+  const delay = options.delay ?? defaultDelay;
+  /** At most this many steps a second while running (null: as fast as it goes), and the run it is counted over. */
+  let paceLimit: number | null = null;
+  let paced = { since: 0, steps: 0 };
   let loaded: Loaded | undefined;
   let running = false;
   let untilEpoch: number | undefined;
@@ -57,6 +67,11 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   let channel: HandlerContext | undefined;
   let loopScheduled = false;
   let batchesPerSlice = 1;
+  /**
+   * A `step` or `stepEpoch` under way: it runs in slices like `start`, so pause, acks and pings get in between
+   * (a step of 1,000,000 batches would otherwise hold the trainer for minutes). `epoch`: until this epoch is reached.
+   */
+  let stepping: { remaining: number } | { epoch: number } | undefined;
   let lossSum = 0;
   let lossCount = 0;
   let rate = { since: 0, steps: 0, value: 0 };
@@ -168,7 +183,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   }
 
   function scheduleLoop(): void {
-    if (loopScheduled || !running) return;
+    if (loopScheduled || (!running && !stepping)) return;
     loopScheduled = true;
     yielder.schedule(loop);
   }
@@ -177,8 +192,10 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   function loop(): void {
     loopScheduled = false;
     try {
-      trainSlice();
+      if (stepping && !running) stepSlice();
+      else trainSlice();
     } catch (error) {
+      stepping = undefined;
       stopRunning();
       channel?.send({ type: 'error', code: 'internal', message: `Training stopped: ${describe(error)}` });
       sendState('paused');
@@ -191,6 +208,17 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     const t0 = now();
     const stepsBefore = session.state.step;
     let batches = batchesPerSlice;
+    if (paceLimit !== null) {
+      // Paced: only the steps that are due by now; with none due, wait for the next one instead of spinning.
+      if (paced.since === 0) paced = { since: t0, steps: 0 };
+      const due = Math.floor(((t0 - paced.since) * paceLimit) / 1000) + 1 - paced.steps;
+      if (due <= 0) {
+        loopScheduled = true;
+        delay(loop, Math.max(1, Math.ceil(1000 / paceLimit)));
+        return;
+      }
+      batches = Math.min(batches, due);
+    }
     if (untilEpoch !== undefined) {
       // Never run past the requested epoch: at most the rest of this epoch.
       const perEpoch = Math.ceil(loaded.dataset.train.n / session.setup.batchSize);
@@ -199,10 +227,12 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     }
     if (!record(session.stepBatches(batches))) return;
     const elapsed = now() - t0;
-    // Aim for SLICE_MS per slice; grow or shrink by at most 2× at a time.
-    if (elapsed < SLICE_MS / 2) batchesPerSlice = Math.min(batchesPerSlice * 2, 1 << 20);
+    // Aim for SLICE_MS per slice; grow or shrink by at most 2× at a time (grow only when a slice was full: a paced
+    // run or the end of an epoch says nothing about how many batches fit in a slice).
+    if (elapsed < SLICE_MS / 2 && batches === batchesPerSlice) batchesPerSlice = Math.min(batchesPerSlice * 2, 1 << 20);
     else if (elapsed > SLICE_MS * 2) batchesPerSlice = Math.max(1, batchesPerSlice >> 1);
     updateRate(session.state.step - stepsBefore);
+    paced.steps += session.state.step - stepsBefore;
     if (untilEpoch !== undefined && session.state.epoch >= untilEpoch) {
       running = false;
       untilEpoch = undefined;
@@ -211,6 +241,37 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     }
     pacer.changed();
     scheduleLoop();
+  }
+
+  /** One slice of a `step` or `stepEpoch`; the snapshot follows the last slice. */
+  function stepSlice(): void {
+    if (!stepping || !loaded) return;
+    const { session } = loaded;
+    const t0 = now();
+    let batches: number;
+    if ('remaining' in stepping) {
+      batches = Math.min(stepping.remaining, batchesPerSlice);
+    } else {
+      const rowsLeft = loaded.dataset.train.n - session.state.sampleInEpoch;
+      batches = Math.max(1, Math.min(batchesPerSlice, Math.ceil(rowsLeft / session.setup.batchSize) || 1));
+    }
+    const result = session.stepBatches(batches);
+    if (!record(result)) {
+      stepping = undefined;
+      return;
+    }
+    const elapsed = now() - t0;
+    if (elapsed < SLICE_MS / 2) batchesPerSlice = Math.min(batchesPerSlice * 2, 1 << 20);
+    else if (elapsed > SLICE_MS * 2) batchesPerSlice = Math.max(1, batchesPerSlice >> 1);
+    if ('remaining' in stepping) {
+      stepping.remaining -= batches;
+      if (stepping.remaining <= 0) stepping = undefined;
+    } else if (session.state.epoch >= stepping.epoch || loaded.dataset.train.n === 0) {
+      stepping = undefined;
+    }
+    // The snapshot comes when the step is done ("take n steps, then send a snapshot").
+    if (!stepping) pacer.changed();
+    else scheduleLoop();
   }
 
   function updateRate(steps: number): void {
@@ -230,6 +291,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
 
   function stopRunning(): void {
     running = false;
+    stepping = undefined;
     untilEpoch = undefined;
     rate = { since: 0, steps: 0, value: 0 };
   }
@@ -262,7 +324,9 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
         context.fail('data-error', made.message);
         return;
       }
-      const created = createTrainingSession(doc, made.dataset);
+      // A file saved after training goes on counting from where its history ends.
+      const startStep = doc.history?.step.at(-1);
+      const created = createTrainingSession(doc, made.dataset, undefined, startStep !== undefined ? { startStep } : {});
       if (!created.ok) {
         context.fail('invalid-document', created.problems.map((p) => p.message).join(' '));
         return;
@@ -306,6 +370,8 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       if (Object.keys(rest).length > 0) l.session.setSetup(rest);
       if (learningRate !== undefined) l.session.setLearningRate(learningRate);
       sendState('setup', context);
+      // The window shows the trainer's rate: let it see the new one now, not at the next step.
+      pacer.changed();
     },
 
     start(command, context) {
@@ -319,6 +385,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       if (!running) {
         running = true;
         rate = { since: 0, steps: 0, value: 0 };
+        paced = { since: 0, steps: 0 };
       }
       sendState('started', context);
       scheduleLoop();
@@ -336,13 +403,25 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     step(command, context) {
       const l = need(context);
       if (!l) return;
-      if (record(l.session.stepBatches(command.batches))) pacer.changed();
+      if (running) {
+        // Already training: take the batches now, as before (they are few next to what the loop takes).
+        if (record(l.session.stepBatches(Math.min(command.batches, batchesPerSlice)))) pacer.changed();
+        return;
+      }
+      const pending = stepping && 'remaining' in stepping ? stepping.remaining : 0;
+      stepping = { remaining: pending + command.batches };
+      stepSlice();
     },
 
     stepEpoch(_command, context) {
       const l = need(context);
       if (!l) return;
-      if (record(l.session.stepEpoch())) pacer.changed();
+      if (running) {
+        if (record(l.session.stepEpoch())) pacer.changed();
+        return;
+      }
+      stepping = { epoch: l.session.state.epoch + 1 };
+      stepSlice();
     },
 
     reset(command, context) {
@@ -357,6 +436,13 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       lossCount = 0;
       sendState('reset', context);
       pacer.changed();
+    },
+
+    pace(command, context) {
+      channel = context;
+      paceLimit = command.stepsPerSecond;
+      paced = { since: 0, steps: 0 };
+      context.reply({ type: 'pong', payload: 'pace' });
     },
 
     snapshot(_command, context) {

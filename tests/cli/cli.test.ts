@@ -63,6 +63,19 @@ describe('netwright forward', () => {
     expect(r.stdout).toContain('output y=0.450166');
   });
 
+  it('takes a negative input after a space (--input -1,2) and the typographic minus (−1, U+2212) (item 8)', () => {
+    const expected = run(['forward', 'w.netwright', '--input=-1,2', '--json'], { 'w.netwright': WORKED });
+    expect(expected.code).toBe(0);
+    for (const argv of [['--input', '-1,2'], ['--input', '\u22121,2'], ['--input=\u22121,2'], ['--input', '-.5,2']]) {
+      const r = run(['forward', 'w.netwright', ...argv, '--json'], { 'w.netwright': WORKED });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      if (argv.at(-1) !== '-.5,2') expect(JSON.parse(r.stdout)).toEqual(JSON.parse(expected.stdout));
+      else expect(JSON.parse(r.stdout)[0].input).toEqual([-0.5, 2]);
+    }
+    expect(run(['train', 'w.netwright', '--lr', '\u22120.1'], { 'w.netwright': WORKED }).stderr).toMatch(/--lr \u22120\.1: /);
+  });
+
   it('gives the same numbers as JSON, for several inputs', () => {
     const r = run(['forward', 'w.netwright', '--input', '1,2', '--input', '0,0', '--json'], { 'w.netwright': WORKED });
     const results = JSON.parse(r.stdout);
@@ -85,6 +98,20 @@ describe('netwright forward', () => {
 });
 
 describe('netwright train', () => {
+  it('binds Inputs and targets to a data set by position when their counts match, and says so (item 10)', () => {
+    const r = run(['train', 'w.netwright', '--dataset', 'xor', '--epochs', '2'], { 'w.netwright': WORKED });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('bound in order: x1 ← x, x2 ← y');
+    expect(r.stderr).toContain('bound in order: y ← label');
+    expect(r.stdout).toMatch(/epoch\s+2\s+train loss/);
+  });
+
+  it('does not bind by position when the counts differ: it names the missing feature', () => {
+    const r = run(['train', 'w.netwright', '--dataset', 'iris', '--epochs', '1'], { 'w.netwright': WORKED });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/"x1" reads the feature "x1", which the data does not have/);
+  });
+
   it('trains Iris from its template, prints per-epoch accuracy and writes a file that loads back', () => {
     const r = run(['train', 'iris.netwright', '--epochs', '30', '--lr', '0.05', '--optimizer', 'adam', '--out', 'trained.netwright', '--json'], { 'iris.netwright': template('iris') });
     expect(r.code).toBe(0);

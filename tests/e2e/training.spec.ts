@@ -227,7 +227,8 @@ test.describe('training in the browser build', () => {
     const message = dock(page).getByLabel('Divergence');
     await expect(message).toBeVisible({ timeout: 30_000 });
     await expect(message).toContainText(/Training diverged at step \d+/);
-    await expect(message).toContainText('Try a lower learning rate, e.g. 100000.');
+    // Not a tenth of the rate that exploded: the template's own rate, which trains (issue 10, item 6).
+    await expect(message).toContainText('The learning rate 1000000 is too high; try 0.03.');
     await expect(toolbar(page).getByRole('button', { name: 'Play', exact: true })).toBeVisible();
     // The loss shown is that of the last good weights: a number, not NaN or Infinity.
     expect(Number.isFinite(await metric(page, 'train-loss'))).toBe(true);
@@ -238,8 +239,10 @@ test.describe('training in the browser build', () => {
     expect(Number.isFinite(Number(await weight.inputValue()))).toBe(true);
     await page.screenshot({ path: `${SCREENS}/training-diverged.png` });
 
-    await message.getByRole('button', { name: /Lower learning rate to 100000/ }).click();
-    await expect(toolbar(page).getByRole('textbox', { name: 'Learning rate' })).toHaveValue('100000');
+    await message.getByRole('button', { name: 'Lower learning rate to 0.03' }).click();
+    await expect(toolbar(page).getByRole('textbox', { name: 'Learning rate' })).toHaveValue('0.03');
+    // The dock shows the new rate at once, not the one that exploded.
+    await expect(page.getByTestId('live-lr')).toHaveText('lr 0.03');
   });
 
   test('when the trainer crashes, the banner says so, the graph stays editable, and Restart loads the document again', async ({ page }) => {

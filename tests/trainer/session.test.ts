@@ -284,4 +284,76 @@ describe('trainer session over the protocol', () => {
     const hello = await c.waitFor('hello', c.after(s));
     expect(hello.protocolVersion).toBe(PROTOCOL_VERSION);
   });
+
+  it('runs a step of 1,000,000 batches in slices: a ping is answered and a pause stops it midway', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    const first = await c.waitFor('snapshot');
+    c.send({ type: 'ack', snapshot: first.id });
+    c.send({ type: 'step', batches: 1_000_000 });
+    const ping = c.send({ type: 'ping', payload: 'still there?' });
+    await c.waitFor('pong', c.after(ping));
+    const pause = c.send({ type: 'pause' });
+    const paused = await c.waitFor('state', c.after(pause));
+    // Answered long before a million batches were done, and the step stopped there.
+    expect(paused.step).toBeLessThan(1_000_000);
+    const stopped = await c.waitFor('snapshot', (e) => e.id > first.id);
+    expect(stopped.step).toBe(paused.step);
+    const again = c.send({ type: 'snapshot' });
+    expect((await c.waitFor('snapshot', c.after(again))).step).toBe(paused.step);
+  });
+
+  it('runs a stepEpoch in slices and ends exactly at the end of the epoch', async () => {
+    const c = setup();
+    c.send({ type: 'load', document: template('spiral') });
+    const first = await c.waitFor('snapshot');
+    c.send({ type: 'ack', snapshot: first.id });
+    c.send({ type: 'stepEpoch' });
+    const ping = c.send({ type: 'ping' });
+    await c.waitFor('pong', c.after(ping));
+    const epoch = await c.waitFor('snapshot', (e) => e.epoch === 1);
+    c.send({ type: 'ack', snapshot: epoch.id });
+    const again = c.send({ type: 'snapshot' });
+    const later = await c.waitFor('snapshot', c.after(again));
+    expect(later.step).toBe(epoch.step);
+    expect(later.epoch).toBe(1);
+  });
+
+  it('a paced run ("watch") takes about one step a frame: none while time stands still, rate × seconds as it passes (item 12)', async () => {
+    let time = 1_000;
+    const tasks: (() => void)[] = [];
+    const c = setup({
+      session: {
+        now: () => time,
+        yielder: { schedule: (task) => void tasks.push(task), dispose: () => undefined },
+        delay: (task) => void tasks.push(task),
+      },
+    });
+    const run = (n: number) => {
+      for (let i = 0; i < n && tasks.length > 0; i++) tasks.shift()!();
+    };
+    c.send({ type: 'load', document: template('xor') });
+    await c.waitFor('loaded');
+    const pace = c.send({ type: 'pace', stepsPerSecond: 60 });
+    await c.waitFor('pong', c.after(pace));
+    const start = c.send({ type: 'start' });
+    await c.waitFor('state', c.after(start));
+    run(200);
+    const probe = async () => {
+      const s = c.send({ type: 'snapshot' });
+      return (await c.waitFor('snapshot', c.after(s))).step;
+    };
+    // Time stands still: only the first step is due, however often the loop comes round.
+    expect(await probe()).toBe(1);
+    time += 1_000;
+    run(500);
+    expect(await probe()).toBe(61);
+    // Unpaced again ("max"): the due steps no longer limit a slice.
+    const max = c.send({ type: 'pace', stepsPerSecond: null });
+    await c.waitFor('pong', c.after(max));
+    time += 10;
+    run(6);
+    expect(await probe()).toBeGreaterThan(61 + 6);
+    c.send({ type: 'pause' });
+  });
 });

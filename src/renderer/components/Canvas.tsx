@@ -60,7 +60,7 @@ export function Canvas<N extends Node = Node, E extends Edge = Edge>({
   };
 
   return (
-    <main className="canvas" aria-label="Network canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <main className="canvas" aria-label="Network canvas" tabIndex={-1} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<N, E>
         nodes={nodes}
         edges={edges}

@@ -21,13 +21,15 @@ interface ToolButtonProps {
   shortcut?: string;
   /** Live but with nothing to do right now (e.g. Undo with no history): disabled, without "coming soon". */
   idle?: boolean;
+  /** Why the button is disabled, shown as its tooltip (e.g. why the network cannot train). */
+  why?: string | null;
   pressed?: boolean;
 }
 
 /** A toolbar button. Without onClick it is disabled and says so: its tooltip reads "<label> — coming soon". */
-function ToolButton({ label, icon: Icon, onClick, shortcut, idle, pressed }: ToolButtonProps) {
+function ToolButton({ label, icon: Icon, onClick, shortcut, idle, pressed, why }: ToolButtonProps) {
   const ready = onClick !== undefined;
-  const tooltip = ready ? (shortcut ? `${label} (${shortcut})` : label) : `${label} — ${COMING_SOON}`;
+  const tooltip = ready ? (idle && why ? `${label} — ${why}` : shortcut ? `${label} (${shortcut})` : label) : `${label} — ${COMING_SOON}`;
   // The tooltip sits on a wrapper: a disabled button gets no pointer events, so its own title may never show.
   return (
     <span className="tool" title={tooltip}>
@@ -76,6 +78,13 @@ function LiveSettingField({ label, title, value, width, commit }: {
 export interface ToolbarTraining {
   /** Something is loaded and can train. */
   canTrain: boolean;
+  canStep: boolean;
+  canReset: boolean;
+  /** How fast Play trains. */
+  pace?: 'watch' | 'fast' | 'max';
+  setPace?(pace: 'watch' | 'fast' | 'max'): void;
+  /** Why Play is disabled (an empty or invalid network, no trainer), null when it is not. */
+  blocked: string | null;
   running: boolean;
   onPlay(): void;
   onPause(): void;
@@ -165,11 +174,11 @@ export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; tra
             {training.running ? (
               <ToolButton label="Pause" icon={Pause} onClick={training.onPause} pressed />
             ) : (
-              <ToolButton label="Play" icon={Play} onClick={training.onPlay} idle={!training.canTrain} />
+              <ToolButton label="Play" icon={Play} onClick={training.onPlay} idle={!training.canTrain} why={training.blocked} />
             )}
-            <ToolButton label="Step" icon={StepForward} onClick={training.onStep} idle={!training.canTrain} />
-            <ToolButton label="Step epoch" icon={SkipForward} onClick={training.onStepEpoch} idle={!training.canTrain} />
-            <ToolButton label="Reset" icon={RotateCcw} onClick={training.onReset} idle={!training.canTrain} />
+            <ToolButton label="Step" icon={StepForward} onClick={training.onStep} idle={!training.canStep} why={training.blocked} />
+            <ToolButton label="Step epoch" icon={SkipForward} onClick={training.onStepEpoch} idle={!training.canStep} why={training.blocked} />
+            <ToolButton label="Reset" icon={RotateCcw} onClick={training.onReset} idle={!training.canReset} why={training.blocked} />
           </>
         ) : (
           <>
@@ -195,6 +204,16 @@ export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; tra
               ))}
             </select>
           </label>
+          {training.pace !== undefined && training.setPace && (
+            <label className="setting" title="Pace: watch (about a step a frame), fast, or max (as fast as it goes)">
+              <span className="setting-label">pace</span>
+              <select className="setting-input" aria-label="Pace" value={training.pace} onChange={(e) => training.setPace?.(e.target.value as 'watch' | 'fast' | 'max')}>
+                <option value="watch">watch</option>
+                <option value="fast">fast</option>
+                <option value="max">max</option>
+              </select>
+            </label>
+          )}
         </div>
       ) : (
       <div className="toolbar-group settings" aria-label="Training settings">

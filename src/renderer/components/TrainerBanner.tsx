@@ -6,9 +6,10 @@ import './TrainerBanner.css';
 export function TrainerBanner() {
   const connection = useTrainer((s) => s.connection);
   const restart = useTrainer((s) => s.restart);
-  if (connection.status !== 'gone' && connection.status !== 'error') return null;
-  const title = connection.status === 'gone' ? 'The trainer stopped.' : 'Can’t reach the trainer.';
-  const detail = connection.status === 'gone' ? connection.reason : connection.message;
+  if (connection.status !== 'gone' && connection.status !== 'error' && connection.status !== 'hung') return null;
+  const title =
+    connection.status === 'gone' ? 'The trainer stopped.' : connection.status === 'hung' ? 'The trainer stopped answering.' : 'Can’t reach the trainer.';
+  const detail = connection.status === 'error' ? connection.message : connection.reason;
   return (
     <div className="trainer-banner" role="alert">
       <TriangleAlert className="trainer-banner-icon" size={18} strokeWidth={2} aria-hidden />

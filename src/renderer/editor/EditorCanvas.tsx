@@ -22,6 +22,10 @@ import { StartScreen } from './StartScreen';
 import { HelpOverlay } from './HelpOverlay';
 import { Notice } from './Notice';
 
+/** Below this canvas size (px) the minimap is hidden. */
+const MINIMAP_MIN_WIDTH = 640;
+const MINIMAP_MIN_HEIGHT = 420;
+
 /** Below this zoom the canvas is an overview: nodes are drawn without their text and shadows (see editor.css). */
 export const OVERVIEW_ZOOM = 0.35;
 const selectOverview = (s: ReactFlowState) => s.transform[2] < OVERVIEW_ZOOM;
@@ -70,6 +74,21 @@ export function EditorCanvas() {
   const dragPositions = useView((s) => s.dragPositions);
   const snapToGrid = useView((s) => s.snapToGrid);
   const showMinimap = useView((s) => s.showMinimap);
+  // The minimap hides when the canvas is small: there it covers the network it is meant to map.
+  const [roomy, setRoomy] = useState(true);
+  const canvasBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // (.editor-canvas is display: contents: measure the canvas element inside it.)
+    const el = canvasBox.current?.firstElementChild;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    // (Unmeasured, 0 × 0, counts as roomy: the default view keeps its minimap.)
+    const check = () =>
+      setRoomy(el.clientWidth === 0 || (el.clientWidth >= MINIMAP_MIN_WIDTH && el.clientHeight >= MINIMAP_MIN_HEIGHT));
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   const searchOpen = useView((s) => s.searchOpen);
 
   const measured = useRef(new Map<string, Measured>());
@@ -294,14 +313,14 @@ export function EditorCanvas() {
   }), [onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, large, overview]);
 
   return (
-    <div className="editor-canvas" onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
+    <div className="editor-canvas" ref={canvasBox} onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
       <Canvas<NetworkFlowNode, WeightFlowEdge>
         nodes={nodes}
         edges={edges}
         onDropNodeType={onDropNodeType}
         flowProps={flowProps}
         snapToGrid={snapToGrid}
-        showMinimap={showMinimap}
+        showMinimap={showMinimap && roomy}
         emptyHint="Drag a node from the palette, or double-click here and type its name."
       >
         <ConnectionHint />

@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { formatValue } from './trace';
+import { asciiMinus } from '../../shared/numbers';
 
 export type Commit<T> = (value: T) => string | null;
 
@@ -42,7 +43,7 @@ export function NumberField({ label, value, step, min, max, integer, hint, onCom
   }, [shown]);
 
   const commitText = (raw: string) => {
-    const trimmed = raw.trim().replace(',', '.');
+    const trimmed = asciiMinus(raw.trim().replace(',', '.'));
     const v = Number(trimmed);
     if (trimmed === '' || !Number.isFinite(v)) {
       setError(`“${raw}” is not a number.`);

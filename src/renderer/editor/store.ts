@@ -154,8 +154,19 @@ export function continuousEdit(stores: EditorStores) {
   };
 }
 
+/** Documents that came in through `load` (New, Open, a template, recovery) rather than by an edit. */
+const freshLoads = new WeakSet<NetworkDocument>();
+
+/** Whether this document object was put in place by `load` (not an edit): the trainer must forget the old one. */
+export function isFreshLoad(doc: NetworkDocument): boolean {
+  return freshLoads.has(doc);
+}
+
 /** Replace the document without an undo step (a template, a file, New), clearing history and selection. */
 export function load(stores: EditorStores, doc: NetworkDocument): void {
+  // The same object loaded twice (New on an empty document) is still a fresh start.
+  if (stores.document.getState().doc === doc) doc = { ...doc };
+  freshLoads.add(doc);
   const t = stores.document.temporal.getState();
   t.pause();
   stores.document.setState({ doc });

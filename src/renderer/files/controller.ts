@@ -258,7 +258,8 @@ export function createFileController(options: FileControllerOptions): FileContro
       return false;
     }
     load(editor, parsed.doc);
-    markSaved(parsed.doc, textOf(parsed.doc), baseName(result.name), 0);
+    // A file saved after training goes on from its last step (the trainer counts on from there): that is clean.
+    markSaved(parsed.doc, textOf(parsed.doc), baseName(result.name), parsed.doc.history?.step.at(-1) ?? 0);
     if (timer !== null) clearTimeout(timer);
     timer = null;
     void service.discardRecovery();

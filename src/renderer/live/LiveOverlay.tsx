@@ -5,7 +5,6 @@
 import { ChevronLeft, ChevronRight, GraduationCap, X } from 'lucide-react';
 import { useEffect } from 'react';
 import { getNodesBounds, useReactFlow, useStoreApi } from '@xyflow/react';
-import { explainNumber } from '../../core/explain';
 import { useDoc, useEditor, useView } from '../editor/context';
 import { exampleInputs } from '../editor/trace';
 import { edit } from '../editor/store';
@@ -13,7 +12,8 @@ import { POSITIVE_RGB, NEGATIVE_RGB, NEUTRAL_RGB } from './colors';
 import { applyUpdate } from './explainStages';
 import { closeExplain, explainStore, refreshExplain, useExplain } from './explainStore';
 import { selectWeightScale, useLive, useLiveStore } from './hooks';
-import { useLivePrefs, livePrefs } from './prefs';
+import { useLivePrefs, livePrefs, scaleFor } from './prefs';
+import { parseNumber } from '../../shared/numbers';
 import { PulseLayer } from './pulseLayer';
 import { documentWeightScale } from './stats';
 import './live.css';
@@ -21,9 +21,16 @@ import './live.css';
 const rgb = (c: readonly number[]) => `rgb(${c.join(' ')})`;
 const GRADIENT = `linear-gradient(to right, ${rgb(NEGATIVE_RGB)}, ${rgb(NEUTRAL_RGB)}, ${rgb(POSITIVE_RGB)})`;
 
+/** A scale end as the legend prints it: three significant digits. */
+export function legendNumber(v: number): string {
+  return String(Number(v.toPrecision(3)));
+}
+
 export function WeightLegend() {
-  const liveScale = useLive(selectWeightScale, null);
+  const largest = useLive(selectWeightScale, null);
   const pulses = useLivePrefs((p) => p.pulses);
+  const weightScale = useLivePrefs((p) => p.weightScale);
+  const liveScale = largest === null ? null : scaleFor(weightScale, largest);
   const explainOpen = useExplain((s) => s.open);
   const hasWeights = useDoc((s) => s.doc.edges.some((e) => e.weights !== undefined));
   const docScale = useDoc((s) => (liveScale === null ? documentWeightScale(s.doc.edges.map((e) => e.weights)) : 1));
@@ -33,12 +40,13 @@ export function WeightLegend() {
     <div className="nw-legend" role="group" aria-label="Weight legend">
       {scale !== null && (
         <div className="nw-legend-scale" title="Edge colour: orange negative, blue positive; width and opacity grow with |weight|">
-          <span className="nw-legend-end" data-testid="legend-min">−{explainNumber(scale)}</span>
+          <span className="nw-legend-end" data-testid="legend-min">−{legendNumber(scale)}</span>
           <span className="nw-legend-bar" style={{ background: GRADIENT }} aria-hidden />
-          <span className="nw-legend-end" data-testid="legend-max">{explainNumber(scale)}</span>
+          <span className="nw-legend-end" data-testid="legend-max">{legendNumber(scale)}</span>
           <span className="nw-legend-label">weight{liveScale !== null ? ' (live)' : ''}</span>
         </div>
       )}
+      {largest !== null && <ScaleControl />}
       <label className="nw-legend-toggle" title="Pulses run along the edges from the loss back to the inputs, brighter where the gradient is larger">
         <input type="checkbox" checked={pulses} onChange={(e) => livePrefs.getState().setPulses(e.target.checked)} aria-label="Gradient pulses" />
         gradient pulses
@@ -53,6 +61,43 @@ export function WeightLegend() {
         <GraduationCap size={14} aria-hidden /> Explain
       </button>
     </div>
+  );
+}
+
+/** Fixed clamp (±1 by default, or typed) or relative to the largest |weight|. */
+function ScaleControl() {
+  const scale = useLivePrefs((p) => p.weightScale);
+  const set = livePrefs.getState().setWeightScale;
+  return (
+    <span className="nw-legend-scale-control">
+      <select
+        aria-label="Weight colour scale"
+        title="Fixed: an edge's colour means the same weight all along (clamped at ±the value). Relative: the largest |weight| now is full colour."
+        value={scale.mode}
+        onChange={(e) => set(e.target.value === 'relative' ? { mode: 'relative' } : { mode: 'fixed', clamp: 1 })}
+      >
+        <option value="fixed">fixed</option>
+        <option value="relative">relative</option>
+      </select>
+      {scale.mode === 'fixed' && (
+        <input
+          key={scale.clamp}
+          className="nw-legend-clamp nodrag nokey"
+          aria-label="Weight colour clamp"
+          title="Weights beyond ± this value get full colour"
+          defaultValue={legendNumber(scale.clamp)}
+          inputMode="decimal"
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') e.currentTarget.blur();
+          }}
+          onBlur={(e) => {
+            const v = Math.abs(parseNumber(e.currentTarget.value));
+            if (Number.isFinite(v) && v > 0) set({ mode: 'fixed', clamp: v });
+            else e.currentTarget.value = legendNumber(scale.clamp);
+          }}
+        />
+      )}
+    </span>
   );
 }
 

@@ -8,6 +8,7 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { TrainingStoreContext, type TrainingState, type TrainingStore } from '../training/store';
 import { weightColor, type WeightLook } from './colors';
+import { DEFAULT_WEIGHT_SCALE, scaleFor, useLivePrefs, type WeightScale } from './prefs';
 import { liveStats } from './stats';
 
 const noStore = createStore<null>()(() => null);
@@ -24,13 +25,13 @@ export function useLiveStore(): TrainingStore | null {
 }
 
 /** "stroke|width|opacity" of an edge from the latest snapshot, or '' before any. */
-export function selectEdgeLookKey(s: TrainingState, edgeId: string): string {
+export function selectEdgeLookKey(s: TrainingState, edgeId: string, scale: WeightScale = DEFAULT_WEIGHT_SCALE): string {
   const { snapshot, loaded } = s;
   if (!snapshot || !loaded) return '';
   const stats = liveStats(snapshot, loaded.layout);
   const e = stats.edges[edgeId];
   if (!e) return '';
-  const look = weightColor(e.weight < 0 ? -e.rms : e.rms, stats.weightScale);
+  const look = weightColor(e.weight < 0 ? -e.rms : e.rms, scaleFor(scale, stats.weightScale));
   return `${look.stroke}|${look.width}|${look.opacity}`;
 }
 
@@ -42,7 +43,8 @@ export function parseLookKey(key: string): WeightLook | undefined {
 
 /** The live look of an edge (colour, width, opacity by its weight), or undefined before the first snapshot. */
 export function useLiveEdgeLook(edgeId: string): WeightLook | undefined {
-  return parseLookKey(useLive((s) => selectEdgeLookKey(s, edgeId), ''));
+  const scale = useLivePrefs((p) => p.weightScale);
+  return parseLookKey(useLive((s) => selectEdgeLookKey(s, edgeId, scale), ''));
 }
 
 /** The largest |weight| of the latest snapshot (the legend's scale), or null before any. */

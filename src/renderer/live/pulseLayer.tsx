@@ -9,6 +9,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { useStoreApi } from '@xyflow/react';
+import type { TrainingSnapshot } from '../../shared/protocol';
 import type { TrainingState } from '../training/store';
 import { PULSE_LEVELS, pulseLevel } from './colors';
 import { useLiveStore } from './hooks';
@@ -80,11 +81,25 @@ export function activePulses(): Record<string, number> {
   return out;
 }
 
-/** Levels of every edge of a snapshot: none before the first step or with pulses switched off. */
-export function levelsOf(state: TrainingState, on: boolean): Map<string, number> {
+/** How long the gradient of a single step (Step, Step epoch) is shown before the pulses settle. */
+export const STEP_PULSE_MS = 3 * PULSE_PERIOD_MS;
+
+/**
+ * Whether gradients flow: while training runs ('flow'); for a moment after a single step while paused ('once'); not
+ * at all otherwise — paused, reset, loaded — since nothing is learning then.
+ */
+export function pulseMode(previous: TrainingSnapshot | null, next: TrainingSnapshot | null): 'flow' | 'once' | 'none' {
+  if (!next || next.step === 0) return 'none';
+  if (next.running) return 'flow';
+  if (previous && !previous.running && next.step > previous.step) return 'once';
+  return 'none';
+}
+
+/** Levels of every edge of a snapshot: none before the first step, while nothing trains, or with pulses switched off. */
+export function levelsOf(state: TrainingState, on: boolean, mode: 'flow' | 'once' | 'none' = state.snapshot?.running ? 'flow' : 'none'): Map<string, number> {
   const result = new Map<string, number>();
   const { snapshot, loaded } = state;
-  if (!on || !snapshot || !loaded || snapshot.step === 0) return result;
+  if (!on || !snapshot || !loaded || snapshot.step === 0 || mode === 'none') return result;
   const stats = liveStats(snapshot, loaded.layout);
   for (const [id, e] of Object.entries(stats.edges)) {
     const level = pulseLevel(e.grad, stats.gradScale);
@@ -147,13 +162,34 @@ export function PulseLayer() {
   // One subscription sets every edge's level from each snapshot (no React work per edge).
   useEffect(() => {
     if (!training) return;
-    let last: { snapshot: unknown; on: boolean } = { snapshot: undefined, on: livePrefs.getState().pulses };
+    let last: { snapshot: TrainingSnapshot | null | undefined; on: boolean; mode: 'flow' | 'once' | 'none' } = {
+      snapshot: undefined,
+      on: livePrefs.getState().pulses,
+      mode: 'none',
+    };
+    let settle: ReturnType<typeof setTimeout> | null = null;
     const update = () => {
       const state = training.getState();
       const on = livePrefs.getState().pulses;
       if (state.snapshot === last.snapshot && on === last.on) return;
-      last = { snapshot: state.snapshot, on };
-      setPulseLevels(levelsOf(state, on));
+      const previous = last.snapshot ?? null;
+      const next = state.snapshot;
+      // The same step again (a view change, a fetched snapshot): nothing new happened, the current mode goes on.
+      const sameStep = previous !== null && next !== null && previous.step === next.step && previous.running === next.running;
+      const mode = next !== previous && !sameStep ? pulseMode(previous, next) : last.mode;
+      last = { snapshot: next, on, mode };
+      setPulseLevels(levelsOf(state, on, mode));
+      if (sameStep && mode === 'once') return;
+      if (settle !== null) clearTimeout(settle);
+      settle = null;
+      // One step's gradient is shown, then settles: nothing looks like it flows while nothing trains.
+      if (mode === 'once') {
+        settle = setTimeout(() => {
+          settle = null;
+          last = { ...last, mode: 'none' };
+          setPulseLevels(new Map());
+        }, STEP_PULSE_MS);
+      }
     };
     update();
     const stopTraining = training.subscribe(update);
@@ -161,6 +197,7 @@ export function PulseLayer() {
     return () => {
       stopTraining();
       stopPrefs();
+      if (settle !== null) clearTimeout(settle);
       setPulseLevels(new Map());
     };
   }, [training]);

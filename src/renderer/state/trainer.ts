@@ -13,6 +13,8 @@ export type TrainerConnection =
   | { status: 'connecting'; transport: TrainerTransportKind }
   | { status: 'ready'; transport: TrainerTransportKind; protocolVersion: number; host: string }
   | { status: 'gone'; transport: TrainerTransportKind; reason: string }
+  /** It is still there but stopped answering the heartbeat (an endless loop, a worker that closed itself). */
+  | { status: 'hung'; transport: TrainerTransportKind; reason: string }
   | { status: 'error'; transport: TrainerTransportKind; message: string };
 
 export type TrainerStatus = TrainerConnection['status'];
@@ -34,12 +36,38 @@ export type TrainerStore = StoreApi<TrainerState>;
 export interface TrainerStoreOptions {
   /** How long the first hello may take. */
   helloTimeoutMs?: number;
+  /** Milliseconds between two heartbeats (a ping) once the trainer is ready; 0 turns the heartbeat off. */
+  heartbeatIntervalMs?: number;
+  /** Milliseconds a heartbeat may go unanswered before the trainer counts as hung. */
+  heartbeatTimeoutMs?: number;
+  /** Timers (tests drive time with fake ones). Default: the global setTimeout/clearTimeout. */
+  timers?: { setTimeout: (f: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
 }
 
 export const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * The trainer answers between slices of about 12 ms (also during a long step: it runs in slices too), so a ping
+ * unanswered for seconds means it hangs. The page may override both for tests: `?heartbeat=<interval>,<timeout>`.
+ */
+export const HEARTBEAT_INTERVAL_MS = 2_000;
+export const HEARTBEAT_TIMEOUT_MS = 8_000;
+
+/** `?heartbeat=200,1000` in the page's address: interval and timeout in ms (end-to-end tests of a hung trainer). */
+export function heartbeatFromUrl(search: string): Pick<TrainerStoreOptions, 'heartbeatIntervalMs' | 'heartbeatTimeoutMs'> {
+  const match = /[?&]heartbeat=(\d+),(\d+)/.exec(search);
+  if (!match) return {};
+  return { heartbeatIntervalMs: Number(match[1]), heartbeatTimeoutMs: Math.max(1, Number(match[2])) };
+}
 
 export function createTrainerStore(transport: TrainerTransport, options: TrainerStoreOptions = {}): TrainerStore {
   const helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
+  const timers = options.timers ?? {
+    setTimeout: (f: () => void, ms: number) => setTimeout(f, ms),
+    clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  let heartbeat: unknown = null;
   const kind = transport.kind;
   /** Bumped on every start/restart/stop, so a late answer from an older trainer changes nothing. */
   let generation = 0;
@@ -47,7 +75,44 @@ export function createTrainerStore(transport: TrainerTransport, options: Trainer
   let stopWatching: (() => void) | null = null;
 
   return createStore<TrainerState>()((set, get) => {
+    function stopHeartbeat(): void {
+      if (heartbeat !== null) timers.clearTimeout(heartbeat);
+      heartbeat = null;
+    }
+
+    /**
+     * Ping every interval; a ping unanswered within the timeout means the trainer hangs without dying (the same
+     * for a Web Worker and a utility process: it is the protocol's own ping). It is let go and Restart is offered;
+     * the document is not touched.
+     */
+    function beat(mine: number, client: TrainerClient): void {
+      if (heartbeatIntervalMs <= 0) return;
+      heartbeat = timers.setTimeout(() => {
+        heartbeat = null;
+        if (mine !== generation || client.disposed) return;
+        let answered = false;
+        const deadline = timers.setTimeout(() => {
+          if (answered || mine !== generation || client.disposed) return;
+          const reason = `the trainer has not answered for ${heartbeatTimeoutMs.toLocaleString('en-US')} ms`;
+          generation++;
+          teardown(reason);
+          set({ connection: { status: 'hung', transport: kind, reason }, client: null });
+        }, heartbeatTimeoutMs);
+        client.ping('heartbeat', { timeoutMs: heartbeatTimeoutMs + 1_000 }).then(
+          () => {
+            answered = true;
+            timers.clearTimeout(deadline);
+            if (mine === generation && !client.disposed) beat(mine, client);
+          },
+          () => {
+            // A closed client is handled by onGone; a timeout by the deadline above.
+          },
+        );
+      }, heartbeatIntervalMs);
+    }
+
     function teardown(reason: string): void {
+      stopHeartbeat();
       stopWatching?.();
       stopWatching = null;
       get().client?.dispose(reason);
@@ -75,6 +140,7 @@ export function createTrainerStore(transport: TrainerTransport, options: Trainer
       const client = createTrainerClient(opened.port);
       stopWatching = opened.onGone((reason) => {
         if (mine !== generation) return;
+        stopHeartbeat();
         client.dispose(reason);
         set({ connection: { status: 'gone', transport: kind, reason }, client: null });
       });
@@ -96,6 +162,7 @@ export function createTrainerStore(transport: TrainerTransport, options: Trainer
           connection: { status: 'ready', transport: kind, protocolVersion: hello.protocolVersion, host: hello.host },
           client,
         });
+        beat(mine, client);
       } catch (error) {
         if (mine !== generation || get().connection.status === 'gone') return;
         set({ connection: { status: 'error', transport: kind, message: describeError(error) } });
@@ -134,6 +201,8 @@ export function describeConnection(connection: TrainerConnection): string {
       return `Trainer ready · protocol v${connection.protocolVersion}`;
     case 'gone':
       return 'Trainer stopped';
+    case 'hung':
+      return 'Trainer not answering';
     case 'error':
       return 'Trainer unreachable';
   }

@@ -2,7 +2,7 @@
  * A live line chart over the training history (uPlot). Redrawn with setData at most once per animation frame; the
  * legend under the plot shows the exact values at the cursor.
  */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartHistory } from './store';
@@ -52,18 +52,35 @@ function columns(history: ChartHistory, series: ChartSeries[], log: boolean): uP
   return [history.step, ...series.map((s) => clean(history[s.key]))] as uPlot.AlignedData;
 }
 
+/** The page's `data-theme`, re-read whenever it changes (the theme switch, the system's preference). */
+function useThemeAttribute(): string {
+  const [theme, setTheme] = useState(() => (typeof document === 'undefined' ? '' : document.documentElement.dataset.theme ?? ''));
+  useEffect(() => {
+    if (typeof MutationObserver === 'undefined') return;
+    const root = document.documentElement;
+    const observer = new MutationObserver(() => setTheme(root.dataset.theme ?? ''));
+    observer.observe(root, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
+  }, []);
+  return theme;
+}
+
 export const LiveChart = memo(function LiveChart({ title, series, log = false, range, format, exact }: LiveChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const store = useTrainingActions();
   const version = useTraining((s) => s.historyVersion);
   const frame = useRef<number | null>(null);
+  const theme = useThemeAttribute();
+  const [gridStroke, setGridStroke] = useState('');
 
   useEffect(() => {
     const el = holder.current;
     if (!el || !canDrawCanvas()) return;
+    // Colours are read from the theme now (the chart is made again when the theme changes).
     const axisStroke = cssVar('--muted');
     const grid = { stroke: cssVar('--border'), width: 1 };
+    setGridStroke(grid.stroke);
     const options: uPlot.Options = {
       width: Math.max(120, el.clientWidth),
       height: Math.max(80, el.clientHeight - 28),
@@ -100,7 +117,7 @@ export const LiveChart = memo(function LiveChart({ title, series, log = false, r
       u.destroy();
       plot.current = null;
     };
-  }, [store, series, log, range, format, exact]);
+  }, [store, series, log, range, format, exact, theme]);
 
   useEffect(() => {
     if (!plot.current || frame.current !== null) return;
@@ -115,7 +132,7 @@ export const LiveChart = memo(function LiveChart({ title, series, log = false, r
   }, []);
 
   return (
-    <figure className="dock-chart" aria-label={title}>
+    <figure className="dock-chart" aria-label={title} data-grid={gridStroke}>
       <figcaption className="dock-section-title">{title}</figcaption>
       <div className="dock-chart-plot" ref={holder} />
     </figure>

@@ -11,6 +11,7 @@ import {
 import type { BuiltinDatasetName, DataReference } from '../../core/document';
 import { useDoc } from '../editor/context';
 import { useTraining } from './store';
+import { parseNumber } from '../../shared/numbers';
 
 type Builtin = Extract<DataReference, { kind: 'builtin' }>;
 
@@ -33,7 +34,7 @@ function NumberField({ label, value, min, max, step, onCommit }: {
   const [error, setError] = useState<string | null>(null);
   const commit = () => {
     if (text === null) return;
-    const v = Number(text);
+    const v = parseNumber(text);
     if (text.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
       setError(`${label} must be a number from ${min} to ${max}.`);
       return;

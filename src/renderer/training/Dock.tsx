@@ -5,6 +5,7 @@
  */
 import { ChevronDown, ChevronUp, TriangleAlert } from 'lucide-react';
 import { memo, useState } from 'react';
+import { parseNumber } from '../../shared/numbers';
 import { useDraft } from '../components/useDraft';
 import { useDoc } from '../editor/context';
 import { Boundary } from './Boundary';
@@ -79,15 +80,14 @@ function Problems() {
   const commandError = useTraining((s) => s.commandError);
   const setSetup = useTraining((s) => s.setSetup);
   const load = useTraining((s) => s.load);
-  const lr = useDoc((s) => s.doc.training.learningRate);
   if (divergence) {
-    const lower = Number((lr * 0.1).toPrecision(3));
+    const lower = divergence.suggestedRate;
     return (
       <div className="dock-problem" aria-live="assertive" aria-label="Divergence">
         <TriangleAlert size={16} aria-hidden />
         <div>
           <strong>Training stopped.</strong> {divergence.message} The weights are those of step {int(Math.max(0, divergence.step - 1))}.
-          {' '}Try a lower learning rate, e.g. {lower}.
+          {' '}The learning rate {divergence.learningRate} is too high; try {lower}.
         </div>
         <button type="button" className="dock-button" onClick={() => setSetup({ learningRate: lower })}>
           Lower learning rate to {lower}
@@ -124,7 +124,7 @@ function SetupFields() {
     <SmallField key={label} label={label} value={value} commit={commit} title={title} />
   );
   const nonNegative = (key: 'l1' | 'l2') => (text: string) => {
-    const v = Number(text);
+    const v = parseNumber(text);
     if (text.trim() === '' || !Number.isFinite(v) || v < 0) return false;
     setSetup({ [key]: v });
     return true;
@@ -134,7 +134,7 @@ function SetupFields() {
       {field('L1', String(training.l1), nonNegative('l1'), 'L1 regularisation of the weights (0 = off)')}
       {field('L2', String(training.l2), nonNegative('l2'), 'L2 regularisation of the weights (0 = off)')}
       {field('seed', String(training.seed), (t) => {
-        const v = Number(t);
+        const v = parseNumber(t);
         if (!Number.isInteger(v)) return false;
         setSetup({ seed: v });
         return true;
@@ -144,7 +144,7 @@ function SetupFields() {
           setStopAfter(null);
           return true;
         }
-        const v = Number(t);
+        const v = parseNumber(t);
         if (!Number.isInteger(v) || v < 1) return false;
         setStopAfter(v);
         return true;

@@ -13,10 +13,23 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DataReference, NetworkDocument, TrainingSetup } from '../../core/document';
 import { validateDocument } from '../../core/validate';
 import type { TrainerEvent, TrainingSnapshot } from '../../shared/protocol';
-import { edit, type EditorStores } from '../editor/store';
+import { edit, isFreshLoad, type EditorStores } from '../editor/store';
 import type { TrainerStore } from '../state/trainer';
 import type { CommandBody, ReplyOf, TrainerClient } from '../trainer/client';
 import { describeError } from '../trainer/client';
+import {
+  controlsOf,
+  initialMachine,
+  loadable,
+  phaseOf,
+  transition,
+  type Controls,
+  type Effect,
+  type Machine,
+  type MachineEvent,
+  type Phase,
+} from './machine';
+import { PACE_STEPS_PER_SECOND, paceFor, type Pace } from './pace';
 import { applySnapshotWeights, documentKeys, type DocumentKeys } from './weights';
 
 export type TrainingStatus =
@@ -37,6 +50,16 @@ export interface Divergence {
   epoch: number;
   where: string;
   message: string;
+  /** The learning rate that exploded. */
+  learningRate: number;
+  /** The rate to offer instead: the last one that trained well, else the document's own, else a tenth. */
+  suggestedRate: number;
+}
+
+/** The rate to suggest after `diverged` exploded: the last that trained well, else the document's first, else a tenth. */
+export function suggestRate(diverged: number, lastGood: number | null, base: number | null): number {
+  for (const rate of [lastGood, base]) if (rate !== null && rate > 0 && rate < diverged) return rate;
+  return Number((diverged * 0.1).toPrecision(3));
 }
 
 /** Chart columns, one entry per recorded snapshot (null where a value does not exist, e.g. no test split). */
@@ -57,6 +80,9 @@ export interface ViewRequest {
 
 export interface TrainingState {
   status: TrainingStatus;
+  /** The state machine's phase (machine.ts) and the controls it enables. */
+  phase: Phase;
+  controls: Controls;
   loaded: LoadedInfo | null;
   snapshot: TrainingSnapshot | null;
   /** Mutable columns, replaced only on clear; `historyVersion` changes whenever they do. */
@@ -67,6 +93,9 @@ export interface TrainingState {
   stopAfterEpochs: number | null;
   /** The last command the trainer refused outside a load (e.g. a step before loading). */
   commandError: string | null;
+  /** How fast Play trains (pace.ts). */
+  pace: Pace;
+  setPace(pace: Pace): void;
 
   /** Send the document to the trainer now (normally automatic). */
   load(): Promise<void>;
@@ -82,6 +111,8 @@ export interface TrainingState {
   setStopAfter(epochs: number | null): void;
   /** Ask for heatmaps and/or an example trace in the snapshots (merged with what the dock itself asks for). */
   requestView(view: ViewRequest): void;
+  /** `doc` with the weights of the snapshot on screen written in where they fit (`doc` itself when none apply). */
+  withLiveWeights(doc: NetworkDocument): NetworkDocument;
   /** Write the trained weights into the document (not an undoable edit), e.g. before saving. Returns whether anything changed. */
   applySnapshotToDocument(): boolean;
   /** Stop listening to the trainer and the document (window closing, tests). */
@@ -125,6 +156,39 @@ export function boundaryNodeId(doc: NetworkDocument): string | undefined {
   return doc.edges.find((e) => e.target === output.id)?.source;
 }
 
+/** What the machine needs to know about a document. */
+export function describeDocument(doc: NetworkDocument): { empty: boolean; problem: string | null } {
+  if (doc.nodes.length === 0) return { empty: true, problem: null };
+  return { empty: false, problem: notLoadableReason(doc) };
+}
+
+/** The status the dock and toolbar show for a phase. */
+export function statusOf(m: Machine): TrainingStatus {
+  switch (phaseOf(m)) {
+    case 'connecting':
+      return { kind: 'idle', reason: 'Connecting to the trainer…' };
+    case 'empty':
+      return { kind: 'idle', reason: 'Build or open a network to train it.' };
+    case 'invalid':
+      return { kind: 'idle', reason: m.problem ?? 'This network cannot train yet.' };
+    case 'crashed':
+      return { kind: 'idle', reason: `The trainer is not running${m.trainerReason ? ` (${m.trainerReason})` : ''}. Restart it to train; the network is untouched.` };
+    case 'hung':
+      return { kind: 'idle', reason: 'The trainer stopped answering. Restart it to train; the network is untouched.' };
+    case 'error':
+      return { kind: 'error', message: m.loadError ?? 'The trainer refused this network.' };
+    case 'loading':
+      return { kind: 'loading' };
+    case 'running':
+      return { kind: 'running' };
+    case 'diverged':
+      return { kind: 'diverged' };
+    case 'ready':
+    case 'paused':
+      return { kind: 'ready' };
+  }
+}
+
 /** Why a document cannot be sent to the trainer yet, or null when it can. */
 export function notLoadableReason(doc: NetworkDocument): string | null {
   if (doc.nodes.length === 0) return 'Build or open a network to train it.';
@@ -157,27 +221,44 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   const boundaryResolution = options.boundaryResolution ?? 48;
   const loadTimeoutMs = options.loadTimeoutMs ?? 30_000;
 
-  /** The client we listen to, and the document it has loaded (null: nothing loaded on this client). */
+  // The wiring's own bookkeeping; every decision about what is shown or sent is the machine's (machine.ts).
+  let machine: Machine = initialMachine(describeDocument(editor.document.getState().doc));
   let client: TrainerClient | null = null;
   let stopListening: (() => void) | null = null;
+  /** The document the trainer holds (as sent), its keys, and the one a load is under way for. */
   let loadedDoc: NetworkDocument | null = null;
   let loadedKeys: DocumentKeys | null = null;
-  let syncing: Promise<void> | null = null;
-  /** A reset was asked for: its step-0 snapshot goes into the document like a paused one. */
-  let resetPending = false;
-  let syncAgain = false;
+  let inFlight: { rev: number; doc: NetworkDocument } | null = null;
+  /** The revision whose snapshots are taken (set by the trainer's `loaded` event, in event order). */
+  let acceptRev: number | null = null;
+  let loadLoop: Promise<void> | null = null;
+  let carryNext = false;
+  /** The body of the step the machine was asked to take. */
+  let stepBody: CommandBody = { type: 'step', batches: 1 };
+  /** The snapshot being handed to the machine, for its `show` and `write-weights` effects. */
+  let incoming: TrainingSnapshot | null = null;
+  /** The document changes this store makes itself (weights written in) are not edits for the machine. */
+  let writing = false;
+  let lastDoc = editor.document.getState().doc;
+  /** The rate the document came with (New/Open/template), and the last one seen to train well. */
+  let baseRate: number | null = lastDoc.training.learningRate;
+  let goodRate: number | null = null;
+  let rateRun: { rate: number; step: number; loss: number } | null = null;
   let disposed = false;
-  /** Only every `stride`-th snapshot is recorded once the history has been decimated. */
   let stride = 1;
   let recorded = 0;
-  /** Seqs of commands sent without awaiting a reply: an error naming one is shown as a command error. */
+  /** The chart of a run taken off screen by a breaking edit, kept for an undo back to it. */
+  let stash: { rev: number; history: ChartHistory; divergence: Divergence | null; stride: number; recorded: number } | null = null;
   const unanswered = new Set<number>();
   let externalView: ViewRequest = {};
-  /** Whether snapshots belong to the document loaded now (false between sending `load` and its reply). */
-  let accepting = false;
+  /** Events raised while a transition's effects run wait their turn. */
+  const queue: MachineEvent[] = [];
+  let dispatching = false;
 
   const store = createStore<TrainingState>()((set, get) => ({
-    status: { kind: 'idle', reason: 'Connecting to the trainer…' },
+    status: statusOf(machine),
+    phase: phaseOf(machine),
+    controls: controlsOf(machine),
     loaded: null,
     snapshot: null,
     history: emptyHistory(),
@@ -185,49 +266,49 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     divergence: null,
     stopAfterEpochs: null,
     commandError: null,
+    pace: paceFor(lastDoc),
 
-    load: () => sync(true),
+    setPace(pace) {
+      set({ pace });
+      sendPace();
+    },
+
+    load: async () => {
+      // "Try again" after a refusal, or a forced reload.
+      dispatch({ type: 'retry' });
+      await settledLoads();
+    },
 
     async play() {
-      await sync();
-      const c = client;
-      if (!c || !loadedDoc) return;
-      const until = get().stopAfterEpochs;
-      set({ divergence: null, commandError: null });
-      await ask(c, until === null ? { type: 'start' } : { type: 'start', untilEpoch: until }, 'state');
+      set({ commandError: null });
+      dispatch({ type: 'play' });
+      await settledLoads();
     },
 
     async pause() {
-      const c = client;
-      if (!c || !loadedDoc) return;
-      await ask(c, { type: 'pause' }, 'state');
+      dispatch({ type: 'pause' });
     },
 
     async step(batches = 1) {
-      await sync();
-      if (!client || !loadedDoc) return;
-      set({ divergence: null, commandError: null });
-      fire({ type: 'step', batches });
+      await settledLoads();
+      set({ commandError: null });
+      stepBody = { type: 'step', batches };
+      dispatch({ type: 'step' });
     },
 
     async stepEpoch() {
-      await sync();
-      if (!client || !loadedDoc) return;
-      set({ divergence: null, commandError: null });
-      fire({ type: 'stepEpoch' });
+      await settledLoads();
+      set({ commandError: null });
+      stepBody = { type: 'stepEpoch' };
+      dispatch({ type: 'step' });
     },
 
     async reset() {
-      await sync();
-      const c = client;
-      if (!c || !loadedDoc) return;
-      const setup = editor.document.getState().doc.training;
-      set({ divergence: null, commandError: null });
-      // Fresh weights from the initialiser (the document's own weights when it says so).
-      const body: CommandBody = setup.initializer === 'document' ? { type: 'reset' } : { type: 'reset', seed: setup.seed };
-      // The step-0 snapshot that follows carries the reset weights: the document takes them too.
-      resetPending = true;
-      await ask(c, body, 'state');
+      await settledLoads();
+      set({ commandError: null });
+      // What training reached is what an undo of the reset gives back: write it in first (no undo step).
+      get().applySnapshotToDocument();
+      dispatch({ type: 'reset' });
     },
 
     setSetup(changes) {
@@ -251,19 +332,13 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     },
 
     applySnapshotToDocument() {
+      return writeWeights(get().snapshot, false);
+    },
+
+    withLiveWeights(doc) {
       const { snapshot, loaded } = get();
-      if (!snapshot || !loaded || !loadedDoc) return false;
-      const doc = editor.document.getState().doc;
-      const next = applySnapshotWeights(loadedDoc, doc, snapshot.params, loaded.layout);
-      if (next === doc) return false;
-      // Only weights changed: the trainer already has them, so this must not count as an edit to reload.
-      const keys = documentKeys(doc);
-      if (loadedKeys && keys.structure === loadedKeys.structure && keys.data === loadedKeys.data) {
-        loadedDoc = { ...next, training: loadedDoc.training };
-        loadedKeys = { ...documentKeys(next), training: loadedKeys.training };
-      }
-      replaceSilently(next);
-      return true;
+      if (!snapshot || !loaded || !loadedDoc || machine.shown === null || machine.shown !== machine.doc) return doc;
+      return applySnapshotWeights(loadedDoc, doc, snapshot.params, loaded.layout);
     },
 
     dispose() {
@@ -274,7 +349,144 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     },
   }));
 
-  /** Replace the document without an undo step and without clearing history (applying a snapshot is no edit). */
+  function publish(): void {
+    const status = statusOf(machine);
+    const state = store.getState();
+    const phase = phaseOf(machine);
+    if (phase !== state.phase || JSON.stringify(status) !== JSON.stringify(state.status)) {
+      store.setState({ status, phase, controls: controlsOf(machine) });
+    }
+  }
+
+  function dispatch(event: MachineEvent): void {
+    queue.push(event);
+    if (dispatching) return;
+    dispatching = true;
+    try {
+      while (queue.length > 0 && !disposed) {
+        const { machine: next, effects } = transition(machine, queue.shift()!);
+        machine = next;
+        for (const effect of effects) perform(effect);
+      }
+    } finally {
+      dispatching = false;
+    }
+    publish();
+  }
+
+  function perform(effect: Effect): void {
+    const c = client;
+    switch (effect.type) {
+      case 'load':
+        carryNext = effect.carry;
+        startLoads();
+        return;
+      case 'start': {
+        if (!c) return;
+        const until = store.getState().stopAfterEpochs;
+        store.setState({ divergence: null, commandError: null });
+        void ask(c, until === null ? { type: 'start' } : { type: 'start', untilEpoch: until }, 'state');
+        return;
+      }
+      case 'pause':
+        if (c) void ask(c, { type: 'pause' }, 'state');
+        return;
+      case 'step':
+        store.setState({ divergence: null });
+        fire(stepBody);
+        return;
+      case 'reset': {
+        if (!c) return;
+        const setup = editor.document.getState().doc.training;
+        store.setState({ divergence: null });
+        // Fresh weights from the initialiser (the document's own weights when it says so).
+        void ask(c, setup.initializer === 'document' ? { type: 'reset' } : { type: 'reset', seed: setup.seed }, 'state');
+        return;
+      }
+      case 'fetch':
+        fire({ type: 'snapshot' });
+        return;
+      case 'clear':
+        clearNumbers(effect.keep);
+        return;
+      case 'show':
+        if (incoming) show(incoming);
+        return;
+      case 'write-weights':
+        writeWeights(incoming, effect.undoable);
+        return;
+    }
+  }
+
+  function clearNumbers(keep: number | null): void {
+    const state = store.getState();
+    stash = keep !== null && state.snapshot ? { rev: keep, history: state.history, divergence: state.divergence, stride, recorded } : null;
+    stride = 1;
+    recorded = 0;
+    store.setState({
+      snapshot: null,
+      history: emptyHistory(),
+      historyVersion: store.getState().historyVersion + 1,
+      divergence: null,
+      commandError: null,
+    });
+  }
+
+  function show(snapshot: TrainingSnapshot): void {
+    if (stash && stash.rev === machine.shown) {
+      // Back to the run that was put aside (an undo of a breaking edit): its chart comes back with it.
+      ({ stride, recorded } = stash);
+      store.setState({ history: stash.history, divergence: stash.divergence });
+    }
+    stash = null;
+    judgeRate(snapshot);
+    store.setState({ snapshot });
+    record(snapshot);
+    if (snapshot.id > 0) {
+      const from = client;
+      afterFrame(() => {
+        if (from === client && from && !from.disposed) from.send({ type: 'ack', snapshot: snapshot.id });
+      });
+    }
+  }
+
+  /** A rate "trains well" once ten steps at it lowered the loss. */
+  function judgeRate(s: TrainingSnapshot): void {
+    const loss = s.evaluation.trainLoss;
+    if (!Number.isFinite(loss)) return;
+    if (!rateRun || rateRun.rate !== s.learningRate || s.step < rateRun.step) {
+      rateRun = { rate: s.learningRate, step: s.step, loss };
+      return;
+    }
+    if (s.step - rateRun.step >= 10 && loss < rateRun.loss) goodRate = s.learningRate;
+  }
+
+  /**
+   * Write the snapshot's weights into the document: silently (a pause: the trainer already has them) or as one undo
+   * step (a reset, so Undo gives the trained weights back). Not an edit for the machine either way.
+   */
+  function writeWeights(snapshot: TrainingSnapshot | null, undoable: boolean): boolean {
+    const { loaded } = store.getState();
+    if (!snapshot || !loaded || !loadedDoc || machine.held === null || machine.held !== machine.doc) return false;
+    const doc = editor.document.getState().doc;
+    const next = applySnapshotWeights(loadedDoc, doc, snapshot.params, loaded.layout);
+    if (next === doc) return false;
+    const keys = documentKeys(doc);
+    if (loadedKeys && keys.structure === loadedKeys.structure && keys.data === loadedKeys.data) {
+      loadedDoc = { ...next, training: loadedDoc.training };
+      loadedKeys = { ...documentKeys(next), training: loadedKeys.training };
+    }
+    writing = true;
+    try {
+      if (undoable) edit(editor, () => next);
+      else replaceSilently(next);
+    } finally {
+      writing = false;
+      lastDoc = editor.document.getState().doc;
+    }
+    return true;
+  }
+
   /**
    * While training runs, the trainer's weights are not in the document, so the undo entry of an edit made then
    * holds the weights from before training: undoing the edit would throw the training away. Give the entries that
@@ -290,6 +502,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     }
   }
 
+  /** Replace the document without an undo step and without clearing history (applying a snapshot is no edit). */
   function replaceSilently(doc: NetworkDocument): void {
     const temporal = editor.document.temporal.getState();
     temporal.pause();
@@ -311,6 +524,10 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
       if (c === client && !c.disposed) store.setState({ commandError: describeError(error) });
       return null;
     }
+  }
+
+  function sendPace(): void {
+    fire({ type: 'pace', stepsPerSecond: PACE_STEPS_PER_SECOND[store.getState().pace] });
   }
 
   function sendView(): void {
@@ -360,60 +577,61 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     store.setState({ history, historyVersion: state.historyVersion + 1 });
   }
 
+  /** A file's saved curve, drawn before the trainer adds to it (the trainer goes on from its last step). */
+  function seedHistory(doc: NetworkDocument): void {
+    const saved = doc.history;
+    if (!saved || saved.step.length === 0) return;
+    const history: ChartHistory = {
+      step: [...saved.step],
+      trainLoss: [...saved.trainLoss],
+      testLoss: [...saved.testLoss],
+      trainAccuracy: saved.testLoss.some((v) => v !== null) ? saved.step.map(() => null) : [...saved.accuracy],
+      testAccuracy: saved.testLoss.some((v) => v !== null) ? [...saved.accuracy] : saved.step.map(() => null),
+    };
+    store.setState({ history, historyVersion: store.getState().historyVersion + 1 });
+  }
+
   function onEvent(event: TrainerEvent): void {
     if (disposed) return;
     switch (event.type) {
-      case 'loaded':
+      case 'loaded': {
         // Handled here, in event order, so the snapshot right behind it is already taken as the new session's.
-        accepting = true;
-        store.setState({
-          loaded: {
-            layout: event.layout,
-            featureNames: event.featureNames,
-            targetNames: event.targetNames,
-            task: event.task,
-            trainSize: event.trainSize,
-            testSize: event.testSize,
-            notes: event.notes,
-            setup: event.setup,
-          },
-        });
+        const sent = inFlight;
+        if (!sent) return;
+        inFlight = null;
+        loadedDoc = sent.doc;
+        loadedKeys = documentKeys(sent.doc);
+        acceptRev = sent.rev;
+        const { type: _type, seq: _seq, replyTo: _replyTo, ...info } = event;
+        store.setState({ loaded: info });
+        if (sent.doc.history && machine.doc === sent.rev) seedHistory(sent.doc);
+        dispatch({ type: 'loaded', rev: sent.rev });
+        if (machine.held === machine.doc) sendView();
         return;
+      }
       case 'snapshot': {
-        if (!accepting) return;
-        const diverged = store.getState().status.kind === 'diverged';
-        store.setState({
-          snapshot: event,
-          status: event.running ? { kind: 'running' } : diverged ? { kind: 'diverged' } : { kind: 'ready' },
-        });
-        record(event);
-        // Paused, stepped or stopped by divergence: the document takes the trainer's weights (no undo step), so the
-        // inspector, explain mode and Save see what training left. Not while a reload is under way.
-        if (!event.running && (event.step > 0 || diverged || resetPending) && !syncing) {
-          resetPending = false;
-          store.getState().applySnapshotToDocument();
+        incoming = event;
+        const shownBefore = store.getState().snapshot;
+        try {
+          dispatch({ type: 'snapshot', rev: acceptRev ?? -1, running: event.running, step: event.step });
+        } finally {
+          incoming = null;
         }
-        if (event.id > 0) {
-          const from = client;
-          afterFrame(() => {
-            if (from === client && from && !from.disposed) from.send({ type: 'ack', snapshot: event.id });
-          });
-        }
+        // Not for the screen (another document is current): acknowledge it at once, or the stream would stall.
+        if (store.getState().snapshot === shownBefore && event.id > 0 && acceptRev !== null) client?.send({ type: 'ack', snapshot: event.id });
         return;
       }
-      case 'state': {
-        if (!accepting) return;
-        const current = store.getState().status.kind;
-        if (event.reason === 'diverged') store.setState({ status: { kind: 'diverged' } });
-        else if (event.running) store.setState({ status: { kind: 'running' } });
-        else if (current === 'running' || current === 'loading' || event.reason === 'reset') store.setState({ status: { kind: 'ready' } });
+      case 'state':
+        dispatch({ type: 'trainer-state', running: event.running, diverged: event.reason === 'diverged', reset: event.reason === 'reset' });
         return;
-      }
       case 'diverged':
-        store.setState({
-          status: { kind: 'diverged' },
-          divergence: { step: event.step, epoch: event.epoch, where: event.where, message: event.message },
-        });
+        if (acceptRev === null || acceptRev !== machine.doc) return;
+        {
+          const learningRate = store.getState().snapshot?.learningRate ?? editor.document.getState().doc.training.learningRate;
+          const suggestedRate = suggestRate(learningRate, goodRate, baseRate);
+          store.setState({ divergence: { step: event.step, epoch: event.epoch, where: event.where, message: event.message, learningRate, suggestedRate } });
+        }
+        dispatch({ type: 'diverged' });
         return;
       case 'error':
         if (event.replyTo !== undefined && unanswered.delete(event.replyTo)) store.setState({ commandError: event.message });
@@ -429,7 +647,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     client = null;
     loadedDoc = null;
     loadedKeys = null;
-    accepting = false;
+    inFlight = null;
+    acceptRev = null;
   }
 
   function attach(next: TrainerClient | null): void {
@@ -437,113 +656,133 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     detach();
     client = next;
     if (!next) {
-      // The last snapshot and the charts stay on screen; the document is loaded again when a trainer comes back.
-      store.setState({ status: { kind: 'idle', reason: 'The trainer is not running.' } });
+      // The document is untouched; the last numbers stay on screen; Restart is offered (TrainerBanner).
+      const connection = trainer.getState().connection;
+      const reason = connection.status === 'gone' ? connection.reason : connection.status === 'error' ? connection.message : connection.status === 'hung' ? connection.reason : 'The trainer is not running.';
+      if (connection.status === 'hung') dispatch({ type: 'trainer-hung', reason });
+      else if (machine.trainer === 'up' || machine.trainer === 'hung') dispatch({ type: 'trainer-gone', reason });
       return;
     }
     stopListening = next.onEvent(onEvent);
+    sendPace();
     // A new trainer (first start or restart) knows nothing: give it the document.
-    void sync();
+    dispatch({ type: 'trainer-up' });
   }
 
-  /** Bring the trainer in step with the document. Serialised: a change during a sync triggers one more pass. */
-  function sync(force = false): Promise<void> {
-    if (syncing) {
-      syncAgain = true;
-      return syncing;
-    }
-    syncing = (async () => {
+  /** Resolves once no load is under way (Play and Step wait for it). */
+  async function settledLoads(): Promise<void> {
+    while (loadLoop) await loadLoop;
+  }
+
+  /** Give the trainer the current document while the machine wants it; one load at a time. */
+  function startLoads(): void {
+    if (loadLoop) return;
+    loadLoop = (async () => {
       try {
-        let forceNow = force;
-        do {
-          syncAgain = false;
-          await syncOnce(forceNow);
-          forceNow = false;
-        } while (syncAgain && !disposed);
+        for (let guard = 0; guard < 1000 && !disposed; guard++) {
+          const c = client;
+          const m = machine;
+          if (!c || !loadable(m) || m.held === m.doc || m.loadError !== null || inFlight) return;
+          await loadOnce(c, m.doc);
+        }
       } finally {
-        syncing = null;
+        loadLoop = null;
       }
     })();
-    return syncing;
   }
 
-  async function syncOnce(force: boolean): Promise<void> {
-    const c = client;
-    if (!c || disposed) return;
-    let doc = editor.document.getState().doc;
-    const keys = documentKeys(doc);
-    if (!force && loadedDoc && loadedKeys && keys.structure === loadedKeys.structure && keys.data === loadedKeys.data) {
-      // Back to what the trainer has (e.g. an undo of a breaking edit): it is paused there, ready to go on.
-      if (store.getState().status.kind === 'idle') store.setState({ status: { kind: 'ready' } });
-      if (keys.training !== loadedKeys.training) {
-        const changes = setupDiff(loadedDoc.training, doc.training);
-        if (changes !== null) {
-          loadedDoc = { ...loadedDoc, training: doc.training };
-          loadedKeys = { ...loadedKeys, training: keys.training };
-          if (Object.keys(changes).length > 0) await ask(c, { type: 'setup', changes }, 'state');
-          return;
-        }
-      } else {
-        return;
-      }
-    }
-    const why = notLoadableReason(doc);
-    if (why !== null) {
-      if (loadedDoc && store.getState().status.kind === 'running') await ask(c, { type: 'pause' }, 'state');
-      store.setState({ status: { kind: 'idle', reason: why } });
-      return;
-    }
-    // Keep what training learnt: pause, fetch the latest weights, write them in where they still fit.
+  async function loadOnce(c: TrainerClient, rev: number): Promise<void> {
+    const carry = carryNext;
+    carryNext = false;
+    // An edit (not New/Open): keep what training learnt, written in where it still fits.
     const { loaded } = store.getState();
-    if (loadedDoc && loaded) {
-      if (store.getState().status.kind === 'running') await ask(c, { type: 'pause' }, 'state');
+    if (carry && loadedDoc && loaded && machine.held !== null) {
+      await ask(c, { type: 'pause' }, 'state');
       const latest = await ask(c, { type: 'snapshot' }, 'snapshot');
-      if (c !== client) return;
-      if (latest) {
-        doc = editor.document.getState().doc;
+      if (c !== client || machine.doc !== rev) return;
+      if (latest && loadedDoc) {
+        const doc = editor.document.getState().doc;
         const withWeights = applySnapshotWeights(loadedDoc, doc, latest.params, loaded.layout);
         if (withWeights !== doc) {
-          replaceSilently(withWeights);
-          doc = withWeights;
+          writing = true;
+          try {
+            replaceSilently(withWeights);
+          } finally {
+            writing = false;
+            lastDoc = editor.document.getState().doc;
+          }
         }
         // Only when training moved the weights: at step 0 the document's own numbers stay exactly as typed.
         if (latest.step > 0) keepTrainingInHistory(loadedDoc, applySnapshotWeights(loadedDoc, loadedDoc, latest.params, loaded.layout));
       }
     }
-    // Snapshots of the old session may still arrive until the trainer's `loaded` reply: ignore them.
-    accepting = false;
-    stride = 1;
-    recorded = 0;
-    store.setState({
-      status: { kind: 'loading' },
-      snapshot: null,
-      history: emptyHistory(),
-      historyVersion: store.getState().historyVersion + 1,
-      divergence: null,
-      commandError: null,
-    });
+    const fresh = isFreshLoad(editor.document.getState().doc);
+    let doc = editor.document.getState().doc;
+    // A file's history goes with it only when it was just opened (the trainer goes on from its last step).
+    if (!fresh && doc.history) doc = { ...doc, history: undefined };
+    inFlight = { rev, doc };
+    acceptRev = null;
+    dispatch({ type: 'load-sent', rev });
     try {
       await c.request({ type: 'load', document: doc }, 'loaded', { timeoutMs: loadTimeoutMs });
-      if (c !== client || disposed) return;
-      loadedDoc = doc;
-      loadedKeys = documentKeys(doc);
-      if (store.getState().status.kind === 'loading') store.setState({ status: { kind: 'ready' } });
-      sendView();
     } catch (error) {
+      if (inFlight?.rev === rev) inFlight = null;
       if (c !== client || disposed) return;
       loadedDoc = null;
       loadedKeys = null;
-      accepting = false;
-      store.setState({ status: { kind: 'error', message: describeError(error) }, loaded: null, snapshot: null });
+      store.setState({ loaded: null });
+      dispatch({ type: 'load-failed', rev, message: describeError(error) });
     }
+  }
+
+  function documentEvent(doc: NetworkDocument, fresh: boolean, sameAsCurrent: boolean, forceNew = false): MachineEvent {
+    const keys = documentKeys(doc);
+    const sameAsHeld = !forceNew && loadedKeys !== null && keys.structure === loadedKeys.structure && keys.data === loadedKeys.data;
+    const d = describeDocument(doc);
+    return { type: 'document', fresh: fresh || forceNew, sameAsHeld: sameAsHeld && !fresh, sameAsCurrent: sameAsCurrent && !forceNew, empty: d.empty, problem: d.problem };
+  }
+
+  function onDocument(doc: NetworkDocument): void {
+    const previous = lastDoc;
+    lastDoc = doc;
+    if (writing) return;
+    const before = documentKeys(previous);
+    const keys = documentKeys(doc);
+    const sameAsCurrent = keys.structure === before.structure && keys.data === before.data;
+    if (sameAsCurrent && keys.training === before.training && !isFreshLoad(doc)) return;
+    if (isFreshLoad(doc)) {
+      store.getState().setPace(paceFor(doc));
+      baseRate = doc.training.learningRate;
+      goodRate = null;
+      rateRun = null;
+    }
+    dispatch(documentEvent(doc, isFreshLoad(doc), sameAsCurrent));
+    sendSetup(doc);
+  }
+
+  /** Hyperparameters go to the trainer as a setup command (no reload) when it holds this document. */
+  function sendSetup(doc: NetworkDocument): void {
+    const c = client;
+    if (!c || !loadedDoc || !loadedKeys || machine.held !== machine.doc) return;
+    const training = JSON.stringify(doc.training);
+    if (training === loadedKeys.training) return;
+    const changes = setupDiff(loadedDoc.training, doc.training);
+    if (changes === null) {
+      // A field was removed: only a reload can express that.
+      dispatch(documentEvent(doc, false, false, true));
+      return;
+    }
+    loadedDoc = { ...loadedDoc, training: doc.training };
+    loadedKeys = { ...loadedKeys, training };
+    if (Object.keys(changes).length > 0) void ask(c, { type: 'setup', changes }, 'state');
   }
 
   const unsubscribeTrainer = trainer.subscribe((state) => attach(state.client));
   const unsubscribeDoc = editor.document.subscribe((state, previous) => {
-    if (state.doc !== previous.doc) void sync();
+    if (state.doc !== previous.doc) onDocument(state.doc);
   });
   attach(trainer.getState().client);
-  if (!trainer.getState().client) store.setState({ status: { kind: 'idle', reason: 'Connecting to the trainer…' } });
+  publish();
 
   return store;
 }

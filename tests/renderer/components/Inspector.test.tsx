@@ -61,6 +61,17 @@ describe('the inspector', () => {
     expect(doc(editor)).toBe(before);
   });
 
+  it('accepts the typographic minus it prints itself: "−0.3" (U+2212) sets −0.3 (item 8)', () => {
+    const { editor, panel } = renderInspector(worked());
+    act(() => select(editor, ['h1']));
+    type(within(panel).getByRole('textbox', { name: 'Bias' }), '\u22120.3');
+    expect(within(panel).queryByRole('alert')).toBeNull();
+    expect(doc(editor).nodes.find((n) => n.id === 'h1')).toMatchObject({ bias: -0.3 });
+    act(() => select(editor, [], ['e5']));
+    type(within(panel).getByRole('textbox', { name: 'Weight' }), '\u22122');
+    expect(doc(editor).edges.find((e) => e.id === 'e5')!.weights).toEqual([-2]);
+  });
+
   it('refuses out-of-range units with the range', () => {
     const { editor, panel } = renderInspector(findTemplate('spiral')!.build());
     act(() => select(editor, ['hidden1']));

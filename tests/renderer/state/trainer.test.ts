@@ -111,3 +111,68 @@ describe('the trainer connection store', () => {
     expect(store.getState().client).toBeNull();
   });
 });
+
+/** Timers driven by hand: `advance(ms)` fires what falls due, in order. */
+function manualTimers() {
+  let now = 0;
+  let nextId = 1;
+  const pending = new Map<number, { at: number; f: () => void }>();
+  return {
+    timers: {
+      setTimeout: (f: () => void, ms: number) => {
+        const id = nextId++;
+        pending.set(id, { at: now + ms, f });
+        return id;
+      },
+      clearTimeout: (handle: unknown) => void pending.delete(handle as number),
+    },
+    async advance(ms: number) {
+      const end = now + ms;
+      for (;;) {
+        const due = [...pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!due) break;
+        pending.delete(due[0]);
+        now = due[1].at;
+        due[1].f();
+        // Let replies over the in-memory channel arrive.
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      now = end;
+    },
+  };
+}
+
+describe('the trainer heartbeat', () => {
+  it('keeps a trainer that answers its pings "ready"', async () => {
+    const clock = manualTimers();
+    const fake = inMemoryTransport();
+    const store = createTrainerStore(fake.transport, { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300, timers: clock.timers });
+    await store.getState().start();
+    await clock.advance(2_000);
+    expect(store.getState().connection.status).toBe('ready');
+  });
+
+  it('calls a trainer that stops answering "hung", lets it go and offers a restart that works', async () => {
+    const clock = manualTimers();
+    let answering = true;
+    // A trainer whose loop never yields again: it still exists (no exit event) but answers nothing.
+    const fake = inMemoryTransport({
+      host: { handlers: { ping: (command, context) => void (answering && context.reply({ type: 'pong', payload: command.payload })) } },
+    });
+    const store = createTrainerStore(fake.transport, { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300, timers: clock.timers });
+    await store.getState().start();
+    await clock.advance(250);
+    expect(store.getState().connection.status).toBe('ready');
+    answering = false;
+    await clock.advance(1_000);
+    expect(store.getState().connection).toMatchObject({ status: 'hung', reason: 'the trainer has not answered for 300 ms' });
+    expect(describeConnection(store.getState().connection)).toBe('Trainer not answering');
+    expect(store.getState().client).toBeNull();
+    expect(fake.trainers[0]!.closed).toBe(true);
+    answering = true;
+    await store.getState().restart();
+    expect(store.getState().connection.status).toBe('ready');
+    await clock.advance(1_000);
+    expect(store.getState().connection.status).toBe('ready');
+  });
+});

@@ -80,6 +80,28 @@ describe('the training dock', () => {
     expect(sent.find((c) => c.type === 'setup')).toMatchObject({ changes: { learningRate: 100000 } });
   });
 
+  it('after a divergence offers the last rate that trained well, not a tenth of the one that exploded, and shows the new rate at once (item 6)', async () => {
+    const { training, sent } = renderDock(template('xor'));
+    await act(() => until(() => training.getState().status.kind === 'ready', 'loaded'));
+    await act(async () => {
+      await training.getState().step(40);
+      await until(() => (training.getState().snapshot?.step ?? 0) === 40, 'trained at 0.03');
+    });
+    await act(async () => {
+      training.getState().setSetup({ learningRate: 1e9 });
+      await until(() => sent.some((c) => c.type === 'setup'), 'setup');
+      await training.getState().play();
+      await until(() => training.getState().divergence !== null, 'divergence');
+    });
+    const message = screen.getByLabelText('Divergence');
+    expect(message.textContent).toMatch(/learning rate 1000000000 is too high; try 0\.03/);
+    await act(async () => {
+      fireEvent.click(within(message).getByRole('button', { name: 'Lower learning rate to 0.03' }));
+      await until(() => screen.queryByTestId('live-lr')?.textContent === 'lr 0.03', 'the dock shows the new rate');
+    });
+    expect(screen.getByTestId('live-lr').textContent).toBe('lr 0.03');
+  });
+
   it('lists a CSV\'s problems with their row and column, and keeps the data set it had', async () => {
     const { editor } = renderDock(template('worked-example'));
     const before = editor.document.getState().doc.data;

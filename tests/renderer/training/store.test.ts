@@ -4,7 +4,8 @@ import { removeEdges, setEdgeWeight, setNodeField } from '../../../src/core/edit
 import { findTemplate } from '../../../src/core/templates';
 import type { TrainerCommand, TrainerEvent } from '../../../src/shared/protocol';
 import { createEditor } from '../../../src/renderer/editor/context';
-import { edit, undo } from '../../../src/renderer/editor/store';
+import { edit, load, undo } from '../../../src/renderer/editor/store';
+import { emptyDocument } from '../../../src/core/document';
 import type { TrainerClient } from '../../../src/renderer/trainer/client';
 import { createTrainingStore, selectEdgeValue, selectNodeBias, type TrainingState } from '../../../src/renderer/training/store';
 import { connectedTrainer, disposeAll, stores, until } from './harness';
@@ -172,9 +173,11 @@ describe('the training store', () => {
     const { state, frames, training, editor, sent } = setupStore(template('xor'));
     await until(() => state().status.kind === 'ready', 'ready');
     await training.getState().step(50);
-    await until(() => frames.pending > 0, 'snapshot');
-    frames.draw();
-    await until(() => state().snapshot!.step === 50, 'step 50');
+    // (A view change may bring a snapshot from the middle of the step: draw until the last one is in.)
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 50;
+    }, 'step 50');
     expect(edit(editor, (d) => setEdgeWeight(d, 'e2', 0, 0.125))).toBe(true);
     await until(() => loads(sent).length === 2 && state().status.kind === 'ready', 'reload');
     const doc = editor.document.getState().doc;
@@ -196,13 +199,20 @@ describe('the training store', () => {
     await until(() => state().status.kind === 'idle', 'idle');
     const status = state().status;
     expect(status.kind === 'idle' && status.reason).toMatch(/^Fix the network first: /);
-    expect(received.some((e) => e.type === 'state' && e.reason === 'paused')).toBe(true);
+    // Paused at once (the status says so before the trainer's reply is in).
+    expect(sent.some((c) => c.type === 'pause')).toBe(true);
+    await until(() => received.some((e) => e.type === 'state' && e.reason === 'paused'), 'the trainer paused');
 
+    // The broken network has no numbers of its own: none are shown.
+    expect(state().snapshot).toBeNull();
+    expect(state().history.step).toEqual([]);
     // Undo gives back exactly what the trainer has: no reload, training goes on from where it paused.
-    const stepBefore = state().snapshot!.step;
     undo(editor);
-    await until(() => state().status.kind === 'ready', 'ready again');
+    await until(() => state().status.kind === 'ready' && state().snapshot !== null, 'ready again');
+    // With its chart.
+    expect(state().history.step.length).toBeGreaterThan(1);
     expect(loads(sent)).toHaveLength(1);
+    const stepBefore = state().snapshot!.step;
     await training.getState().step(1);
     await until(() => {
       frames.draw();
@@ -290,5 +300,123 @@ describe('the training store', () => {
     first.trainer.setState({ client: fresh, connection: { status: 'ready', transport: 'worker', protocolVersion: 1, host: 'memory' } });
     await until(() => first.state().status.kind === 'ready' && loads(second.sent).length === 1, 'reloaded on the new trainer');
     expect((loads(second.sent)[0] as Extract<TrainerCommand, { type: 'load' }>).document).toMatchObject({ name: 'XOR' });
+  });
+
+  it('New after training drops every number of the old run, disables Play, and trains nothing (item 2)', async () => {
+    const { state, training, frames, sent, editor } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await training.getState().step(30);
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 30;
+    }, 'step 30');
+    load(editor, emptyDocument());
+    expect(state().snapshot).toBeNull();
+    expect(state().history.step).toEqual([]);
+    expect(state().phase).toBe('empty');
+    expect(state().controls.play).toBe(false);
+    const starts = sent.filter((c) => c.type === 'start').length;
+    await training.getState().play();
+    await training.getState().step(5);
+    expect(sent.filter((c) => c.type === 'start')).toHaveLength(starts);
+    expect(sent.filter((c) => c.type === 'step')).toHaveLength(1);
+  });
+
+  it('Open of a file with the same graph gives the trainer the file, not the trained weights (item 2)', async () => {
+    const { state, training, frames, sent, editor } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await training.getState().step(40);
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 40;
+    }, 'step 40');
+    await until(() => editor.document.getState().doc.edges[0]!.weights !== undefined, 'trained weights written in');
+    const file = { ...template('xor'), edges: template('xor').edges.map((e) => (e.target === 'output' ? e : { ...e, weights: [0.25] })) };
+    load(editor, file);
+    await until(() => loads(sent).length === 2 && state().phase === 'ready', 'the file loaded');
+    const sentDoc = (loads(sent)[1] as Extract<TrainerCommand, { type: 'load' }>).document as NetworkDocument;
+    const weighted = (d: NetworkDocument) => d.edges.filter((e) => e.target !== 'output');
+    expect(weighted(sentDoc).every((e) => e.weights?.[0] === 0.25)).toBe(true);
+    expect(weighted(editor.document.getState().doc).every((e) => e.weights?.[0] === 0.25)).toBe(true);
+    expect(state().snapshot?.step ?? 0).toBe(0);
+  });
+
+  it('Reset is one undo step: Undo gives the trained weights back, to the document and the trainer (item 3)', async () => {
+    const { state, training, frames, sent, editor } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    await training.getState().step(60);
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 60;
+    }, 'step 60');
+    await until(() => editor.document.getState().doc.edges[0]!.weights !== undefined, 'trained weights written in');
+    const trained = editor.document.getState().doc.edges.map((e) => e.weights);
+    const trainedLoss = state().snapshot!.evaluation.trainLoss;
+    const undoSteps = editor.document.temporal.getState().pastStates.length;
+    await training.getState().reset();
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 0 && editor.document.temporal.getState().pastStates.length === undoSteps + 1;
+    }, 'the reset written in as an undo step');
+    expect(editor.document.getState().doc.edges.map((e) => e.weights)).not.toEqual(trained);
+    undo(editor);
+    expect(editor.document.getState().doc.edges.map((e) => e.weights)).toEqual(trained);
+    await until(() => {
+      frames.draw();
+      return loads(sent).length === 2 && state().phase === 'ready' && state().snapshot !== null;
+    }, 'the trainer has the trained weights again');
+    const reloaded = (loads(sent)[1] as Extract<TrainerCommand, { type: 'load' }>).document as NetworkDocument;
+    expect(reloaded.edges.map((e) => e.weights)).toEqual(trained);
+    expect(state().snapshot!.evaluation.trainLoss).toBeCloseTo(trainedLoss, 5);
+  });
+
+  it('a stray neuron makes the network invalid: Play is disabled, says why, and nothing starts (item 5)', async () => {
+    const { state, training, sent, editor } = setupStore(template('xor'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    expect(edit(editor, (d) => ({ ...d, nodes: [...d.nodes, { id: 'stray', type: 'neuron', name: 'stray', position: { x: 0, y: 0 }, activation: 'tanh', bias: 0 }] }))).toBe(true);
+    expect(state().phase).toBe('invalid');
+    expect(state().controls.play).toBe(false);
+    expect(state().status).toMatchObject({ kind: 'idle', reason: expect.stringMatching(/^Fix the network first: /) });
+    await training.getState().play();
+    expect(sent.filter((c) => c.type === 'start')).toHaveLength(0);
+  });
+
+  it('opening a file with a training history draws its curve and counts on from its last step (item 9)', async () => {
+    const { state, frames, training, editor } = setupStore(emptyDocument());
+    const doc: NetworkDocument = {
+      ...template('xor'),
+      history: { step: [0, 100, 400], trainLoss: [0.7, 0.5, 0.2], testLoss: [0.71, 0.52, 0.25], accuracy: [0.5, 0.7, 0.95] },
+    };
+    load(editor, doc);
+    await until(() => {
+      frames.draw();
+      return state().phase === 'ready' || state().phase === 'paused';
+    }, 'loaded');
+    await until(() => state().snapshot !== null, 'the first snapshot');
+    expect(state().snapshot!.step).toBe(400);
+    // 400 steps of 10 rows over the XOR training split.
+    expect(state().snapshot!.epoch).toBe(Math.floor((400 * doc.training.batchSize) / state().loaded!.trainSize));
+    expect(state().history.step.slice(0, 3)).toEqual([0, 100, 400]);
+    // The saved points, then the trainer's own measurement at step 400 in place of the saved one.
+    expect(state().history.testAccuracy.slice(0, 2)).toEqual([0.5, 0.7]);
+    expect(state().history.trainLoss[2]).toBe(state().snapshot!.evaluation.trainLoss);
+    await training.getState().step(1);
+    await until(() => {
+      frames.draw();
+      return state().snapshot?.step === 401;
+    }, 'step 401');
+    expect(state().history.step).toEqual([0, 100, 400, 401]);
+  });
+
+  it('opens the learning templates at the "watch" pace and others at "max", and tells the trainer (item 12)', async () => {
+    const { state, sent, editor, training } = setupStore(template('spiral'));
+    await until(() => state().status.kind === 'ready', 'ready');
+    expect(state().pace).toBe('max');
+    expect(sent.filter((c) => c.type === 'pace').at(-1)).toMatchObject({ stepsPerSecond: null });
+    load(editor, template('xor'));
+    expect(state().pace).toBe('watch');
+    expect(sent.filter((c) => c.type === 'pace').at(-1)).toMatchObject({ stepsPerSecond: 60 });
+    training.getState().setPace('fast');
+    expect(sent.filter((c) => c.type === 'pace').at(-1)).toMatchObject({ stepsPerSecond: 1000 });
   });
 });
