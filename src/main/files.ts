@@ -3,141 +3,15 @@
  * atomic saves, reading with a size limit, the recent-files list, crash-recovery autosave, paths from the command
  * line, and the set of paths a window may write to. No Electron here: files-ipc.ts wires these to dialogs and IPC.
  */
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { atomicWrite } from '../node/files';
+
+export { atomicWrite, describeFileError, FileError, MAX_FILE_BYTES } from '../node/files';
+export { readTextFile } from '../node/read';
 
 export const NETWORK_EXTENSION = '.netwright';
-/** Files larger than this are not read: a network file with embedded CSV is megabytes, not gigabytes. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 export const MAX_RECENT = 10;
-
-/** A file operation that failed, with a message for the user ("Could not save model.netwright: …"). */
-export class FileError extends Error {
-  readonly code: string | undefined;
-  constructor(message: string, code?: string) {
-    super(message);
-    this.name = 'FileError';
-    this.code = code;
-  }
-}
-
-const REASONS: Record<string, string> = {
-  EACCES: 'you do not have permission to write there',
-  EPERM: 'the system did not allow it (the file or folder may be locked or read-only)',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'your disk quota is used up',
-  EROFS: 'the disk is read-only',
-  ENOENT: 'the folder does not exist',
-  ENOTDIR: 'part of the path is not a folder',
-  EISDIR: 'there is a folder of that name',
-  EMFILE: 'too many files are open',
-  EBUSY: 'the file is in use',
-  EIO: 'the disk reported an input/output error',
-  ENAMETOOLONG: 'the name is too long',
-};
-
-/** "Could not save model.netwright: the disk is full (ENOSPC)." */
-export function describeFileError(error: unknown, action: 'save' | 'open' | 'read', path: string): FileError {
-  const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  if (error instanceof FileError) return error;
-  const readReasons: Record<string, string> = { EACCES: 'you do not have permission to read it', ENOENT: 'it does not exist (it may have been moved or deleted)' };
-  const reason = (action !== 'save' && code ? readReasons[code] : undefined)
-    ?? (code ? REASONS[code] : undefined)
-    ?? (error instanceof Error ? error.message : String(error));
-  return new FileError(`Could not ${action} ${basename(path)}: ${reason}${code ? ` (${code})` : ''}.`, code);
-}
-
-/** Write data so that `path` holds either its old content or all of the new one, never a part. */
-export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const target = resolve(path);
-  const dir = dirname(target);
-  const temp = join(dir, `${tempPrefix(target)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let created = false;
-  try {
-    await removeStaleTemps(target);
-    let mode = 0o644;
-    try {
-      mode = (await stat(target)).mode & 0o777;
-    } catch {
-      // a new file
-    }
-    const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
-    created = true;
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-    created = false;
-    await syncDirectory(dir);
-  } catch (error) {
-    if (created) await unlink(temp).catch(() => undefined);
-    throw describeFileError(error, 'save', target);
-  }
-}
-
-const tempPrefix = (target: string) => `.${basename(target)}.`;
-
-/** Remove temporary files of earlier saves of `target` whose writer process is gone (killed mid-save). */
-async function removeStaleTemps(target: string): Promise<void> {
-  const prefix = tempPrefix(target);
-  let names: string[];
-  try {
-    names = await readdir(dirname(target));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
-    await unlink(join(dirname(target), name)).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
-/** Make the rename durable where the platform allows fsync on a directory (not on Windows). */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // some file systems refuse; the data itself is already synced
-  }
-}
-
-/** A text file's content, refusing folders and files over `maxBytes`. Throws FileError. */
-export async function readTextFile(path: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new FileError(`Could not open ${basename(path)}: it is a folder.`, 'EISDIR');
-    if (info.size > maxBytes) throw new FileError(`Could not open ${basename(path)}: it is ${formatBytes(info.size)}, more than the ${formatBytes(maxBytes)} a network file can be.`, 'EFBIG');
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw describeFileError(error, 'open', path);
-  }
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(0)} MB` : `${n} bytes`;
-}
 
 export const isNetworkPath = (path: string): boolean => extname(path).toLowerCase() === NETWORK_EXTENSION;
 
