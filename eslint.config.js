@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/**/*.ts', 'src/preload/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.{ts,tsx}', '*.config.{ts,js}', 'bin/**/*.mjs'],
+    files: ['src/main/**/*.ts', 'src/node/**/*.ts', 'src/preload/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.{ts,tsx}', '*.config.{ts,js}', 'bin/**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },
   ...layerRules,
