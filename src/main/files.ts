@@ -3,7 +3,8 @@
  * atomic saves, reading with a size limit, the recent-files list, crash-recovery autosave, paths from the command
  * line, and the set of paths a window may write to. No Electron here: files-ipc.ts wires these to dialogs and IPC.
  */
-import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { atomicWrite } from '../node/files';
 
@@ -72,8 +73,13 @@ export async function clearRecent(userData: string): Promise<void> {
 // ---- crash recovery ----
 //
 // This run autosaves to recovery/unsaved.json. At start, a copy left there by a run that did not close cleanly is
-// moved to recovery/previous.json (startRecovery) before this run autosaves anything, so it cannot be overwritten
-// before the user has chosen to recover or discard it. A clean close or a save removes unsaved.json.
+// moved into a small ring of recovery copies (recovery/previous-<savedAt>-<random>.json) before this run autosaves
+// anything, so it cannot be overwritten before the user has decided on it, and a second crash does not replace an
+// older copy nobody decided on either. The ring keeps the newest RECOVERY_RING copies; they are offered newest first.
+// A clean close or a save removes unsaved.json.
+
+/** How many undecided recovery copies are kept (the oldest goes first). */
+export const RECOVERY_RING = 5;
 
 export interface Recovery {
   /** The document's text as the renderer last sent it. */
@@ -84,8 +90,11 @@ export interface Recovery {
   path?: string;
 }
 
-const autosaveFile = (userData: string) => join(userData, 'recovery', 'unsaved.json');
-const previousFile = (userData: string) => join(userData, 'recovery', 'previous.json');
+const recoveryDir = (userData: string) => join(userData, 'recovery');
+const autosaveFile = (userData: string) => join(recoveryDir(userData), 'unsaved.json');
+/** The single copy of earlier versions (before the ring): still read, as part of the ring. */
+const LEGACY_PREVIOUS = 'previous.json';
+const isRingName = (name: string) => name === LEGACY_PREVIOUS || /^previous-\d+-[0-9a-f]+\.json$/.test(name);
 
 /** Keep the unsaved document in the app's data folder (atomically, so a crash mid-write leaves the previous copy). */
 export async function autosave(userData: string, docText: string, path?: string, now = Date.now()): Promise<void> {
@@ -100,35 +109,66 @@ export async function clearAutosave(userData: string): Promise<void> {
   await unlink(autosaveFile(userData)).catch(() => undefined);
 }
 
-/**
- * At start: set aside what an earlier run left (it did not close cleanly), so this run's autosaves never overwrite it.
- * The newest unsaved work wins: a leftover autosave replaces an older, never-decided recovery copy.
- */
-export async function startRecovery(userData: string): Promise<void> {
-  try {
-    await rename(autosaveFile(userData), previousFile(userData));
-  } catch {
-    // nothing was left
-  }
-}
-
-/** The unsaved document an earlier run left, if any (after startRecovery). */
-export async function findRecovery(userData: string): Promise<Recovery | undefined> {
+async function readRecoveryFile(file: string): Promise<Recovery | undefined> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(previousFile(userData), 'utf8'));
+    raw = JSON.parse(await readFile(file, 'utf8'));
   } catch {
     return undefined;
   }
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { text, savedAt, path } = raw as Record<string, unknown>;
-  if (typeof text !== 'string' || typeof savedAt !== 'number') return undefined;
+  if (typeof text !== 'string' || typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return undefined;
   return typeof path === 'string' ? { text, savedAt, path } : { text, savedAt };
 }
 
-/** The user recovered or discarded the earlier run's document. */
+/** The ring's copies that can be read, newest first, with their file names. */
+async function ring(userData: string): Promise<{ file: string; recovery: Recovery }[]> {
+  let names: string[];
+  try {
+    names = await readdir(recoveryDir(userData));
+  } catch {
+    return [];
+  }
+  const out: { file: string; recovery: Recovery }[] = [];
+  for (const name of names.filter(isRingName)) {
+    const file = join(recoveryDir(userData), name);
+    const recovery = await readRecoveryFile(file);
+    if (recovery) out.push({ file, recovery });
+  }
+  return out.sort((a, b) => b.recovery.savedAt - a.recovery.savedAt || (a.file < b.file ? 1 : -1));
+}
+
+/**
+ * At start: set aside what an earlier run left (it did not close cleanly) into the ring, so this run's autosaves never
+ * overwrite it and earlier undecided copies stay too; the ring keeps the newest RECOVERY_RING.
+ */
+export async function startRecovery(userData: string): Promise<void> {
+  const left = await readRecoveryFile(autosaveFile(userData));
+  if (left) {
+    const name = `previous-${Math.max(0, Math.floor(left.savedAt))}-${randomBytes(4).toString('hex')}.json`;
+    await rename(autosaveFile(userData), join(recoveryDir(userData), name)).catch(() => undefined);
+  } else {
+    await unlink(autosaveFile(userData)).catch(() => undefined); // damaged: nothing to offer
+  }
+  const all = await ring(userData);
+  for (const old of all.slice(RECOVERY_RING)) await unlink(old.file).catch(() => undefined);
+}
+
+/** Every unsaved document earlier runs left (after startRecovery), newest first. */
+export async function listRecoveries(userData: string): Promise<Recovery[]> {
+  return (await ring(userData)).map((r) => r.recovery);
+}
+
+/** The newest unsaved document an earlier run left, if any (after startRecovery): the one offered now. */
+export async function findRecovery(userData: string): Promise<Recovery | undefined> {
+  return (await ring(userData))[0]?.recovery;
+}
+
+/** The user recovered or discarded the offered (newest) copy; the older ones are offered next. */
 export async function clearRecovery(userData: string): Promise<void> {
-  await unlink(previousFile(userData)).catch(() => undefined);
+  const newest = (await ring(userData))[0];
+  if (newest) await unlink(newest.file).catch(() => undefined);
 }
 
 // ---- command line ----

@@ -391,14 +391,18 @@ export function createFileController(options: FileControllerOptions): FileContro
     saveAs: () => write('saveAs'),
     exportAs,
     async checkRecovery() {
-      const recovery = await service.getRecovery();
-      if (!recovery || !attached) return;
-      const parsed = parseDocument(recovery.text);
-      if (!parsed.ok || textOf(parsed.doc) === textOf(emptyDocument(parsed.doc.name))) {
-        await service.discardRecovery();
+      // Copies are offered newest first (desktop keeps a small ring of them); unreadable or empty ones are dropped.
+      for (let tries = 0; tries < 16; tries++) {
+        const recovery = await service.getRecovery();
+        if (!recovery || !attached) return;
+        const parsed = parseDocument(recovery.text);
+        if (!parsed.ok || textOf(parsed.doc) === textOf(emptyDocument(parsed.doc.name))) {
+          await service.discardRecovery();
+          continue;
+        }
+        state.setState({ recovery: { recovery, doc: parsed.doc } });
         return;
       }
-      state.setState({ recovery: { recovery, doc: parsed.doc } });
     },
     recover() {
       const offer = state.getState().recovery;
@@ -419,6 +423,8 @@ export function createFileController(options: FileControllerOptions): FileContro
       state.setState({ recovery: null });
       await service.discardRecovery();
       if (doc() !== savedDoc) scheduleAutosave();
+      // An older copy (an earlier crash nobody decided on) is offered next, with its own time.
+      await controller.checkRecovery();
     },
     handleMenuCommand(command) {
       switch (command) {
