@@ -79,7 +79,11 @@ export function decodeUtf8(bytes: Uint8Array): DecodeResult {
   return { ok: true, text: text + String.fromCharCode(...codes) };
 }
 
-export type ScanResult = { ok: true } | { ok: false; kind: 'syntax' | 'duplicate-key'; message: string; path?: string; line: number; column: number };
+export type ScanResult =
+  | { ok: true }
+  | { ok: false; kind: 'syntax' | 'duplicate-key'; message: string; path?: string; line: number; column: number }
+  /** A top-level list longer than `maxItems` allows: the scan stops there, so a huge file is refused at once. */
+  | { ok: false; kind: 'too-many'; key: string; count: number; message: string; line: number; column: number };
 
 /** Text of one character for a message: printable ASCII as itself, anything else as U+XXXX. */
 function showChar(code: number | undefined): string {
@@ -102,7 +106,7 @@ interface Frame {
  * Check JSON syntax and duplicate keys in one pass. Accepts exactly what JSON.parse accepts (RFC 8259), so after `ok`
  * JSON.parse cannot fail on syntax. Positions are 1-based lines and columns (in UTF-16 code units, as editors count).
  */
-export function scanJson(text: string): ScanResult {
+export function scanJson(text: string, maxItems: Readonly<Record<string, number>> = {}): ScanResult {
   const n = text.length;
   let i = 0;
   const stack: Frame[] = [];
@@ -262,6 +266,10 @@ export function scanJson(text: string): ScanResult {
       if (top.kind === 'array') {
         top.at = (top.at as number) + 1;
         expectValue = true;
+        if (stack.length === 2 && typeof top.self === 'string' && Object.prototype.hasOwnProperty.call(maxItems, top.self) && top.at >= maxItems[top.self]!) {
+          const r = fail('') as { line: number; column: number };
+          return { ok: false, kind: 'too-many', key: top.self, count: top.at + 1, line: r.line, column: r.column, message: `"${top.self}" has more than ${maxItems[top.self]} items` };
+        }
       } else {
         skipWs();
         const r = readKey();

@@ -12,6 +12,7 @@
  */
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type NetworkDocument } from './document';
 import { nodeLabel } from './graph';
+import { MAX_EDGES, MAX_NODES, sizeLimitProblem } from './limits';
 import { migrate } from './migrations';
 import { float32Problem, FLOAT32_MAX, scanJson, unknownKeys } from './fileText';
 import { checkSchema, documentSchema, formatPath } from './schema';
@@ -40,6 +41,8 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** The document as file text, or why it cannot be saved. Never throws. */
 export function trySerializeDocument(doc: NetworkDocument): SerializeResult {
   try {
+    const size = sizeLimitProblem(Array.isArray(doc.nodes) ? doc.nodes.length : 0, Array.isArray(doc.edges) ? doc.edges.length : 0);
+    if (size) return { ok: false, message: `Cannot save: ${size.message}`, path: size.path };
     const nonFinite = findNonFinite(doc);
     if (nonFinite) return { ok: false, ...nonFinite };
     const forbidden = typeof doc === 'object' && doc !== null ? findForbiddenKey(doc) : undefined;
@@ -74,7 +77,11 @@ export function parseDocument(text: string): ParseResult {
 
 function parseUnsafe(text: string): ParseResult {
   if (typeof text !== 'string') return { ok: false, reason: 'invalid-json', message: 'This file is not text.' };
-  const scan = scanJson(text);
+  const scan = scanJson(text, { nodes: MAX_NODES, edges: MAX_EDGES });
+  if (!scan.ok && scan.kind === 'too-many') {
+    const size = scan.key === 'nodes' ? sizeLimitProblem(MAX_NODES + 1, 0, false)! : sizeLimitProblem(0, MAX_EDGES + 1, false)!;
+    return { ok: false, reason: 'invalid', path: size.path, message: size.message };
+  }
   if (!scan.ok && scan.kind === 'syntax') return { ok: false, reason: 'invalid-json', message: `${scan.message} It is not a Netwright network.` };
   let raw: unknown;
   try {
@@ -85,6 +92,9 @@ function parseUnsafe(text: string): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || (raw as Record<string, unknown>).format !== DOCUMENT_FORMAT) {
     return { ok: false, reason: 'not-netwright', message: `This is not a Netwright network: its first line should say "format": "${DOCUMENT_FORMAT}".` };
   }
+  const rawDoc = raw as Record<string, unknown>;
+  const size = sizeLimitProblem(Array.isArray(rawDoc.nodes) ? rawDoc.nodes.length : 0, Array.isArray(rawDoc.edges) ? rawDoc.edges.length : 0);
+  if (size) return { ok: false, reason: 'invalid', message: size.message, path: size.path };
   if (!scan.ok) return { ok: false, reason: 'invalid', message: scan.message, ...(scan.path !== undefined ? { path: scan.path } : {}) };
   const forbidden = findForbiddenKey(raw);
   if (forbidden) return { ok: false, reason: 'invalid', message: `${forbidden}: this name is not allowed as a key in a Netwright file`, path: forbidden };

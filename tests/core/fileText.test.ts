@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8, float32Problem, invalidUtf8Offset, scanJson, unknownKeys } from '../../src/core/fileText';
-import { parseDocument, serializeDocument } from '../../src/core/serialize';
+import { MAX_EDGES, MAX_NODES } from '../../src/core/limits';
+import { parseDocument, serializeDocument, trySerializeDocument } from '../../src/core/serialize';
 import { findTemplate } from '../../src/core/templates';
 
 const worked = () => findTemplate('worked-example')!.build();
@@ -109,5 +110,36 @@ describe('unknownKeys and float32Problem', () => {
   it('finds the first number beyond float32 anywhere', () => {
     expect(float32Problem({ a: [1, 2, { b: [3, -1e39] }] })).toEqual({ path: 'a[2].b[1]', value: -1e39 });
     expect(float32Problem({ a: [3.4e38, -3.4e38] })).toBeUndefined();
+  });
+});
+
+describe('the node and edge limit', () => {
+  /** The worked example padded with unconnected neurons to `nodes` nodes, as file text (written as plain JSON). */
+  const paddedText = (nodes: number) => {
+    const doc = findTemplate('worked-example')!.build();
+    const neuron = doc.nodes.find((n) => n.type === 'neuron')!;
+    const extra = Array.from({ length: nodes - doc.nodes.length }, (_, i) => ({ ...neuron, id: `extra${i}`, name: `extra${i}` }));
+    return JSON.stringify({ ...JSON.parse(serializeDocument(doc)), nodes: [...doc.nodes, ...extra] });
+  };
+
+  it('a document at the limit opens; one node more is refused at once with the figures', () => {
+    expect(parseDocument(paddedText(MAX_NODES)).ok).toBe(true);
+    const over = parseDocument(paddedText(MAX_NODES + 1));
+    expect(over).toMatchObject({ ok: false, reason: 'invalid', path: 'nodes' });
+    expect(over.ok ? '' : over.message).toBe(`This network has more than ${MAX_NODES.toLocaleString('en-US')} nodes; Netwright opens networks of at most ${MAX_NODES.toLocaleString('en-US')} nodes and ${MAX_EDGES.toLocaleString('en-US')} connections.`);
+  });
+
+  it('a file of a million nodes is refused without reading past the limit (the scan stops there)', () => {
+    const node = '{ "id": "n", "type": "neuron" }, ';
+    const text = `{ "format": "netwright", "version": 2, "nodes": [${node.repeat(1_000_000)}{}] }`;
+    const scanned = scanJson(text, { nodes: MAX_NODES });
+    expect(scanned).toMatchObject({ ok: false, kind: 'too-many', key: 'nodes', count: MAX_NODES + 1, line: 1 });
+    expect(parseDocument(text)).toMatchObject({ ok: false, path: 'nodes' });
+  });
+
+  it('saving refuses what loading refuses', () => {
+    const doc = findTemplate('worked-example')!.build();
+    const edges = Array.from({ length: MAX_EDGES + 1 }, (_, i) => ({ ...doc.edges[0]!, id: `e${i}` }));
+    expect(trySerializeDocument({ ...doc, edges })).toMatchObject({ ok: false, path: 'edges' });
   });
 });
