@@ -68,10 +68,19 @@ export function decodeUtf8(bytes: Uint8Array): DecodeResult {
   for (let i = 0; i < body.length;) {
     const b = body[i]!;
     let cp: number;
-    if (b < 0x80) cp = body[i++]!;
-    else if (b < 0xe0) cp = ((b & 0x1f) << 6) | (body[i + 1]! & 0x3f), i += 2;
-    else if (b < 0xf0) cp = ((b & 0x0f) << 12) | ((body[i + 1]! & 0x3f) << 6) | (body[i + 2]! & 0x3f), i += 3;
-    else cp = ((b & 0x07) << 18) | ((body[i + 1]! & 0x3f) << 12) | ((body[i + 2]! & 0x3f) << 6) | (body[i + 3]! & 0x3f), i += 4;
+    if (b < 0x80) {
+      cp = b;
+      i += 1;
+    } else if (b < 0xe0) {
+      cp = ((b & 0x1f) << 6) | (body[i + 1]! & 0x3f);
+      i += 2;
+    } else if (b < 0xf0) {
+      cp = ((b & 0x0f) << 12) | ((body[i + 1]! & 0x3f) << 6) | (body[i + 2]! & 0x3f);
+      i += 3;
+    } else {
+      cp = ((b & 0x07) << 18) | ((body[i + 1]! & 0x3f) << 12) | ((body[i + 2]! & 0x3f) << 6) | (body[i + 3]! & 0x3f);
+      i += 4;
+    }
     if (cp > 0xffff) codes.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
     else codes.push(cp);
     if (codes.length > 8192) text += String.fromCharCode(...codes.splice(0));

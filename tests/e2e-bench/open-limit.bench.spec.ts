@@ -6,7 +6,7 @@
  * $NETWRIGHT_BENCH_OUT, else the test's output folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { MAX_EDGES, MAX_NODES } from '../../src/core/limits';
 import { serializeDocument } from '../../src/core/serialize';
