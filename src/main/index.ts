@@ -5,10 +5,11 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
-import { clearRecent, pathsFromArgv, readRecent } from './files';
+import { clearRecent, pathsFromArgv, readRecent, startRecovery } from './files';
 import { FileController, registerFileIpc } from './files-ipc';
 import { menuTemplate } from './menu';
 import { appPaths } from './paths';
+import { watchRenderer } from './renderer-health';
 import { TrainerSupervisor, registerTrainerIpc } from './trainer-process';
 import { createMainWindow } from './window';
 
@@ -42,6 +43,7 @@ function openWindow(): void {
   mainWindow = window;
   const controller = new FileController({ window, dialog, userData: userData(), onRecentChanged: buildMenu, log: (m) => console.warn(m) });
   files = controller;
+  watchRenderer({ window, dialog, keepAutosave: () => startRecovery(userData()) });
   for (const path of waitingFiles.splice(0)) controller.offerFile(path);
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = undefined;

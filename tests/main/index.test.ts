@@ -77,6 +77,7 @@ describe('main: app lifecycle', () => {
     electronMock.ipcMain.emit(IPC.requestTrainerPort, { sender: contents, senderFrame: contents.mainFrame });
     expect(electronMock.utilityProcess.fork).toHaveBeenCalledWith(expect.stringMatching(/trainer\.js$/), [], {
       serviceName: 'Netwright Trainer',
+      execArgv: [expect.stringMatching(/^--max-old-space-size=\d+$/)],
     });
     expect(contents.postMessage).toHaveBeenCalledWith(IPC.trainerPort, null, expect.any(Array));
     electronMock.app.emit('will-quit');
