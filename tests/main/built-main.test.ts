@@ -58,7 +58,8 @@ describe('built main (out/main/index.js) with an Electron stub', () => {
   });
 
   it('loads the built page as a file URL', () => {
-    expect(find('loadURL')?.url).toBe(pathToFileURL(join(root, 'out', 'renderer', 'index.html')).href);
+    expect(find('loadURL')?.url).toBe('app://netwright/index.html');
+    expect(find('protocol')?.scheme).toBe('app');
   });
 
   it('forks the built trainer entry as a named utility process', () => {
