@@ -101,6 +101,32 @@ describe('main: app lifecycle', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(2);
   });
 
+  it('a file double-clicked while the app runs (second-instance) is brought to the running window and opened there', async () => {
+    const { FakeBrowserWindow, electronMock } = await start();
+    const window = FakeBrowserWindow.instances[0]!;
+    const contents = window.webContents;
+    contents.mainFrame.url = (window.loadURL.mock.calls[0] as unknown[])[0] as string;
+    window.isMinimized.mockReturnValue(true);
+    electronMock.app.emit('second-instance', {}, ['/opt/Netwright/netwright', '--no-sandbox', 'models/spiral.netwright', 'notes.txt'], '/home/ada');
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
+    // the page says it listens: main hands over what waited
+    electronMock.ipcMain.emit(IPC.openFileReady, { sender: contents, senderFrame: contents.mainFrame });
+    expect(contents.send).toHaveBeenCalledWith(IPC.openFileRequest, '/home/ada/models/spiral.netwright');
+    expect(contents.send.mock.calls.filter(([channel]) => channel === IPC.openFileRequest)).toHaveLength(1);
+  });
+
+  it('macOS open-file (Finder double-click, Dock drop) opens the file in the running window', async () => {
+    const { FakeBrowserWindow, electronMock } = await start();
+    const contents = FakeBrowserWindow.instances[0]!.webContents;
+    contents.mainFrame.url = (FakeBrowserWindow.instances[0]!.loadURL.mock.calls[0] as unknown[])[0] as string;
+    electronMock.ipcMain.emit(IPC.openFileReady, { sender: contents, senderFrame: contents.mainFrame });
+    const preventDefault = vi.fn();
+    electronMock.app.emit('open-file', { preventDefault }, '/Users/ada/lesson.netwright');
+    expect(preventDefault).toHaveBeenCalled();
+    expect(contents.send).toHaveBeenCalledWith(IPC.openFileRequest, '/Users/ada/lesson.netwright');
+  });
+
   it('quits at once when another instance already runs', async () => {
     const { FakeBrowserWindow, electronMock } = await start(false);
     expect(electronMock.app.quit).toHaveBeenCalled();
