@@ -263,7 +263,10 @@ export function createFileController(options: FileControllerOptions): FileContro
     timer = null;
     void service.discardRecovery();
     if (parsed.migratedFrom !== undefined) {
-      notify(editor, 'info', `Opened "${result.name}", written by an older Netwright (file version ${parsed.migratedFrom}); it will be saved in the current format.`);
+      const dropped = parsed.warnings && parsed.warnings.length > 0
+        ? ` Fields this version does not know were dropped: ${parsed.warnings.map((w) => w.slice(0, w.indexOf(':'))).join(', ')}.`
+        : '';
+      notify(editor, 'info', `Opened "${result.name}", written by an older Netwright (file version ${parsed.migratedFrom}); it will be saved in the current format.${dropped}`);
     }
     return true;
   }

@@ -350,6 +350,17 @@ describe('autosave and crash recovery', () => {
     expect(third.controller.state.getState().recovery).toBeNull();
   });
 
+  it('an older file\'s unknown fields are dropped visibly: the notice names them', async () => {
+    const h = harness();
+    const raw = JSON.parse(serializeDocument(template('xor'))) as Record<string, unknown> & { nodes: Record<string, unknown>[] };
+    raw.version = 1;
+    delete raw.history;
+    raw.nodes[0]!.colour = 'red';
+    h.pick.next = fileOf(JSON.stringify(raw), 'old.netwright');
+    await h.controller.open();
+    expect(h.editor.view.getState().notice).toMatchObject({ kind: 'info', text: expect.stringContaining('Fields this version does not know were dropped: nodes[0].colour.') });
+  });
+
   it('declining offers the next older copy (a ring left by two crashes), newest first', async () => {
     const ring = [
       { text: serializeDocument({ ...template('xor'), name: 'second crash' }), savedAt: 2000 },
