@@ -10,6 +10,7 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/renderer/**', 'tests/e2e/**', 'node_modules/**'],
+          globalSetup: ['tests/build-if-missing.ts'],
           testTimeout: 30_000,
         },
       },

@@ -77,13 +77,87 @@ export function makeData(s: Scenario, seed = 42): BenchData {
   return { x, y, weights, biases };
 }
 
+/** How a peer runs, as the bench prints it: `mode` in words, plus whatever flags it has (tfjs version, SIMD, threads). */
+export interface PeerConfig {
+  mode?: string;
+  [key: string]: string | number | boolean | undefined;
+}
+
 /** One implementation under test, created fresh in its own process. */
 export interface BenchImpl {
   name: string;
-  /** Prepare for a scenario: build the model with the given weights. */
+  /** Prepare for a scenario: build the model with the given weights, and every batch it will be given (not timed). */
   setup(s: Scenario, data: BenchData): Promise<void>;
   /** Run `count` units of work (training steps of one batch, or forward passes of one batch); returns the last loss or output checksum. */
   run(count: number): Promise<number>;
   /** Whether this implementation takes part in the scenario. */
   supports(s: Scenario): boolean;
+  /** How it runs (after setup). */
+  config?(): PeerConfig;
+  /**
+   * The sanity check's yardstick, measured in the same process after the timed run: the time of this peer's own
+   * matrix product for the scenario's largest layer at the batch's shape (`batch × m` · `m × n`), in ms.
+   */
+  largestMatmulMs?(): Promise<number>;
+  /** Peers without a matrix product of their own (brain.js) give their own yardstick instead, with its name. */
+  reference?(): Promise<{ ms: number; what: string }>;
+}
+
+/** The layer with the most weights: the largest matrix product of a step. */
+export function largestLayer(s: Scenario): { m: number; n: number } {
+  let best = { m: s.sizes[0], n: s.sizes[1] };
+  for (let l = 1; l + 1 < s.sizes.length; l++) if (s.sizes[l] * s.sizes[l + 1] > best.m * best.n) best = { m: s.sizes[l], n: s.sizes[l + 1] };
+  return best;
+}
+
+/**
+ * The matrix products of one step, in units of the largest one (by multiply-adds): a forward pass has one per
+ * layer; a training step adds, per layer, the weight gradient and (except the first layer, whose input needs none)
+ * the input gradient. MNIST-sized inference: 1.09; training: 2.26.
+ */
+export function productsPerStep(s: Scenario): number {
+  const { m, n } = largestLayer(s);
+  let macs = 0;
+  for (let l = 0; l + 1 < s.sizes.length; l++) {
+    const w = s.sizes[l] * s.sizes[l + 1];
+    macs += s.mode === 'infer' ? w : l === 0 ? 2 * w : 3 * w;
+  }
+  return macs / (m * n);
+}
+
+/**
+ * A step slower than this many times its matrix products (timed as the peer's own largest one, scaled by
+ * multiply-adds) is "suspect": the time goes somewhere other than arithmetic (data handling, copies, a misused
+ * API). Calibrated on tfjs-wasm (issue 16): with batches prepared once its steps sit at 1–1.5× (inference, batch
+ * 256), 4–7× (batch 1) and 8–10× (training: many small ops around the products; a standalone tfjs script trains no
+ * faster); slicing each batch out of one tensor, as the bench used to, put it at 14×, ~1,800× and 38×. The verdict
+ * is on the median over the rounds.
+ */
+export const SUSPECT_RATIO: Record<Scenario['mode'], number> = { infer: 12, train: 20 };
+
+/**
+ * Only layers this large make the arithmetic a yardstick: in the Playground nets (at most 8 × 8 weights) every
+ * product is a few dozen multiply-adds and per-operation overhead, not arithmetic, sets the pace of every peer.
+ */
+export const JUDGED_FROM_WEIGHTS = 10_000;
+
+/** Median time of one call in ms, over chunks of calls filling about `budgetMs` (after a short warm-up). */
+export async function timePerCall(call: () => unknown, budgetMs = 300): Promise<number> {
+  for (let i = 0; i < 3; i++) await call();
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await call();
+    if (performance.now() - t0 >= 10 || reps >= 1 << 20) break;
+    reps *= 2;
+  }
+  const per: number[] = [];
+  const end = performance.now() + budgetMs;
+  while (performance.now() < end || per.length < 3) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await call();
+    per.push((performance.now() - t0) / reps);
+  }
+  per.sort((a, b) => a - b);
+  return per[per.length >> 1];
 }

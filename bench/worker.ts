@@ -1,8 +1,12 @@
 /**
  * Runs one implementation on one scenario in this (fresh) process and prints one JSON line:
- * { impl, scenario, throughput, unit, last, extra }. Started by bench/run.ts.
+ * { impl, scenario, throughput, unit, last, extra, config, sanity }. Started by bench/run.ts.
+ *
+ * sanity: after the timed run, the peer's own largest matrix product at the batch's shape is timed in this same
+ * process; a step costing more than SUSPECT_RATIO times its matrix products (the largest one scaled by multiply-adds)
+ * is suspect, where layers are large enough (JUDGED_FROM_WEIGHTS) for arithmetic to set the pace.
  */
-import { SCENARIOS, makeData, type BenchImpl, type ScenarioId } from './common';
+import { JUDGED_FROM_WEIGHTS, SCENARIOS, SUSPECT_RATIO, largestLayer, makeData, productsPerStep, type BenchImpl, type ScenarioId } from './common';
 import { tfjsImpl } from './impl/tfjs';
 import { brainImpl } from './impl/brain';
 import { netwrightImpl } from './impl/netwright';
@@ -43,8 +47,22 @@ async function main(): Promise<void> {
   }
   const perSecond = (units / elapsed) * 1000;
   const throughput = scenario.unit === 'samples/s' ? perSecond * scenario.batch : perSecond;
+  const stepMs = elapsed / units;
   const extra = 'extra' in impl && typeof impl.extra === 'function' ? (impl.extra as () => Record<string, number>)() : undefined;
-  process.stdout.write(JSON.stringify({ impl: impl.name, scenario: scenario.id, throughput, unit: scenario.unit, last, extra }) + '\n');
+  let sanity: { stepMs: number; referenceMs: number; reference: string; ratio: number; judged: boolean; suspect: boolean } | undefined;
+  const { m, n } = largestLayer(scenario);
+  const judged = m * n >= JUDGED_FROM_WEIGHTS;
+  if (impl.largestMatmulMs) {
+    const share = productsPerStep(scenario);
+    const referenceMs = (await impl.largestMatmulMs()) * share;
+    sanity = { stepMs, referenceMs, reference: `${share.toFixed(2)} × matmul ${scenario.batch}×${m}·${m}×${n}`, ratio: stepMs / referenceMs, judged, suspect: false };
+  } else if (impl.reference) {
+    const r = await impl.reference();
+    sanity = { stepMs, referenceMs: r.ms, reference: r.what, ratio: stepMs / r.ms, judged, suspect: false };
+  }
+  if (sanity) sanity.suspect = judged && sanity.ratio > SUSPECT_RATIO[scenario.mode];
+  const config = impl.config?.();
+  process.stdout.write(JSON.stringify({ impl: impl.name, scenario: scenario.id, throughput, unit: scenario.unit, last, extra, config, sanity }) + '\n');
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,13 @@
-/** brain.js peer (2.0.0-beta, CPU NeuralNetwork): online SGD, one pattern at a time, the same initial weights. */
+/**
+ * brain.js peer (2.0.0-beta, CPU NeuralNetwork): online SGD, one pattern at a time, the same initial weights.
+ * Its patterns are made once in setup (brain.js' own format, `{ input, output }` typed arrays); the timed loop is
+ * `trainPattern`, what `net.train()` runs per pattern, without its per-iteration bookkeeping. NeuralNetworkGPU is
+ * not used: with no GPU (and no `gl` package) gpu.js falls back to running its kernels on the CPU, slower than this.
+ */
+import { createRequire } from 'node:module';
 import * as brain from 'brain.js';
-import type { BenchData, BenchImpl, Scenario } from '../common';
+import type { BenchData, BenchImpl, PeerConfig, Scenario } from '../common';
+import { timePerCall } from '../common';
 
 interface BrainNetInternals {
   sizes: number[];
@@ -8,15 +15,27 @@ interface BrainNetInternals {
   biases: Float32Array[];
   initialize(): void;
   trainPattern(value: { input: Float32Array; output: Float32Array }, logErrorRate?: boolean): number | null;
+  runInput(input: Float32Array): Float32Array;
 }
 
-export function brainImpl(): BenchImpl {
+export function brainImpl(): BenchImpl & { config(): PeerConfig } {
   let s: Scenario;
   let net: BrainNetInternals;
   let patterns: { input: Float32Array; output: Float32Array }[] = [];
   let cursor = 0;
   return {
     name: 'brain.js',
+    config: () => {
+      const version = (createRequire(import.meta.url)('brain.js/package.json') as { version: string }).version;
+      return { brain: version, mode: `brain.js ${version} NeuralNetwork (CPU), trainPattern per example` };
+    },
+    /** brain.js has no matrix product of its own: its yardstick is its own forward pass (runInput), per pattern of a batch. */
+    async reference() {
+      const input = patterns[0].input;
+      const ms = await timePerCall(() => net.runInput(input));
+      const perStep = s.mode === 'train' ? 3 : 1;
+      return { ms: ms * s.batch * perStep, what: `runInput × ${s.batch}${perStep > 1 ? ` × ${perStep} (forward, backward, update)` : ''}` };
+    },
     // Per-pattern JS objects: the MNIST-sized net is out of its league, and it has no softmax output.
     supports: (scenario) => scenario.output === 'sigmoid' && scenario.mode === 'train',
     async setup(scenario: Scenario, data: BenchData) {

@@ -2,7 +2,9 @@
 import { emptyDocument, type NetworkDocument, type NetworkEdge, type NetworkNode } from '../../src/core/document';
 import { createTrainingSession, type TrainingSession } from '../../src/core/train';
 import type { Dataset } from '../../src/core/data/types';
-import type { BenchData, BenchImpl, Scenario } from '../common';
+import { gemmNN } from '../../src/core/kernels';
+import type { BenchData, BenchImpl, PeerConfig, Scenario } from '../common';
+import { largestLayer, timePerCall } from '../common';
 
 function mlpDocument(s: Scenario, data: BenchData): NetworkDocument {
   const doc = emptyDocument(s.title);
@@ -29,7 +31,7 @@ function mlpDocument(s: Scenario, data: BenchData): NetworkDocument {
   };
 }
 
-export function netwrightImpl(): BenchImpl & { extra(): Record<string, number> } {
+export function netwrightImpl(): BenchImpl & { extra(): Record<string, number>; config(): PeerConfig } {
   let s: Scenario;
   let session: TrainingSession;
   let x: Float32Array;
@@ -37,6 +39,20 @@ export function netwrightImpl(): BenchImpl & { extra(): Record<string, number> }
   return {
     name: 'netwright',
     supports: () => true,
+    // Training gathers each batch from the shuffled rows inside its step (that is part of what a step costs here);
+    // inference reads each batch in place (a subarray view).
+    config: () => ({ mode: 'Netwright core: TypeScript, Float32Array kernels, one thread' }),
+    /** The core's own kernel for the largest layer at the batch's shape. */
+    async largestMatmulMs() {
+      const { m, n } = largestLayer(s);
+      const a = Float32Array.from({ length: s.batch * m }, (_, i) => Math.sin(i));
+      const b = Float32Array.from({ length: m * n }, (_, i) => Math.cos(i));
+      const c = new Float32Array(s.batch * n);
+      return timePerCall(() => {
+        c.fill(0);
+        gemmNN(s.batch, n, m, a, 0, b, 0, c, 0);
+      });
+    },
     async setup(scenario: Scenario, data: BenchData) {
       s = scenario;
       x = data.x;

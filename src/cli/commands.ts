@@ -44,17 +44,55 @@ const USAGE = `usage: netwright <command> [options]
 commands:
   info FILE                      nodes, parameters, memory and validation messages
   forward FILE --input 1,2       the outputs for one example (repeat --input for more); --trace: every node's z and a
-  train FILE [options]           train and print loss and accuracy per epoch
+  train FILE [options]           train and print loss and accuracy per epoch (every setting: netwright train --help)
       --dataset NAME             a built-in set: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')}
       --csv PATH --target COL    your own data (all other numeric columns are features)
       --epochs N --batch B --lr X --optimizer ${OPTIMIZER_NAMES.join('|')} --seed S
-      --noise X --train-ratio R  for generated sets
+      --noise X --train-ratio R  for generated sets and CSV
+      --standardize, --no-standardize   CSV data: scale with the training rows' mean and std (--csv: on)
       --out FILE                 write the trained network
   export FILE --onnx OUT         the network as an ONNX model with its weights (opset 17; 20 if it uses gelu)
       --weights-json OUT         every weight and bias as JSON
       --weights-csv OUT          every weight and bias as CSV (from,to,value)
   import MODEL.onnx --out FILE   an ONNX model (Gemm/MatMul, activations, Add, Concat) as a Netwright network
 common: --json (machine-readable output), --help`;
+
+/**
+ * `netwright train --help`: every setting a training run uses, and where it comes from. Each training setup field
+ * (DEFAULT_TRAINING's keys) and each data field is listed; a test checks none is missing.
+ */
+const TRAIN_USAGE = `usage: netwright train FILE [options]
+
+Trains the network in FILE and prints the loss (and accuracy) after every epoch. Every setting comes from the file
+unless a flag below overrides it; before training, the settings used are printed with their source.
+
+training setup (the file's "training")       from
+  optimizer      sgd | momentum | adam          --optimizer NAME, else the file
+  learningRate   the base rate                  --lr X, else the file
+  batchSize      rows per step                  --batch B, else the file
+  epochs         passes over the train rows     --epochs N, else the file
+  seed           initialiser, shuffle, dropout  --seed S, else the file
+  schedule       constant | stepDecay           the file only
+  momentum, nesterov                            the file only (momentum)
+  beta1, beta2, epsilon                         the file only (adam)
+  l1, l2         penalties on the weights       the file only
+  clipNorm       global gradient-norm limit     the file only
+  initializer, initialValue                     the file only (weights the file lacks)
+
+data (the file's "data", or)
+  --dataset NAME               a built-in set: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')}
+  --csv PATH --target COLUMN   a CSV; the other numeric columns are features
+  noise          generated sets                 --noise X, else the file (0 with --dataset of another set)
+  trainRatio     fraction of rows trained on    --train-ratio R, else the file (--dataset: the set's
+                                                default unless the file names the same set; --csv: 0.8)
+  standardize    CSV only                       --standardize / --no-standardize, else the file (--csv: on)
+  samples, features   generated sets            the file only
+  seed           the split's seed               the training seed (--seed S, else training.seed);
+                                                the file's data.seed is not used
+
+output
+  --out FILE    write the trained network: its weights, this run's setup and data, the loss curve appended
+  --json        the per-epoch results (and the settings used) as JSON`;
 
 const FLAGS = {
   help: { type: 'boolean', short: 'h' },
@@ -71,6 +109,8 @@ const FLAGS = {
   seed: { type: 'string' },
   noise: { type: 'string' },
   'train-ratio': { type: 'string' },
+  standardize: { type: 'boolean' },
+  'no-standardize': { type: 'boolean' },
   out: { type: 'string' },
   onnx: { type: 'string' },
   'weights-json': { type: 'string' },
@@ -91,6 +131,10 @@ export function runCli(argv: readonly string[], rawIo: Io): number {
     }
     const [command, ...rest] = parsed.positionals;
     const flags = parsed.values;
+    if (flags.help && command === 'train') {
+      io.out(TRAIN_USAGE);
+      return 0;
+    }
     if (flags.help || command === undefined || command === 'help') {
       io.out(USAGE);
       return command === undefined && !flags.help ? 2 : 0;
@@ -255,6 +299,12 @@ function dataReference(doc: NetworkDocument, flags: Flags, io: Io, seed: number)
   const noise = numberFlag(flags, 'noise', (v) => (v >= 0 && v <= 1 ? undefined : 'must be between 0 and 1'));
   const trainRatio = numberFlag(flags, 'train-ratio', (v) => (v > 0 && v <= 1 ? undefined : 'must be in (0, 1]'));
   if (flags.dataset && flags.csv) throw new CliError('use --dataset or --csv, not both', 2);
+  if (flags.standardize && flags['no-standardize']) throw new CliError('use --standardize or --no-standardize, not both', 2);
+  const standardize = flags.standardize ? true : flags['no-standardize'] ? false : undefined;
+  const csvData = flags.csv !== undefined || (flags.dataset === undefined && doc.data.kind === 'csv');
+  if (standardize !== undefined && !csvData) {
+    throw new CliError(`--${standardize ? '' : 'no-'}standardize applies to CSV data only (built-in sets come scaled as they are)`, 2);
+  }
   if (flags.dataset) {
     const info = BUILTIN_DATASETS.find((d) => d.id === flags.dataset);
     if (!info) throw new CliError(`unknown data set "${flags.dataset}" (built-in: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')})`, 2);
@@ -290,13 +340,51 @@ function dataReference(doc: NetworkDocument, flags: Flags, io: Io, seed: number)
       if (roles[c.name] === 'ignored') io.err(`note: column "${c.name}" is not numeric; ignored`);
     }
     const fileName = flags.csv.split(/[\\/]/).pop() ?? flags.csv;
-    return { kind: 'csv', fileName, text, roles, standardize: true, trainRatio: trainRatio ?? 0.8, seed };
+    return { kind: 'csv', fileName, text, roles, standardize: standardize ?? true, trainRatio: trainRatio ?? 0.8, seed };
   }
   if (doc.data.kind === 'none') throw new CliError('the file names no data set: use --dataset NAME or --csv PATH --target COLUMN', 2);
   if (doc.data.kind === 'builtin') {
     return { ...doc.data, seed, ...(noise !== undefined ? { noise } : {}), ...(trainRatio !== undefined ? { trainRatio } : {}) };
   }
-  return { ...doc.data, seed, ...(trainRatio !== undefined ? { trainRatio } : {}) };
+  return { ...doc.data, seed, ...(trainRatio !== undefined ? { trainRatio } : {}), ...(standardize !== undefined ? { standardize } : {}) };
+}
+
+/** Each setting a run uses, its value and where it came from: "file", "--flag", or the default a flag implies. */
+function describeSettings(doc: NetworkDocument, flags: Flags, setup: TrainingSetup, data: DataReference): { name: string; value: string | number | boolean; from: string }[] {
+  const fileOr = (flag: keyof Flags) => (flags[flag] !== undefined ? `--${flag}` : 'file');
+  const t = setup;
+  const rows: { name: string; value: string | number | boolean; from: string }[] = [
+    { name: 'optimizer', value: t.optimizer, from: fileOr('optimizer') },
+    { name: 'learningRate', value: t.learningRate, from: fileOr('lr') },
+    { name: 'batchSize', value: t.batchSize, from: fileOr('batch') },
+    { name: 'epochs', value: t.epochs, from: fileOr('epochs') },
+    { name: 'seed', value: t.seed, from: fileOr('seed') },
+    { name: 'schedule', value: t.schedule.kind === 'stepDecay' ? `stepDecay ×${t.schedule.factor} every ${t.schedule.everyEpochs} epochs` : t.schedule.kind, from: 'file' },
+  ];
+  if (t.optimizer === 'momentum') rows.push({ name: 'momentum', value: t.momentum, from: 'file' }, { name: 'nesterov', value: t.nesterov, from: 'file' });
+  if (t.optimizer === 'adam') rows.push({ name: 'beta1', value: t.beta1, from: 'file' }, { name: 'beta2', value: t.beta2, from: 'file' }, { name: 'epsilon', value: t.epsilon, from: 'file' });
+  rows.push(
+    { name: 'l1', value: t.l1, from: 'file' },
+    { name: 'l2', value: t.l2, from: 'file' },
+    { name: 'clipNorm', value: t.clipNorm ?? 'none', from: 'file' },
+    { name: 'initializer', value: t.initializer, from: 'file' },
+  );
+  const dataFrom = flags.csv !== undefined ? '--csv' : flags.dataset !== undefined ? '--dataset' : 'file';
+  const implied = (flag: keyof Flags) => (flags[flag] !== undefined ? `--${flag}` : dataFrom === 'file' ? 'file' : `${dataFrom} default`);
+  if (data.kind === 'builtin') {
+    rows.push({ name: 'data', value: data.name, from: dataFrom });
+    rows.push({ name: 'noise', value: data.noise, from: flags.dataset !== undefined && doc.data.kind === 'builtin' && doc.data.name === data.name && flags.noise === undefined ? 'file' : implied('noise') });
+  } else if (data.kind === 'csv') {
+    rows.push({ name: 'data', value: data.fileName, from: dataFrom });
+    const std = flags.standardize ? '--standardize' : flags['no-standardize'] ? '--no-standardize' : dataFrom === 'file' ? 'file' : '--csv default';
+    rows.push({ name: 'standardize', value: data.standardize, from: std });
+  }
+  if (data.kind !== 'none') {
+    const sameSet = flags.dataset !== undefined && doc.data.kind === 'builtin' && data.kind === 'builtin' && doc.data.name === data.name;
+    rows.push({ name: 'trainRatio', value: data.trainRatio, from: flags['train-ratio'] === undefined && sameSet ? 'file' : implied('train-ratio') });
+    rows.push({ name: 'split seed', value: data.seed, from: flags.seed !== undefined ? '--seed' : 'training.seed' });
+  }
+  return rows;
 }
 
 function train(path: string, flags: Flags, io: Io): number {
@@ -322,10 +410,17 @@ function train(path: string, flags: Flags, io: Io): number {
   const made = createTrainingSession(doc, loaded.dataset, setup);
   if (!made.ok) throw new CliError(`${path}: ${made.problems[0].message}`);
   const session = made.session;
+  const settings = describeSettings(doc, flags, session.setup, data);
+  if (!flags.json) {
+    const line = (rows: typeof settings) => rows.map((r) => `${r.name} ${String(r.value)} (${r.from})`).join(' · ');
+    const split = settings.findIndex((r) => r.name === 'data');
+    io.out(`settings  ${line(split < 0 ? settings : settings.slice(0, split))}`);
+    if (split >= 0) io.out(`data      ${line(settings.slice(split))}`);
+  }
   // Bounded as the app's chart: a run of any length keeps at most `historyPoints` epochs, evenly thinned.
   const cap = io.historyPoints ?? CLI_HISTORY_POINTS;
   const history = new BoundedSeries<Record<string, number | null>>(cap);
-  /** The loss curve saved with --out (file format v2 `history`), finite values only. */
+  /** The loss curve saved with --out (file format `history`), finite values only. */
   const points = new BoundedSeries<{ step: number; trainLoss: number; testLoss: number | null; accuracy: number | null }>(cap);
   const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   let diverged: string | undefined;
@@ -374,7 +469,7 @@ function train(path: string, flags: Flags, io: Io): number {
       throw new CliError(fileErrorMessage(e, `cannot write ${flags.out}`));
     }
   }
-  if (flags.json) io.out(JSON.stringify({ epochs: history.values(), diverged: diverged ?? null, interrupted: interruptedAt !== undefined, out: flags.out ?? null }, null, 2));
+  if (flags.json) io.out(JSON.stringify({ settings, epochs: history.values(), diverged: diverged ?? null, interrupted: interruptedAt !== undefined, out: flags.out ?? null }, null, 2));
   if (interruptedAt !== undefined) {
     io.err(`netwright: interrupted after epoch ${interruptedAt} of ${epochs}${flags.out ? `; wrote ${flags.out} with the weights reached so far` : ''}`);
     return 130;

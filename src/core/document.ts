@@ -8,13 +8,14 @@
  *   n units carries an m×n weight block, stored row-major in `edge.weights` (index i·n + j: source unit i → unit j).
  *   An edge from a scalar into a Neuron carries exactly one weight: `edge.weights[0]`.
  * - Activation and Dropout take one input; Add takes inputs of equal size; Concat concatenates its inputs in the
- *   order of their edges' `order` (then edge id), so the order is stable and visible.
+ *   order of their edges' `order` (absent last), ties in file order (the order of the edge list), so the order is
+ *   stable and visible.
  * - Output takes one input and marks it as the network's prediction, with a loss against its target columns.
  */
 
 export const DOCUMENT_FORMAT = 'netwright';
-/** Version 2 added the optional training history (migration AddTrainingHistory). */
-export const DOCUMENT_VERSION = 2;
+/** Version 2 added the optional training history (AddTrainingHistory); 3 orders Concat inputs by file order (ConcatInFileOrder). */
+export const DOCUMENT_VERSION = 3;
 
 /** Names saved in files. These strings are the file format: never rename one. */
 export const ACTIVATION_NAMES = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'sine', 'softmax'] as const;
@@ -99,7 +100,7 @@ export interface NetworkEdge {
   target: string;
   /** Into a weighted node: the m×n block, row-major; absent before the first initialisation. Elsewhere absent. */
   weights?: number[];
-  /** Into a Concat: position of this input (ascending), ties broken by edge id. */
+  /** Into a Concat: position of this input (ascending), absent last, ties in file order (format version 3). */
   order?: number;
 }
 

@@ -342,7 +342,8 @@ function renumberConcat(edges: NetworkEdge[], concatId: string, position: number
 
 function sortConcat(edges: NetworkEdge[]): NetworkEdge[] {
   const key = (e: NetworkEdge) => (typeof e.order === 'number' && Number.isFinite(e.order) ? e.order : Infinity);
-  return [...edges].sort((a, b) => (key(a) !== key(b) ? (key(a) < key(b) ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Stable: ties keep file order, as in graph.ts.
+  return [...edges].sort((a, b) => (key(a) === key(b) ? 0 : key(a) < key(b) ? -1 : 1));
 }
 
 /** "hidden" from "hidden 1", "hidden 2", …; otherwise "layer". */

@@ -62,7 +62,7 @@ export interface GraphAnalysis {
   order: string[];
   /** Output vector size of every node whose size can be inferred. */
   sizes: Record<string, number>;
-  /** Edges into each node. Into a Concat: sorted by `order` (absent last), then edge id; elsewhere document order. */
+  /** Edges into each node. Into a Concat: sorted by `order` (absent last), ties in document order; elsewhere document order. */
   incoming: Record<string, NetworkEdge[]>;
   /** Edges out of each node, in document order. */
   outgoing: Record<string, NetworkEdge[]>;
@@ -91,11 +91,11 @@ const err = (code: ProblemCode, message: string, nodeIds: string[], edgeIds: str
 
 const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
 
+/** Concat inputs: ascending `order` (absent last); ties keep file order (the sort is stable; since version 3). */
 function compareConcatEdges(a: NetworkEdge, b: NetworkEdge): number {
   const ao = typeof a.order === 'number' && Number.isFinite(a.order) ? a.order : Infinity;
   const bo = typeof b.order === 'number' && Number.isFinite(b.order) ? b.order : Infinity;
-  if (ao !== bo) return ao < bo ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return ao === bo ? 0 : ao < bo ? -1 : 1;
 }
 
 export function analyzeGraph(doc: NetworkDocument): GraphAnalysis {

@@ -9,6 +9,10 @@
  *   1  the first file format
  *   2  AddTrainingHistory: an optional `history` (the loss curve). A version 1 file has none, so the migration only
  *      moves it to version 2; it exists so every version has its migration and a test on a v1 fixture.
+ *   3  ConcatInFileOrder: a Concat's inputs without `order` (or with equal orders) now come in file order (the order
+ *      of the edge list), no longer sorted by edge id as plain strings (where "e10" < "e11" < "e9"). A version 2 file
+ *      whose Concat relied on the id sort gets explicit orders 0, 1, … on that Concat's edges, in the old order, so
+ *      it computes exactly what it did; any other file only changes its version.
  */
 import { DOCUMENT_VERSION } from './document';
 
@@ -34,7 +38,44 @@ export const MIGRATIONS: readonly Migration[] = [
     // A v1 file has no history; one that somehow carries a `history` field had it ignored by v1, so it is dropped.
     up: ({ history: _ignored, ...doc }) => doc,
   },
+  {
+    version: 3,
+    name: 'ConcatInFileOrder',
+    up: concatInFileOrder,
+  },
 ];
+
+type RawEdge = Record<string, unknown> & { id: string; order?: unknown };
+
+/** Version 2's Concat order, kept where version 3's file order would differ (see the history above). */
+function concatInFileOrder(doc: RawDocument): RawDocument {
+  if (!Array.isArray(doc.nodes) || !Array.isArray(doc.edges)) return doc;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  // As the graph reads a file: the first node of each id counts, and the first edge of each id.
+  const typeOf = new Map<string, unknown>();
+  for (const n of doc.nodes) if (isObject(n) && typeof n.id === 'string' && !typeOf.has(n.id)) typeOf.set(n.id, n.type);
+  const seenEdges = new Set<string>();
+  const into = new Map<string, RawEdge[]>();
+  for (const e of doc.edges) {
+    if (!isObject(e) || typeof e.id !== 'string' || seenEdges.has(e.id)) continue;
+    seenEdges.add(e.id);
+    if (typeof e.target !== 'string' || typeOf.get(e.target) !== 'concat') continue;
+    if (typeof e.source !== 'string' || !typeOf.has(e.source) || e.source === e.target) continue;
+    into.set(e.target, [...(into.get(e.target) ?? []), e as RawEdge]);
+  }
+  const key = (e: RawEdge) => (typeof e.order === 'number' && Number.isFinite(e.order) ? e.order : Infinity);
+  const newOrder = new Map<RawEdge, number>();
+  for (const edges of into.values()) {
+    // An `order` that is not a number is the schema's to refuse, not this migration's to paper over.
+    if (edges.some((e) => e.order !== undefined && typeof e.order !== 'number')) continue;
+    const byFile = [...edges].sort((a, b) => (key(a) === key(b) ? 0 : key(a) < key(b) ? -1 : 1));
+    const byId = [...edges].sort((a, b) => (key(a) !== key(b) ? (key(a) < key(b) ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (byFile.every((e, k) => e === byId[k])) continue;
+    byId.forEach((e, k) => newOrder.set(e, k));
+  }
+  if (newOrder.size === 0) return doc;
+  return { ...doc, edges: doc.edges.map((e: unknown) => (newOrder.has(e as RawEdge) ? { ...(e as RawEdge), order: newOrder.get(e as RawEdge)! } : e)) };
+}
 
 export type MigrationResult =
   | { ok: true; doc: RawDocument; migratedFrom?: number; applied: string[] }

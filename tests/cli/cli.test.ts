@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli, type Io } from '../../src/cli/commands';
+import { DEFAULT_TRAINING } from '../../src/core/document';
 import { parseDocument, serializeDocument } from '../../src/core/serialize';
 import { findTemplate } from '../../src/core/templates';
 
@@ -125,11 +126,67 @@ describe('netwright train', () => {
     [['train', 'x.netwright', '--csv', 'd.csv'], /--csv needs --target COLUMN/],
     [['train', 'x.netwright', '--dataset', 'xor', '--csv', 'd.csv'], /use --dataset or --csv, not both/],
     [['train', 'w.netwright'], /names no data set/],
+    [['train', 'x.netwright', '--standardize'], /--standardize applies to CSV data only/],
+    [['train', 'x.netwright', '--csv', 'd.csv', '--target', 'y', '--standardize', '--no-standardize'], /use --standardize or --no-standardize, not both/],
   ])('refuses %j with a one-line message', (argv, message) => {
     const noData = JSON.stringify({ ...JSON.parse(WORKED), data: { kind: 'none' } });
     const r = run(argv as string[], { 'x.netwright': template('xor'), 'w.netwright': noData });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('netwright train: every setting and where it comes from', () => {
+  const csv = ['a,b,y', ...Array.from({ length: 20 }, (_, i) => `${i},${(i * 7) % 5},${i % 2}`)].join('\n');
+  const csvNet = () => {
+    const doc = JSON.parse(template('xor'));
+    for (const n of doc.nodes) if (n.type === 'input') n.features = [n.features[0] === 'x' ? 'a' : 'b'];
+    for (const n of doc.nodes) if (n.type === 'output') n.targets = ['y'];
+    return JSON.stringify(doc);
+  };
+  const settingsOf = (r: { stdout: string }) => r.stdout.split('\n').filter((l) => l.startsWith('settings') || l.startsWith('data ')).join(' · ');
+
+  it('train --help names every training setting and every data setting, each with its source', () => {
+    const r = run(['train', '--help']);
+    expect(r.code).toBe(0);
+    const fields = [...Object.keys(DEFAULT_TRAINING), 'clipNorm', 'initialValue', 'noise', 'trainRatio', 'standardize', 'samples', 'features'];
+    for (const field of fields) expect(r.stdout).toMatch(new RegExp(`^\\s+(\\S+, )*${field}\\b.*(--|the file)`, 'm'));
+    for (const flag of ['--optimizer', '--lr', '--batch', '--epochs', '--seed', '--dataset', '--csv', '--target', '--noise', '--train-ratio', '--standardize', '--no-standardize', '--out', '--json']) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(r.stdout).toContain('the file\'s data.seed is not used');
+  });
+
+  it('prints the settings it uses before the first epoch: flags marked as flags, the rest as the file', () => {
+    const r = run(['train', 'x.netwright', '--epochs', '2', '--lr', '0.1'], { 'x.netwright': template('xor') });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^settings {2}optimizer adam \(file\) · learningRate 0\.1 \(--lr\) · batchSize 10 \(file\) · epochs 2 \(--epochs\) · seed 1 \(file\) · /);
+    expect(lines[1]).toBe('data      data xor (file) · noise 0 (file) · trainRatio 0.8 (file) · split seed 1 (training.seed)');
+    expect(lines[2]).toMatch(/^epoch +1 /);
+    // docs/file-format.md § 8 quotes this run.
+    const doc = readFileSync('docs/file-format.md', 'utf8').replace(/\s*\n\s*/g, ' ');
+    expect(doc).toContain(`\`${lines[0]!.slice(0, lines[0]!.indexOf(' · seed'))} · …\``);
+    expect(doc).toContain(`\`${lines[1]}\``);
+  });
+
+  it('--csv: standardisation on and a train ratio of 0.8 unless told, both printed; the flags change them and --out keeps them', () => {
+    const files = { 'n.netwright': csvNet(), 'd.csv': csv };
+    const defaults = run(['train', 'n.netwright', '--csv', 'd.csv', '--target', 'y', '--epochs', '1'], files);
+    expect(defaults.code).toBe(0);
+    expect(settingsOf(defaults)).toContain('standardize true (--csv default) · trainRatio 0.8 (--csv default)');
+    const told = run(['train', 'n.netwright', '--csv', 'd.csv', '--target', 'y', '--epochs', '1', '--no-standardize', '--train-ratio', '0.5', '--out', 'o.netwright', '--json'], files);
+    expect(told.code).toBe(0);
+    const settings = (JSON.parse(told.stdout) as { settings: { name: string; value: unknown; from: string }[] }).settings;
+    expect(settings).toContainEqual({ name: 'standardize', value: false, from: '--no-standardize' });
+    expect(settings).toContainEqual({ name: 'trainRatio', value: 0.5, from: '--train-ratio' });
+    const saved = parseDocument(told.written['o.netwright']!);
+    if (!saved.ok) throw new Error(saved.message);
+    expect(saved.doc.data).toMatchObject({ kind: 'csv', standardize: false, trainRatio: 0.5 });
+    // Trained again from that file, the file's CSV settings count, and a flag still overrides them.
+    const again = run(['train', 'o.netwright', '--epochs', '1', '--standardize'], { 'o.netwright': told.written['o.netwright']! });
+    expect(again.code).toBe(0);
+    expect(settingsOf(again)).toContain('standardize true (--standardize) · trainRatio 0.5 (file)');
   });
 });
 

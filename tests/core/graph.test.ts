@@ -63,15 +63,16 @@ describe('analyzeGraph', () => {
     expect(a.sizes).toEqual({ x: 2, d1: 3, d2: 3, add: 3, act: 3, drop: 3, cat: 5, o: 5 });
   });
 
-  it('sorts concat inputs by order, then edge id', () => {
+  it('sorts concat inputs by order, ties (and no order) in file order, never by id', () => {
     const d = doc([input('a'), input('b'), input('c'), createNode('concat', 'cat', p)], [
       ['a', 'cat', { id: 'z', order: 2 }],
       ['b', 'cat', { id: 'y' }],
       ['c', 'cat', { id: 'x', order: 1 }],
     ]);
     d.edges.push({ id: 'w', source: 'b', target: 'cat' }); // duplicate pair, still sorted deterministically
+    d.edges.push({ id: 'e10', source: 'a', target: 'cat', order: 1 }); // ties with x: after it, as in the file
     const a = analyzeGraph(d);
-    expect(a.incoming.cat!.map((e) => e.id)).toEqual(['x', 'z', 'w', 'y']);
+    expect(a.incoming.cat!.map((e) => e.id)).toEqual(['x', 'e10', 'z', 'y', 'w']);
   });
 
   it('reports a cycle naming its nodes, and leaves the cycle out of the order', () => {

@@ -10,6 +10,7 @@ import { FLOAT32_MAX } from '../../src/core/fileText';
 import { FIRST_VERSION, MIGRATIONS, migrate, runMigrations, type Migration } from '../../src/core/migrations';
 import { BUILTIN_DATASET_NAMES } from '../../src/core/schema';
 import { DocumentSaveError, parseDocument, serializeDocument, trySerializeDocument } from '../../src/core/serialize';
+import { compileNetwork } from '../../src/core/network';
 import { findTemplate } from '../../src/core/templates';
 import { validateDocument } from '../../src/core/validate';
 
@@ -273,7 +274,7 @@ describe('parseDocument', () => {
     const result = parseDocument(JSON.stringify(raw));
     expect(result.ok).toBe(true);
     expect(result.ok && 'extra' in result.doc.nodes[0]!).toBe(false);
-    expect(result.ok && result.warnings).toEqual(['nodes[0].extra: "extra" is not a field of a version 2 file; it was dropped']);
+    expect(result.ok && result.warnings).toEqual([`nodes[0].extra: "extra" is not a field of a version ${DOCUMENT_VERSION} file; it was dropped`]);
   });
 
   it('refuses weights, biases and any other number beyond float32 range, with the path', () => {
@@ -347,13 +348,63 @@ describe('migrations', () => {
 
   it('AddTrainingHistory (1 → 2) moves a v1 file to version 2, dropping a history field v1 never read', () => {
     const v1 = Object.freeze({ ...JSON.parse(fixture('v1-handwritten.netwright')), history: { step: [1] } });
-    const result = migrate(v1);
+    const result = runMigrations(v1, MIGRATIONS, 2);
     if (!result.ok) throw new Error(result.message);
     expect(result.applied).toEqual(['AddTrainingHistory']);
     expect(result.migratedFrom).toBe(1);
     expect(result.doc.version).toBe(2);
     expect('history' in result.doc).toBe(false);
     expect(v1.history).toEqual({ step: [1] });
+  });
+
+  const cat2 = (edges: Record<string, unknown>[]) => edges.filter((e) => e.target === 'cat').map((e) => [e.id, e.order]);
+
+  it('ConcatInFileOrder (2 → 3) writes the id-sorted order onto a Concat that relied on it, and leaves the rest alone', () => {
+    const v2 = Object.freeze(JSON.parse(fixture('v2-concat-by-id.netwright')) as Record<string, unknown>);
+    const edgesBefore = structuredClone(v2.edges);
+    const result = migrate(v2);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.applied).toEqual(['ConcatInFileOrder']);
+    expect(result.migratedFrom).toBe(2);
+    expect(result.doc.version).toBe(3);
+    // "e10" < "e11" < "e9" as strings: version 2 read b, c, a.
+    expect(cat2(result.doc.edges as Record<string, unknown>[])).toEqual([['e9', 2], ['e10', 0], ['e11', 1]]);
+    // cat2's edges e20, e21 are in file order and in id order: nothing to write.
+    expect((result.doc.edges as Record<string, unknown>[]).filter((e) => e.target === 'cat2').map((e) => 'order' in e)).toEqual([false, false]);
+    expect(v2.edges).toEqual(edgesBefore);
+  });
+
+  it('ConcatInFileOrder keeps the old meaning: the migrated file computes what version 2 computed, version 3 reads file order', () => {
+    const text = fixture('v2-concat-by-id.netwright');
+    const run = (t: string) => {
+      const loaded = parseDocument(t);
+      if (!loaded.ok) throw new Error(loaded.message);
+      const compiled = compileNetwork(loaded.doc);
+      if (!compiled.ok) throw new Error(compiled.problems[0]!.message);
+      return Array.from(compiled.net.forward(Float32Array.from([1, 2, 3]), 1));
+    };
+    // Features a, b, c = 1, 2, 3. Version 2 joined e10 (b), e11 (c), e9 (a), then a again.
+    expect(run(text)).toEqual([2, 3, 1, 1]);
+    expect(run(text.replace('"version": 2', '"version": 3'))).toEqual([1, 2, 3, 1]);
+  });
+
+  it.each([
+    ['explicit orders that already decide', [{ id: 'e9', source: 'a', target: 'cat', order: 1 }, { id: 'e10', source: 'b', target: 'cat', order: 0 }]],
+    ['ids in file order', [{ id: 'e1', source: 'a', target: 'cat' }, { id: 'e2', source: 'b', target: 'cat' }]],
+    ['an order that is not a number (the schema refuses it)', [{ id: 'e9', source: 'a', target: 'cat', order: 'x' }, { id: 'e10', source: 'b', target: 'cat' }]],
+    ['edges into something else', [{ id: 'e9', source: 'a', target: 'b' }, { id: 'e10', source: 'a', target: 'b' }]],
+  ])('ConcatInFileOrder changes nothing but the version for %s', (_what, edges) => {
+    const nodes = [{ id: 'a', type: 'input' }, { id: 'b', type: 'input' }, { id: 'cat', type: 'concat' }];
+    const result = migrate({ format: 'netwright', version: 2, nodes, edges });
+    expect(result).toEqual({ ok: true, doc: { format: 'netwright', version: 3, nodes, edges }, migratedFrom: 2, applied: ['ConcatInFileOrder'] });
+  });
+
+  it('ConcatInFileOrder only reorders where ties were broken by id: explicit orders first, then the tied ones as version 2 sorted them', () => {
+    const nodes = [{ id: 'a', type: 'input' }, { id: 'b', type: 'input' }, { id: 'c', type: 'input' }, { id: 'cat', type: 'concat' }];
+    const edges = [{ id: 'e9', source: 'a', target: 'cat' }, { id: 'e10', source: 'b', target: 'cat' }, { id: 'e11', source: 'c', target: 'cat', order: 0 }];
+    const result = migrate({ format: 'netwright', version: 2, nodes, edges });
+    if (!result.ok) throw new Error(result.message);
+    expect(cat2(result.doc.edges as Record<string, unknown>[])).toEqual([['e9', 2], ['e10', 1], ['e11', 0]]);
   });
 
   // The machinery, with migrations made up here.
@@ -401,7 +452,7 @@ it('the default training setup is a valid one', () => {
 });
 
 describe('golden files', () => {
-  it('a hand-written v1 file (keys out of order, unknown fields, -0) loads, migrates and re-saves to the known canonical v2 text', () => {
+  it('a hand-written v1 file (keys out of order, unknown fields, -0) loads, migrates and re-saves to the known canonical current text', () => {
     const loaded = parseDocument(fixture('v1-handwritten.netwright'));
     if (!loaded.ok) throw new Error(loaded.message);
     expect(loaded.migratedFrom).toBe(1);
@@ -412,12 +463,23 @@ describe('golden files', () => {
     expect(Object.is(loaded.doc.edges[0]!.weights![1], -0)).toBe(true);
   });
 
-  it('a v2 file with a training history loads and re-saves to itself', () => {
-    const text = fixture('v2-history.netwright');
-    const loaded = parseDocument(text);
+  it('a v2 file with a training history loads, migrates and re-saves to the known v3 text, which re-saves to itself', () => {
+    const loaded = parseDocument(fixture('v2-history.netwright'));
     if (!loaded.ok) throw new Error(loaded.message);
-    expect(loaded.migratedFrom).toBeUndefined();
+    expect(loaded.migratedFrom).toBe(2);
     expect(loaded.doc.history).toEqual({ step: [0, 10, 20], trainLoss: [0.7, 0.5, 0.25], testLoss: [0.71, null, 0.3], accuracy: [0.5, null, 0.875] });
-    expect(serializeDocument(loaded.doc)).toBe(text);
+    const saved = fixture('v2-history.saved.netwright');
+    expect(serializeDocument(loaded.doc)).toBe(saved);
+    const again = parseDocument(saved);
+    expect(again).toEqual({ ok: true, doc: loaded.doc });
+  });
+
+  it('a v2 file whose Concat relied on the id sort loads, migrates and re-saves to the known v3 text with explicit orders', () => {
+    const loaded = parseDocument(fixture('v2-concat-by-id.netwright'));
+    if (!loaded.ok) throw new Error(loaded.message);
+    expect(loaded.migratedFrom).toBe(2);
+    const saved = fixture('v2-concat-by-id.saved.netwright');
+    expect(serializeDocument(loaded.doc)).toBe(saved);
+    expect(parseDocument(saved)).toEqual({ ok: true, doc: loaded.doc });
   });
 });

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_PATH, generateSchema } from '../../docs/generate-schema';
 import { ACTIVATION_NAMES, DOCUMENT_VERSION, LOSS_NAMES, type NetworkDocument } from '../../src/core/document';
+import { MIGRATIONS } from '../../src/core/migrations';
 import { importOnnx } from '../../src/core/onnx/import';
 import { AttributeType, TensorType, encodeModel } from '../../src/core/onnx/onnx';
 import { parseDocument, serializeDocument, trySerializeDocument } from '../../src/core/serialize';
@@ -32,7 +33,8 @@ describe('the JSON Schema in docs/', () => {
   it('accepts the golden files, the example and every template', () => {
     const files = [
       read('tests/core/fixtures/v1-handwritten.saved.netwright'),
-      read('tests/core/fixtures/v2-history.netwright'),
+      read('tests/core/fixtures/v2-history.saved.netwright'),
+      read('tests/core/fixtures/v2-concat-by-id.saved.netwright'),
       read('examples/worked-example.netwright'),
       ...TEMPLATES.map((t) => serializeDocument(t.build())),
     ];
@@ -76,6 +78,7 @@ describe('docs/file-format.md', () => {
     for (const type of ['input', 'neuron', 'dense', 'activation', 'dropout', 'add', 'concat', 'output']) expect(fileFormat).toContain(`| \`${type}\` |`);
     for (const name of [...ACTIVATION_NAMES, ...LOSS_NAMES]) expect(fileFormat).toContain(`\`${name}\``);
     expect(fileFormat).toContain('| 2 | `AddTrainingHistory` |');
+    for (const m of MIGRATIONS) expect(fileFormat).toContain(`| ${m.version} | \`${m.name}\` |`);
   });
 
   it('quotes the messages the code really gives', () => {
@@ -86,7 +89,7 @@ describe('docs/file-format.md', () => {
       if (r.ok) throw new Error('expected a failure');
       return r.message;
     };
-    messages.push(failure(''), failure('{"format": "something else"}'), failure(JSON.stringify({ ...raw, version: 3 })));
+    messages.push(failure(''), failure('{"format": "something else"}'), failure(JSON.stringify({ ...raw, version: DOCUMENT_VERSION + 1 })));
     const units = structuredClone(raw);
     units.nodes[3] = { ...units.nodes[3], type: 'dense', units: -2, activation: 'relu', useBias: true };
     messages.push(failure(JSON.stringify(units)));
@@ -106,7 +109,7 @@ describe('docs/file-format.md', () => {
     expect(messages).toEqual([
       'This file is not valid JSON: line 1, column 1: expected a value, found the end of the file. It is not a Netwright network.',
       'This is not a Netwright network: its first line should say "format": "netwright".',
-      'This file was made by a newer Netwright (version 3); this one reads up to 2. Update Netwright to open it.',
+      `This file was made by a newer Netwright (version ${DOCUMENT_VERSION + 1}); this one reads up to ${DOCUMENT_VERSION}. Update Netwright to open it.`,
       'nodes[3].units: expected a positive integer',
       'edges[2].target: the connection "e3" points to "h9", which is not a node of this network',
       'nodes[4].id: "h1" is already the id of nodes[2]; ids must be unique',
