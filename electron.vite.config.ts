@@ -1,8 +1,15 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'electron-vite';
+import { defineConfig, type UserConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-export default defineConfig({
+export default defineConfig(({ command }) => {
+  // `electron-vite dev` is the one explicit development run: only then does main trust ELECTRON_RENDERER_URL (the
+  // dev server) instead of its own app:// scheme (src/main/paths.ts). The Electron it starts inherits this variable.
+  if (command === 'serve') process.env.NETWRIGHT_DEV = '1';
+  return config;
+});
+
+const config: UserConfig = {
   main: {
     build: {
       // The core imports the Iris and Cars tables as JSON modules; Node refuses to load a .json module without an
@@ -34,4 +41,4 @@ export default defineConfig({
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
   },
-});
+};

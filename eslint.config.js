@@ -26,8 +26,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/**/*.ts', 'src/preload/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.{ts,tsx}', '*.config.{ts,js}', 'bin/**/*.mjs'],
+    files: ['src/main/**/*.ts', 'src/node/**/*.ts', 'src/preload/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.{ts,tsx}', '*.config.{ts,js,cjs}', 'bin/**/*.mjs', 'build/**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
   },
   ...layerRules,
 );

@@ -59,6 +59,14 @@ export const layerRules = [
     }),
   },
   {
+    files: ['src/node/**/*.ts'],
+    rules: forbid({
+      layers: ['shared', 'trainer', 'cli', 'main', 'preload', 'renderer'],
+      electron: true, react: true,
+      why: 'src/node is plain Node shared by main and the CLI: it imports only src/core and Node',
+    }),
+  },
+  {
     files: ['src/main/**/*.ts'],
     rules: forbid({
       layers: ['cli', 'preload', 'renderer', 'trainer'],

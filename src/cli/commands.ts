@@ -17,6 +17,8 @@ import { exportOnnx } from '../core/onnx/export';
 import { importOnnx } from '../core/onnx/import';
 import { validateDocument } from '../core/validate';
 import { parseNumber } from '../shared/numbers';
+import { BoundedSeries, CLI_HISTORY_POINTS } from './curve';
+import { escapeControls } from './terminal';
 
 export interface Io {
   readText(path: string): string;
@@ -26,6 +28,10 @@ export interface Io {
   /** Binary files (ONNX); default: node:fs. */
   readBytes?(path: string): Uint8Array;
   writeBytes?(path: string, bytes: Uint8Array): void;
+  /** Polled once per epoch by `train`: true after Ctrl-C (the weights reached so far are then written to --out). */
+  interrupted?(): boolean;
+  /** At most this many points of per-epoch history are kept (default CLI_HISTORY_POINTS). */
+  historyPoints?: number;
 }
 
 /** A failure the user caused or can fix: printed as one line. */
@@ -136,8 +142,9 @@ function negativeValues(argv: readonly string[]): string[] {
   return out;
 }
 
-/** Run one command line; returns the exit code. Never throws. */
-export function runCli(argv: readonly string[], io: Io): number {
+/** Run one command line; returns the exit code. Never throws. Everything printed is made inert for a terminal. */
+export function runCli(argv: readonly string[], rawIo: Io): number {
+  const io: Io = { ...rawIo, out: (line) => rawIo.out(escapeControls(line)), err: (line) => rawIo.err(escapeControls(line)) };
   try {
     let parsed;
     try {
@@ -192,11 +199,18 @@ function readDocument(path: string, io: Io): NetworkDocument {
   try {
     text = io.readText(path);
   } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError(fileErrorMessage(e, `cannot read ${path}`));
   }
   const parsed = parseDocument(text);
   if (!parsed.ok) throw new CliError(`${path}: ${parsed.message}`);
+  for (const warning of parsed.warnings ?? []) io.err(`netwright: warning: ${path}: ${warning}`);
   return parsed.doc;
+}
+
+/** A FileError already says what happened in words ("Could not save x: the disk is full (ENOSPC)."); else the code. */
+function fileErrorMessage(e: unknown, prefix: string): string {
+  if (e instanceof Error && e.name === 'FileError') return e.message;
+  return `${prefix}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
 }
 
 function info(path: string, flags: Flags, io: Io): number {
@@ -453,12 +467,19 @@ function train(path: string, flags: Flags, io: Io): number {
     io.out(`settings  ${line(split < 0 ? settings : settings.slice(0, split))}`);
     if (split >= 0) io.out(`data      ${line(settings.slice(split))}`);
   }
-  const history: Record<string, number | null>[] = [];
-  /** The loss curve saved with --out (file format v2 `history`): one point per epoch, finite values only. */
-  const curve: TrainingHistory = { step: [], trainLoss: [], testLoss: [], accuracy: [] };
+  // Bounded as the app's chart: a run of any length keeps at most `historyPoints` epochs, evenly thinned.
+  const cap = io.historyPoints ?? CLI_HISTORY_POINTS;
+  const history = new BoundedSeries<Record<string, number | null>>(cap);
+  /** The loss curve saved with --out (file format `history`), finite values only. */
+  const points = new BoundedSeries<{ step: number; trainLoss: number; testLoss: number | null; accuracy: number | null }>(cap);
   const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   let diverged: string | undefined;
+  let interruptedAt: number | undefined;
   for (let e = 1; e <= epochs; e++) {
+    if (io.interrupted?.()) {
+      interruptedAt = e - 1;
+      break;
+    }
     const result = session.stepEpoch();
     if (result.kind === 'diverged') {
       diverged = `diverged at step ${result.step} (epoch ${result.epoch + 1}): ${result.message}; kept the last good weights`;
@@ -474,16 +495,15 @@ function train(path: string, flags: Flags, io: Io): number {
     };
     history.push(row);
     if (Number.isFinite(ev.trainLoss)) {
-      curve.step.push(result.step);
-      curve.trainLoss.push(ev.trainLoss);
-      curve.testLoss.push(finiteOrNull(ev.testLoss));
-      curve.accuracy.push(finiteOrNull(ev.testAccuracy ?? ev.trainAccuracy));
+      points.push({ step: result.step, trainLoss: ev.trainLoss, testLoss: finiteOrNull(ev.testLoss), accuracy: finiteOrNull(ev.testAccuracy ?? ev.trainAccuracy) });
     }
     if (!flags.json) {
       const acc = (v: number | undefined) => (v === undefined ? '' : `  ${(v * 100).toFixed(1).padStart(5)}%`);
       io.out(`epoch ${String(e).padStart(4)}  train loss ${ev.trainLoss.toFixed(5)}${acc(ev.trainAccuracy)}  test loss ${ev.testLoss === null ? '—' : ev.testLoss.toFixed(5)}${acc(ev.testAccuracy)}`);
     }
   }
+  const kept = points.values();
+  const curve: TrainingHistory = { step: kept.map((p) => p.step), trainLoss: kept.map((p) => p.trainLoss), testLoss: kept.map((p) => p.testLoss), accuracy: kept.map((p) => p.accuracy) };
   if (flags.out) {
     const trained: NetworkDocument = {
       ...writeWeights(doc, session.net),
@@ -496,10 +516,14 @@ function train(path: string, flags: Flags, io: Io): number {
     try {
       io.writeText(flags.out, saved.text);
     } catch (e) {
-      throw new CliError(`cannot write ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new CliError(fileErrorMessage(e, `cannot write ${flags.out}`));
     }
   }
-  if (flags.json) io.out(JSON.stringify({ settings, epochs: history, diverged: diverged ?? null, out: flags.out ?? null }, null, 2));
+  if (flags.json) io.out(JSON.stringify({ settings, epochs: history.values(), diverged: diverged ?? null, interrupted: interruptedAt !== undefined, out: flags.out ?? null }, null, 2));
+  if (interruptedAt !== undefined) {
+    io.err(`netwright: interrupted after epoch ${interruptedAt} of ${epochs}${flags.out ? `; wrote ${flags.out} with the weights reached so far` : ''}`);
+    return 130;
+  }
   if (diverged) {
     io.err(`netwright: ${diverged}`);
     return 1;
@@ -512,7 +536,7 @@ function writeOut(path: string, write: () => void): void {
   try {
     write();
   } catch (e) {
-    throw new CliError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError(fileErrorMessage(e, `cannot write ${path}`));
   }
 }
 

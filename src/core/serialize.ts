@@ -12,13 +12,15 @@
  */
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type NetworkDocument } from './document';
 import { nodeLabel } from './graph';
+import { MAX_EDGES, MAX_NODES, sizeLimitProblem } from './limits';
 import { migrate } from './migrations';
+import { float32Problem, FLOAT32_MAX, scanJson, unknownKeys } from './fileText';
 import { checkSchema, documentSchema, findUnknownName, formatPath } from './schema';
 
 export type ParseFailureReason = 'invalid-json' | 'not-netwright' | 'version-too-new' | 'invalid';
 
 export type ParseResult =
-  | { ok: true; doc: NetworkDocument; migratedFrom?: number }
+  | { ok: true; doc: NetworkDocument; migratedFrom?: number; warnings?: string[] }
   | { ok: false; reason: ParseFailureReason; message: string; path?: string };
 
 export type SerializeResult = { ok: true; text: string } | { ok: false; message: string; path?: string };
@@ -39,12 +41,16 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** The document as file text, or why it cannot be saved. Never throws. */
 export function trySerializeDocument(doc: NetworkDocument): SerializeResult {
   try {
+    const size = sizeLimitProblem(Array.isArray(doc.nodes) ? doc.nodes.length : 0, Array.isArray(doc.edges) ? doc.edges.length : 0);
+    if (size) return { ok: false, message: `Cannot save: ${size.message}`, path: size.path };
     const nonFinite = findNonFinite(doc);
     if (nonFinite) return { ok: false, ...nonFinite };
     const forbidden = typeof doc === 'object' && doc !== null ? findForbiddenKey(doc) : undefined;
     if (forbidden) return { ok: false, message: `${forbidden}: this name is not allowed as a key in a Netwright file`, path: forbidden };
     const checked = checkSchema(documentSchema, doc);
     if (!checked.ok) return { ok: false, message: `Cannot save: ${checked.message}`, path: checked.path };
+    const range = rangeProblem(checked.value);
+    if (range) return { ok: false, message: `Cannot save: ${range.message}`, path: range.path };
     const refs = checkReferences(checked.value);
     if (refs) return { ok: false, message: `Cannot save: ${refs.message}`, path: refs.path };
     return { ok: true, text: `${writeJson(checked.value, '')}\n` };
@@ -71,16 +77,25 @@ export function parseDocument(text: string): ParseResult {
 
 function parseUnsafe(text: string): ParseResult {
   if (typeof text !== 'string') return { ok: false, reason: 'invalid-json', message: 'This file is not text.' };
+  const scan = scanJson(text, { nodes: MAX_NODES, edges: MAX_EDGES });
+  if (!scan.ok && scan.kind === 'too-many') {
+    const size = scan.key === 'nodes' ? sizeLimitProblem(MAX_NODES + 1, 0, false)! : sizeLimitProblem(0, MAX_EDGES + 1, false)!;
+    return { ok: false, reason: 'invalid', path: size.path, message: size.message };
+  }
+  if (!scan.ok && scan.kind === 'syntax') return { ok: false, reason: 'invalid-json', message: `${scan.message} It is not a Netwright network.` };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: 'invalid-json', message: `This file is not valid JSON (${detail}), so it is not a Netwright network.` };
+  } catch {
+    return { ok: false, reason: 'invalid-json', message: 'This file is not valid JSON, so it is not a Netwright network.' };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || (raw as Record<string, unknown>).format !== DOCUMENT_FORMAT) {
     return { ok: false, reason: 'not-netwright', message: `This is not a Netwright network: its first line should say "format": "${DOCUMENT_FORMAT}".` };
   }
+  const rawDoc = raw as Record<string, unknown>;
+  const size = sizeLimitProblem(Array.isArray(rawDoc.nodes) ? rawDoc.nodes.length : 0, Array.isArray(rawDoc.edges) ? rawDoc.edges.length : 0);
+  if (size) return { ok: false, reason: 'invalid', message: size.message, path: size.path };
+  if (!scan.ok) return { ok: false, reason: 'invalid', message: scan.message, ...(scan.path !== undefined ? { path: scan.path } : {}) };
   const forbidden = findForbiddenKey(raw);
   if (forbidden) return { ok: false, reason: 'invalid', message: `${forbidden}: this name is not allowed as a key in a Netwright file`, path: forbidden };
   const migrated = migrate(raw as Record<string, unknown>);
@@ -89,13 +104,35 @@ function parseUnsafe(text: string): ParseResult {
       ? { ok: false, reason: 'invalid', message: migrated.message, path: 'version' }
       : { ok: false, reason: migrated.reason, message: migrated.message };
   }
-  const unknown = findUnknownName(migrated.doc);
-  if (unknown) return { ok: false, reason: 'version-too-new', message: unknown.message, path: unknown.path };
+  const unknownName = findUnknownName(migrated.doc);
+  if (unknownName) return { ok: false, reason: 'version-too-new', message: unknownName.message, path: unknownName.path };
   const checked = checkSchema(documentSchema, migrated.doc);
   if (!checked.ok) return { ok: false, reason: 'invalid', message: checked.message, path: checked.path };
+  // An unknown key is a typo or a newer field: in a file of the current version it is refused (dropping it would
+  // silently change the network); an older file's unknown keys were ignored by the version that wrote it, so they
+  // are dropped with a warning the app and the CLI show.
+  const current = migrated.migratedFrom === undefined;
+  const unknown = unknownKeys(migrated.doc, checked.value, current ? 1 : 10);
+  if (current && unknown.length > 0) {
+    const path = unknown[0]!;
+    return { ok: false, reason: 'invalid', path, message: `${path}: "${lastKey(path)}" is not a field Netwright knows here (a typo?); it would be dropped, so the file is refused` };
+  }
+  const warnings = unknown.map((path) => `${path}: "${lastKey(path)}" is not a field of a version ${DOCUMENT_VERSION} file; it was dropped`);
+  const range = rangeProblem(checked.value);
+  if (range) return { ok: false, reason: 'invalid', message: range.message, path: range.path };
   const refs = checkReferences(checked.value);
   if (refs) return { ok: false, reason: 'invalid', message: refs.message, path: refs.path };
-  return migrated.migratedFrom === undefined ? { ok: true, doc: checked.value } : { ok: true, doc: checked.value, migratedFrom: migrated.migratedFrom };
+  const result: ParseResult = migrated.migratedFrom === undefined ? { ok: true, doc: checked.value } : { ok: true, doc: checked.value, migratedFrom: migrated.migratedFrom };
+  return warnings.length > 0 ? { ...result, warnings } : result;
+}
+
+const lastKey = (path: string) => path.slice(path.lastIndexOf('.') + 1);
+
+/** A number beyond float32 (weights, biases, any number): training would hold it as ±Infinity. */
+function rangeProblem(doc: NetworkDocument): { message: string; path: string } | undefined {
+  const found = float32Problem(doc);
+  if (!found) return undefined;
+  return { path: found.path, message: `${found.path}: ${found.value} is beyond the range of 32-bit floats (±${FLOAT32_MAX.toPrecision(5)}), which Netwright computes in` };
 }
 
 /** Duplicate ids and edges to missing nodes: a file with them cannot be edited sensibly, so it is refused whole. */

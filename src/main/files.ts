@@ -4,140 +4,15 @@
  * line, and the set of paths a window may write to. No Electron here: files-ipc.ts wires these to dialogs and IPC.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { atomicWrite } from '../node/files';
+
+export { atomicWrite, describeFileError, FileError, MAX_FILE_BYTES } from '../node/files';
+export { readTextFile } from '../node/read';
 
 export const NETWORK_EXTENSION = '.netwright';
-/** Files larger than this are not read: a network file with embedded CSV is megabytes, not gigabytes. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 export const MAX_RECENT = 10;
-
-/** A file operation that failed, with a message for the user ("Could not save model.netwright: …"). */
-export class FileError extends Error {
-  readonly code: string | undefined;
-  constructor(message: string, code?: string) {
-    super(message);
-    this.name = 'FileError';
-    this.code = code;
-  }
-}
-
-const REASONS: Record<string, string> = {
-  EACCES: 'you do not have permission to write there',
-  EPERM: 'the system did not allow it (the file or folder may be locked or read-only)',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'your disk quota is used up',
-  EROFS: 'the disk is read-only',
-  ENOENT: 'the folder does not exist',
-  ENOTDIR: 'part of the path is not a folder',
-  EISDIR: 'there is a folder of that name',
-  EMFILE: 'too many files are open',
-  EBUSY: 'the file is in use',
-  EIO: 'the disk reported an input/output error',
-  ENAMETOOLONG: 'the name is too long',
-};
-
-/** "Could not save model.netwright: the disk is full (ENOSPC)." */
-export function describeFileError(error: unknown, action: 'save' | 'open' | 'read', path: string): FileError {
-  const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  if (error instanceof FileError) return error;
-  const readReasons: Record<string, string> = { EACCES: 'you do not have permission to read it', ENOENT: 'it does not exist (it may have been moved or deleted)' };
-  const reason = (action !== 'save' && code ? readReasons[code] : undefined)
-    ?? (code ? REASONS[code] : undefined)
-    ?? (error instanceof Error ? error.message : String(error));
-  return new FileError(`Could not ${action} ${basename(path)}: ${reason}${code ? ` (${code})` : ''}.`, code);
-}
-
-/** Write data so that `path` holds either its old content or all of the new one, never a part. */
-export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const target = resolve(path);
-  const dir = dirname(target);
-  const temp = join(dir, `${tempPrefix(target)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let created = false;
-  try {
-    await removeStaleTemps(target);
-    let mode = 0o644;
-    try {
-      mode = (await stat(target)).mode & 0o777;
-    } catch {
-      // a new file
-    }
-    const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
-    created = true;
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-    created = false;
-    await syncDirectory(dir);
-  } catch (error) {
-    if (created) await unlink(temp).catch(() => undefined);
-    throw describeFileError(error, 'save', target);
-  }
-}
-
-const tempPrefix = (target: string) => `.${basename(target)}.`;
-
-/** Remove temporary files of earlier saves of `target` whose writer process is gone (killed mid-save). */
-async function removeStaleTemps(target: string): Promise<void> {
-  const prefix = tempPrefix(target);
-  let names: string[];
-  try {
-    names = await readdir(dirname(target));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
-    await unlink(join(dirname(target), name)).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
-/** Make the rename durable where the platform allows fsync on a directory (not on Windows). */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // some file systems refuse; the data itself is already synced
-  }
-}
-
-/** A text file's content, refusing folders and files over `maxBytes`. Throws FileError. */
-export async function readTextFile(path: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new FileError(`Could not open ${basename(path)}: it is a folder.`, 'EISDIR');
-    if (info.size > maxBytes) throw new FileError(`Could not open ${basename(path)}: it is ${formatBytes(info.size)}, more than the ${formatBytes(maxBytes)} a network file can be.`, 'EFBIG');
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw describeFileError(error, 'open', path);
-  }
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(0)} MB` : `${n} bytes`;
-}
 
 export const isNetworkPath = (path: string): boolean => extname(path).toLowerCase() === NETWORK_EXTENSION;
 
@@ -198,8 +73,13 @@ export async function clearRecent(userData: string): Promise<void> {
 // ---- crash recovery ----
 //
 // This run autosaves to recovery/unsaved.json. At start, a copy left there by a run that did not close cleanly is
-// moved to recovery/previous.json (startRecovery) before this run autosaves anything, so it cannot be overwritten
-// before the user has chosen to recover or discard it. A clean close or a save removes unsaved.json.
+// moved into a small ring of recovery copies (recovery/previous-<savedAt>-<random>.json) before this run autosaves
+// anything, so it cannot be overwritten before the user has decided on it, and a second crash does not replace an
+// older copy nobody decided on either. The ring keeps the newest RECOVERY_RING copies; they are offered newest first.
+// A clean close or a save removes unsaved.json.
+
+/** How many undecided recovery copies are kept (the oldest goes first). */
+export const RECOVERY_RING = 5;
 
 export interface Recovery {
   /** The document's text as the renderer last sent it. */
@@ -210,8 +90,11 @@ export interface Recovery {
   path?: string;
 }
 
-const autosaveFile = (userData: string) => join(userData, 'recovery', 'unsaved.json');
-const previousFile = (userData: string) => join(userData, 'recovery', 'previous.json');
+const recoveryDir = (userData: string) => join(userData, 'recovery');
+const autosaveFile = (userData: string) => join(recoveryDir(userData), 'unsaved.json');
+/** The single copy of earlier versions (before the ring): still read, as part of the ring. */
+const LEGACY_PREVIOUS = 'previous.json';
+const isRingName = (name: string) => name === LEGACY_PREVIOUS || /^previous-\d+-[0-9a-f]+\.json$/.test(name);
 
 /** Keep the unsaved document in the app's data folder (atomically, so a crash mid-write leaves the previous copy). */
 export async function autosave(userData: string, docText: string, path?: string, now = Date.now()): Promise<void> {
@@ -226,35 +109,66 @@ export async function clearAutosave(userData: string): Promise<void> {
   await unlink(autosaveFile(userData)).catch(() => undefined);
 }
 
-/**
- * At start: set aside what an earlier run left (it did not close cleanly), so this run's autosaves never overwrite it.
- * The newest unsaved work wins: a leftover autosave replaces an older, never-decided recovery copy.
- */
-export async function startRecovery(userData: string): Promise<void> {
-  try {
-    await rename(autosaveFile(userData), previousFile(userData));
-  } catch {
-    // nothing was left
-  }
-}
-
-/** The unsaved document an earlier run left, if any (after startRecovery). */
-export async function findRecovery(userData: string): Promise<Recovery | undefined> {
+async function readRecoveryFile(file: string): Promise<Recovery | undefined> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(previousFile(userData), 'utf8'));
+    raw = JSON.parse(await readFile(file, 'utf8'));
   } catch {
     return undefined;
   }
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { text, savedAt, path } = raw as Record<string, unknown>;
-  if (typeof text !== 'string' || typeof savedAt !== 'number') return undefined;
+  if (typeof text !== 'string' || typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return undefined;
   return typeof path === 'string' ? { text, savedAt, path } : { text, savedAt };
 }
 
-/** The user recovered or discarded the earlier run's document. */
+/** The ring's copies that can be read, newest first, with their file names. */
+async function ring(userData: string): Promise<{ file: string; recovery: Recovery }[]> {
+  let names: string[];
+  try {
+    names = await readdir(recoveryDir(userData));
+  } catch {
+    return [];
+  }
+  const out: { file: string; recovery: Recovery }[] = [];
+  for (const name of names.filter(isRingName)) {
+    const file = join(recoveryDir(userData), name);
+    const recovery = await readRecoveryFile(file);
+    if (recovery) out.push({ file, recovery });
+  }
+  return out.sort((a, b) => b.recovery.savedAt - a.recovery.savedAt || (a.file < b.file ? 1 : -1));
+}
+
+/**
+ * At start: set aside what an earlier run left (it did not close cleanly) into the ring, so this run's autosaves never
+ * overwrite it and earlier undecided copies stay too; the ring keeps the newest RECOVERY_RING.
+ */
+export async function startRecovery(userData: string): Promise<void> {
+  const left = await readRecoveryFile(autosaveFile(userData));
+  if (left) {
+    const name = `previous-${Math.max(0, Math.floor(left.savedAt))}-${randomBytes(4).toString('hex')}.json`;
+    await rename(autosaveFile(userData), join(recoveryDir(userData), name)).catch(() => undefined);
+  } else {
+    await unlink(autosaveFile(userData)).catch(() => undefined); // damaged: nothing to offer
+  }
+  const all = await ring(userData);
+  for (const old of all.slice(RECOVERY_RING)) await unlink(old.file).catch(() => undefined);
+}
+
+/** Every unsaved document earlier runs left (after startRecovery), newest first. */
+export async function listRecoveries(userData: string): Promise<Recovery[]> {
+  return (await ring(userData)).map((r) => r.recovery);
+}
+
+/** The newest unsaved document an earlier run left, if any (after startRecovery): the one offered now. */
+export async function findRecovery(userData: string): Promise<Recovery | undefined> {
+  return (await ring(userData))[0]?.recovery;
+}
+
+/** The user recovered or discarded the offered (newest) copy; the older ones are offered next. */
 export async function clearRecovery(userData: string): Promise<void> {
-  await unlink(previousFile(userData)).catch(() => undefined);
+  const newest = (await ring(userData))[0];
+  if (newest) await unlink(newest.file).catch(() => undefined);
 }
 
 // ---- command line ----

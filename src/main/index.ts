@@ -4,15 +4,19 @@
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
-import { clearRecent, pathsFromArgv, readRecent } from './files';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol } from 'electron';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './app-protocol';
+import { clearRecent, pathsFromArgv, readRecent, startRecovery } from './files';
 import { FileController, registerFileIpc } from './files-ipc';
 import { menuTemplate } from './menu';
-import { appPaths } from './paths';
+import { appPaths, isDevRun } from './paths';
+import { watchRenderer } from './renderer-health';
 import { TrainerSupervisor, registerTrainerIpc } from './trainer-process';
 import { createMainWindow } from './window';
 
-const paths = appPaths(dirname(fileURLToPath(import.meta.url)), process.env.ELECTRON_RENDERER_URL, app.isPackaged);
+const paths = appPaths(dirname(fileURLToPath(import.meta.url)), process.env.ELECTRON_RENDERER_URL, isDevRun(process.env, app.isPackaged));
+// Before ready: the app scheme is standard and secure (ES modules, fetch), like https.
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 
 let mainWindow: BrowserWindow | undefined;
 let files: FileController | undefined;
@@ -38,10 +42,11 @@ function buildMenu(recent: readonly string[]): void {
 }
 
 function openWindow(): void {
-  const window = createMainWindow({ preloadPath: paths.preload, appUrl: paths.appUrl });
+  const window = createMainWindow({ preloadPath: paths.preload, appUrl: paths.appUrl, devTools: !app.isPackaged });
   mainWindow = window;
   const controller = new FileController({ window, dialog, userData: userData(), onRecentChanged: buildMenu, log: (m) => console.warn(m) });
   files = controller;
+  watchRenderer({ window, dialog, keepAutosave: () => startRecovery(userData()) });
   for (const path of waitingFiles.splice(0)) controller.offerFile(path);
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = undefined;
@@ -81,6 +86,7 @@ if (!app.requestSingleInstanceLock()) {
   registerFileIpc(ipcMain, () => files, trusted);
 
   void app.whenReady().then(() => {
+    protocol.handle(APP_SCHEME, (request) => appResponse(request.url, paths.rendererDir));
     buildMenu([]);
     void readRecent(userData()).then(buildMenu, () => undefined);
     openWindow();

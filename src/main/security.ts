@@ -4,8 +4,11 @@
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-/** The options of every Netwright window: the page gets no Node, no Electron, and a sandboxed preload. */
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/**
+ * The options of every Netwright window: the page gets no Node, no Electron, and a sandboxed preload; DevTools only in
+ * an unpackaged app.
+ */
+export function windowOptions(preloadPath: string, devTools = true): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,
@@ -25,6 +28,7 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      devTools,
     },
   };
 }
@@ -37,6 +41,10 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   const candidate = parseUrl(url);
   const app = parseUrl(appUrl);
   if (!candidate || !app) return false;
+  if (app.protocol === 'app:') {
+    // app://netwright/…: any page of the app's own scheme and host (URL.origin is "null" for custom schemes)
+    return candidate.protocol === 'app:' && candidate.host === app.host;
+  }
   if (app.protocol === 'file:') {
     return candidate.protocol === 'file:' && candidate.host === app.host && candidate.pathname === app.pathname;
   }

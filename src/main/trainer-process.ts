@@ -7,6 +7,9 @@ import { MessageChannelMain, utilityProcess, type IpcMain, type IpcMainEvent, ty
 import { IPC, type TrainerGoneInfo } from '../shared/ipc';
 import { isTrustedSender, type FrameLike } from './security';
 
+/** The trainer process's V8 heap limit, in MB (the trainer refuses networks estimated above 512 MB before this). */
+export const TRAINER_HEAP_MB = 1024;
+
 /** The name the trainer has in task managers, app.getAppMetrics() and `child-process-gone` details. */
 export const TRAINER_SERVICE_NAME = 'Netwright Trainer';
 
@@ -89,7 +92,8 @@ export class TrainerSupervisor {
 
   private ensureChild(): UtilityProcess {
     if (this.child) return this.child;
-    const child = utilityProcess.fork(this.options.entryPath, [], { serviceName: this.serviceName });
+    // A heap limit of its own: a trainer that runs out of memory dies alone (reported as a crash below), never main.
+    const child = utilityProcess.fork(this.options.entryPath, [], { serviceName: this.serviceName, execArgv: [`--max-old-space-size=${TRAINER_HEAP_MB}`] });
     this.child = child;
     child.on('exit', (code) => {
       if (this.child !== child) return; // an old child we already let go of

@@ -8,12 +8,14 @@ import { externalUrlFor, isAppUrl, isPermissionGranted, windowOptions } from './
 export interface MainWindowOptions {
   /** Absolute path of the built preload script. */
   preloadPath: string;
-  /** The page to show: file://…/out/renderer/index.html, or the dev server URL. */
+  /** The page to show: app://netwright/index.html, or the dev server URL in a development run. */
   appUrl: string;
+  /** DevTools may open (never in a packaged app). */
+  devTools?: boolean;
 }
 
-export function createMainWindow({ preloadPath, appUrl }: MainWindowOptions): BrowserWindow {
-  const window = new BrowserWindow(windowOptions(preloadPath));
+export function createMainWindow({ preloadPath, appUrl, devTools = true }: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow(windowOptions(preloadPath, devTools));
   hardenWebContents(window.webContents, appUrl);
   hardenSession(window.webContents.session);
   window.once('ready-to-show', () => window.show());

@@ -13,7 +13,57 @@ export type IpcSlice = Pick<IpcRenderer, 'send' | 'invoke' | 'on' | 'removeListe
 /** The path of a dropped DOM File (Electron's webUtils.getPathForFile); '' when it has none. */
 export type PathForFile = (file: unknown) => string;
 
-export function createNetwrightApi(ipc: IpcSlice, pathForFile: PathForFile = () => ''): NetwrightDesktopApi {
+/**
+ * The paths of files the user really dropped on the window. The preload listens to drops itself (its own listener,
+ * in its isolated world, before the page's) and records the paths of trusted events only: a drop the page made up
+ * (dispatchEvent: isTrusted false) or a File it made or got elsewhere is never recorded. openDroppedFile opens only
+ * a recorded path, once, shortly after its drop: so the page cannot make main open (and later overwrite) a file the
+ * user did not drop.
+ */
+export class TrustedDrops {
+  private readonly paths = new Map<string, number>();
+  constructor(private readonly now: () => number = () => Date.now(), private readonly maxAgeMs = 60_000) {}
+
+  /** A drop event as the preload's listener sees it. */
+  record(event: DropEventLike, pathForFile: PathForFile): void {
+    if (event.isTrusted !== true) return;
+    const files = event.dataTransfer?.files;
+    if (!files) return;
+    for (let i = 0; i < files.length; i++) {
+      let path: string;
+      try {
+        path = pathForFile(files[i]);
+      } catch {
+        continue;
+      }
+      if (path) this.paths.set(path, this.now());
+    }
+  }
+
+  /** Was `path` dropped by the user just now? Consumes it. */
+  take(path: string): boolean {
+    const at = this.paths.get(path);
+    this.paths.delete(path);
+    return at !== undefined && this.now() - at <= this.maxAgeMs;
+  }
+}
+
+export interface DropEventLike {
+  isTrusted?: boolean;
+  dataTransfer?: { files: ArrayLike<unknown> } | null;
+}
+
+/** The window as far as listening to drops goes (the preload is built without the DOM lib). */
+export interface DropTarget {
+  addEventListener(type: 'drop', listener: (event: DropEventLike) => void, capture: boolean): void;
+}
+
+/** Record every trusted drop on `target` (capture phase: before the page's own listeners). */
+export function watchDrops(target: DropTarget, drops: TrustedDrops, pathForFile: PathForFile): void {
+  target.addEventListener('drop', (event) => drops.record(event, pathForFile), true);
+}
+
+export function createNetwrightApi(ipc: IpcSlice, pathForFile: PathForFile = () => '', drops?: TrustedDrops): NetwrightDesktopApi {
   /** Subscribe to a main → renderer channel, passing on only payloads `accept` lets through (no event object). */
   const subscribe = <T>(channel: string, accept: (raw: unknown) => T | undefined, listener: (value: T) => void): (() => void) => {
     const handler = (_event: unknown, raw: unknown) => {
@@ -50,6 +100,7 @@ export function createNetwrightApi(ipc: IpcSlice, pathForFile: PathForFile = () 
         path = '';
       }
       if (!path) return { ok: false, canceled: false, message: 'This file cannot be opened from here: it has no path on disk. Use File ▸ Open.' };
+      if (!drops?.take(path)) return { ok: false, canceled: false, message: 'Only a file dropped on the window can be opened this way. Use File ▸ Open.' };
       return toOpenResult(await ipc.invoke(IPC.openDropped, path));
     },
     getRecentFiles: async () => {

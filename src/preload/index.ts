@@ -4,9 +4,12 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { TRAINER_PORT_MESSAGE } from '../shared/ipc';
-import { createNetwrightApi, forwardTrainerPorts, type PageWindow } from './api';
+import { createNetwrightApi, forwardTrainerPorts, TrustedDrops, watchDrops, type DropTarget, type PageWindow } from './api';
 
-declare const window: PageWindow;
+declare const window: PageWindow & DropTarget;
 
+const pathForFile = (file: unknown) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]);
+const drops = new TrustedDrops();
+watchDrops(window, drops, pathForFile);
 forwardTrainerPorts(ipcRenderer, window, TRAINER_PORT_MESSAGE);
-contextBridge.exposeInMainWorld('netwright', createNetwrightApi(ipcRenderer, (file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0])));
+contextBridge.exposeInMainWorld('netwright', createNetwrightApi(ipcRenderer, pathForFile, drops));

@@ -238,6 +238,10 @@ function parseUnsafe(raw: unknown): ParsedCommand {
   if (!KNOWN_COMMANDS.includes(record.type)) {
     return fail('unknown-command', `unknown command "${record.type}"`);
   }
+  if (record.type === 'setup') {
+    const undefinedAt = undefinedField(record.changes, 'changes');
+    if (undefinedAt) return fail('malformed', `setup: ${undefinedAt}: must be a value (leave the field out to keep the current one)`);
+  }
   const parsed = trainerCommandSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -245,6 +249,19 @@ function parseUnsafe(raw: unknown): ParsedCommand {
     return fail('malformed', `${record.type}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return { ok: true, command: parsed.data };
+}
+
+/**
+ * The path of the first field present with the value `undefined` (structured clone keeps such keys). `.partial()`
+ * and `.optional()` let them through, and a session merging the changes would copy them in: batchSize or schedule
+ * would break, beta1 or l2 would read as a divergence. Setup changes must leave a field out, never send it empty.
+ */
+function undefinedField(value: unknown, path: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) return `${path}.${key}`;
+  }
+  return undefined;
 }
 
 function describe(value: unknown): string {

@@ -6,10 +6,11 @@
  * acknowledged the previous one (latest wins), so a busy window never makes this process queue messages.
  */
 import { PLANE_EXTENT, loadDataset, type Dataset } from '../core/data';
-import type { NetworkDocument } from '../core/document';
+import { DEFAULT_TRAINING, type NetworkDocument } from '../core/document';
 import { documentSchema, checkSchema } from '../core/schema';
+import { trainingMemoryProblem } from '../core/trainingMemory';
 import { createTrainingSession, type Evaluation, type StepResult, type TrainingSession } from '../core/train';
-import { validateDocument } from '../core/validate';
+import { validateDocument, type ValidationReport } from '../core/validate';
 import { diagnose } from '../core/diagnostics';
 import type { EvaluationSnapshot, ParameterLayout, SnapshotDiagnostics, StateReason, TrainingSnapshot } from '../shared/protocol';
 import type { HandlerContext, HandlerTable } from './host';
@@ -296,6 +297,9 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     rate = { since: 0, steps: 0, value: 0 };
   }
 
+  /** The loaded network's validation report: a later setup change is checked against the memory limit with it. */
+  let loadedReport: Pick<ValidationReport, 'parameterCount' | 'sizes'> | undefined;
+
   const handlers: HandlerTable = {
     load(command, context) {
       channel = context;
@@ -308,6 +312,12 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       const report = validateDocument(doc);
       if (report.errors.length > 0) {
         context.fail('invalid-document', report.errors.map((p) => p.message).join(' '));
+        return;
+      }
+      // Refuse before allocating anything: a trainer out of memory takes its process (in a browser, the tab) with it.
+      const tooBig = trainingMemoryProblem(report, { ...DEFAULT_TRAINING, ...doc.training });
+      if (tooBig) {
+        context.fail('invalid-document', tooBig);
         return;
       }
       let dataRef = doc.data;
@@ -332,6 +342,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
         return;
       }
       stopRunning();
+      loadedReport = report;
       loaded = { session: created.session, dataset: made.dataset, plane: made.plane !== undefined };
       evaluation = undefined;
       diagnostics = undefined;
@@ -367,6 +378,13 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       const l = need(context);
       if (!l) return;
       const { learningRate, ...rest } = command.changes;
+      if (loadedReport && (rest.batchSize !== undefined || rest.optimizer !== undefined)) {
+        const tooBig = trainingMemoryProblem(loadedReport, { ...l.session.setup, ...rest });
+        if (tooBig) {
+          context.fail('invalid-document', tooBig);
+          return;
+        }
+      }
       if (Object.keys(rest).length > 0) l.session.setSetup(rest);
       if (learningRate !== undefined) l.session.setLearningRate(learningRate);
       sendState('setup', context);

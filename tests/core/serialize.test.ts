@@ -6,6 +6,7 @@ import {
   ACTIVATION_NAMES, DEFAULT_TRAINING, DOCUMENT_VERSION, INITIALIZER_NAMES, LOSS_NAMES, OPTIMIZER_NAMES,
   type DataReference, type NetworkDocument, type NetworkEdge, type NetworkNode, type TrainingHistory, type TrainingSetup,
 } from '../../src/core/document';
+import { FLOAT32_MAX } from '../../src/core/fileText';
 import { FIRST_VERSION, MIGRATIONS, migrate, runMigrations, type Migration } from '../../src/core/migrations';
 import { BUILTIN_DATASET_NAMES } from '../../src/core/schema';
 import { DocumentSaveError, parseDocument, serializeDocument, trySerializeDocument } from '../../src/core/serialize';
@@ -20,7 +21,8 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 // ---- arbitraries for valid documents ----
 
-const finiteDouble = fc.double({ noNaN: true, noDefaultInfinity: true });
+/** Any number a file may hold: finite and within float32 range (±3.4e38), which the schema bounds. */
+const finiteDouble = fc.double({ noNaN: true, min: -FLOAT32_MAX, max: FLOAT32_MAX });
 /** Values a Float32Array can hold (including -0 and subnormals). */
 const f32 = fc.float({ noNaN: true, noDefaultInfinity: true });
 const position = fc.record({ x: finiteDouble, y: finiteDouble });
@@ -266,11 +268,36 @@ describe('parseDocument', () => {
     expect(inRoles).toMatchObject({ ok: false, path: `data.roles.${key}` });
   });
 
-  it('strips unknown fields rather than keeping them', () => {
-    const result = edit((raw) => { raw.nodes[0]!.extra = 1; (raw as Record<string, unknown>).futureThing = {}; });
+  it('refuses an unknown key in a current file, naming its path (a typo would silently re-initialise an edge)', () => {
+    const typo = parseDocument(serializeDocument(worked()).replace('"weights": [-0.3]', '"0eights": [-0.3]'));
+    expect(typo).toMatchObject({ ok: false, reason: 'invalid', path: 'edges[1].0eights' });
+    expect(typo.ok ? '' : typo.message).toMatch(/^edges\[1\]\.0eights: "0eights" is not a field Netwright knows here/);
+    expect(edit((raw) => { (raw as Record<string, unknown>).futureThing = {}; })).toMatchObject({ ok: false, path: 'futureThing' });
+    expect(edit((raw) => { (raw.training as Record<string, unknown>).learningrate = 1; })).toMatchObject({ ok: false, path: 'training.learningrate' });
+  });
+
+  it("drops an older file's unknown keys with a warning naming each path", () => {
+    const raw = JSON.parse(serializeDocument(worked())) as Record<string, unknown> & { nodes: Record<string, unknown>[] };
+    raw.version = 1;
+    delete raw.history;
+    raw.nodes[0]!.extra = 1;
+    const result = parseDocument(JSON.stringify(raw));
     expect(result.ok).toBe(true);
-    expect(result.ok && 'futureThing' in result.doc).toBe(false);
     expect(result.ok && 'extra' in result.doc.nodes[0]!).toBe(false);
+    expect(result.ok && result.warnings).toEqual([`nodes[0].extra: "extra" is not a field of a version ${DOCUMENT_VERSION} file; it was dropped`]);
+  });
+
+  it('refuses weights, biases and any other number beyond float32 range, with the path', () => {
+    const big = parseDocument(serializeDocument(worked()).replace('"weights": [-0.3]', '"weights": [1e39]'));
+    expect(big).toMatchObject({ ok: false, reason: 'invalid', path: 'edges[1].weights[0]' });
+    expect(big.ok ? '' : big.message).toBe('edges[1].weights[0]: 1e+39 is beyond the range of 32-bit floats (±3.4028e+38), which Netwright computes in');
+    const bias = edit((raw) => { const n = raw.nodes.find((x) => 'bias' in x)!; n.bias = -4e38; });
+    expect(bias.ok).toBe(false);
+    expect(bias.ok ? '' : bias.message).toMatch(/^nodes\[\d+\]\.bias: -4e\+38 is beyond the range of 32-bit floats/);
+    expect(parseDocument(serializeDocument(worked()).replace('"weights": [-0.3]', `"weights": [${FLOAT32_MAX}]`)).ok).toBe(true);
+    const doc = worked();
+    doc.edges[0]!.weights = [1e39];
+    expect(trySerializeDocument(doc)).toMatchObject({ ok: false, path: 'edges[0].weights[0]' });
   });
 
   it('never throws on random text', () => {

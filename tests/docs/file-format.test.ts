@@ -115,7 +115,7 @@ describe('docs/file-format.md', () => {
     const saved = trySerializeDocument(nan);
     messages.push(saved.ok ? 'saved?' : saved.message);
     expect(messages).toEqual([
-      'This file is not valid JSON (Unexpected end of JSON input), so it is not a Netwright network.',
+      'This file is not valid JSON: line 1, column 1: expected a value, found the end of the file. It is not a Netwright network.',
       'This is not a Netwright network: its first line should say "format": "netwright".',
       `This file was made by a newer Netwright (version ${DOCUMENT_VERSION + 1}); this one reads up to ${DOCUMENT_VERSION}. Update Netwright to open it.`,
       'nodes[3].units: expected a positive integer',

@@ -39,6 +39,9 @@ describe('layer rules refuse wrong imports', () => {
     ['src/main/bad.ts', '../renderer/x', /src\/main forks the trainer/],
     ['src/preload/bad.ts', '../core/document', /src\/preload may import only/],
     ['src/cli/bad.ts', 'electron', /no Electron/],
+    ['src/node/bad.ts', 'electron', /no Electron/],
+    ['src/node/bad.ts', '../main/files', /src\/node is plain Node/],
+    ['src/node/bad.ts', '../cli/commands', /src\/node is plain Node/],
   ])('%s importing %s is an error', async (filePath, specifier, why) => {
     const errors = await importErrors(filePath, use(specifier));
     expect(errors).toHaveLength(1);
@@ -63,6 +66,10 @@ describe('layer rules allow the downward imports', () => {
     ['src/cli/ok.ts', 'node:fs'],
     ['src/cli/ok.ts', '../core/document'],
     ['src/core/ok.ts', './random'],
+    ['src/node/ok.ts', 'node:fs'],
+    ['src/node/ok.ts', '../core/fileText'],
+    ['src/main/ok.ts', '../node/files'],
+    ['src/cli/ok.ts', '../node/files'],
   ])('%s importing %s passes', async (filePath, specifier) => {
     expect(await importErrors(filePath, use(specifier))).toEqual([]);
   });

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC } from '../../src/shared/ipc';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol';
@@ -58,7 +58,8 @@ describe('built main (out/main/index.js) with an Electron stub', () => {
   });
 
   it('loads the built page as a file URL', () => {
-    expect(find('loadURL')?.url).toBe(pathToFileURL(join(root, 'out', 'renderer', 'index.html')).href);
+    expect(find('loadURL')?.url).toBe('app://netwright/index.html');
+    expect(find('protocol')?.scheme).toBe('app');
   });
 
   it('forks the built trainer entry as a named utility process', () => {

@@ -144,6 +144,13 @@ export const electronMock = {
     });
   })(),
   shell: { openExternal: vi.fn(async () => undefined) },
+  protocol: {
+    registerSchemesAsPrivileged: vi.fn(),
+    handlers: new Map<string, (request: { url: string }) => Promise<Response>>(),
+    handle: vi.fn((scheme: string, handler: (request: { url: string }) => Promise<Response>) => {
+      electronMock.protocol.handlers.set(scheme, handler);
+    }),
+  },
   Menu: {
     buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
     setApplicationMenu: vi.fn(),
@@ -167,5 +174,6 @@ export function resetElectronMock(): void {
   electronMock.app.removeAllListeners();
   electronMock.ipcMain.removeAllListeners();
   electronMock.ipcMain.handlers.clear();
+  electronMock.protocol.handlers.clear();
   vi.clearAllMocks();
 }

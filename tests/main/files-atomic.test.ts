@@ -4,8 +4,10 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { atomicWrite, describeFileError, readTextFile } from '../../src/main/files';
+import { atomicWriteSync, staleTemps, tempHost, tempPathFor } from '../../src/node/files';
 import { version } from './fixtures/atomic-writer';
 
 const child = fileURLToPath(new URL('./fixtures/atomic-writer.ts', import.meta.url));
@@ -22,20 +24,43 @@ afterEach(async () => {
 });
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const saveOnce = fileURLToPath(new URL('./fixtures/save-once.ts', import.meta.url));
+
+/**
+ * Everything the child needs, in a folder of its own that 'nobody' can read: src/node/files.ts (which imports only
+ * node:*) transpiled to plain JavaScript, and a script that saves once. The child needs neither tsx nor the checkout,
+ * which may sit in a private folder (a clone into `mktemp -d` is mode 700).
+ */
+async function childKit(): Promise<{ folder: string; script: string }> {
+  const folder = await mkdtemp(join(tmpdir(), 'netwright-child-'));
+  const source = await readFile(new URL('../../src/node/files.ts', import.meta.url), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  await writeFile(join(folder, 'files.mjs'), js);
+  await writeFile(join(folder, 'save-once.mjs'), [
+    "import { atomicWrite } from './files.mjs';",
+    'const [target, text] = process.argv.slice(2);',
+    'atomicWrite(target, text).then(() => process.stdout.write("saved"), (e) => process.stdout.write(e instanceof Error ? e.message : String(e)));',
+  ].join('\n'));
+  await chmod(folder, 0o755);
+  return { folder, script: join(folder, 'save-once.mjs') };
+}
 
 async function saveAsNobody(target: string, text: string): Promise<string> {
   await chmod(dir, 0o755 & ~0o222); // readable and searchable by all, writable by none
-  const proc = spawn(process.execPath, ['--import', 'tsx', saveOnce, target, text], {
-    cwd: root, uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
-  if (code !== 0) throw new Error(`the child failed (${code}): ${err}`);
-  return out;
+  const kit = await childKit();
+  try {
+    const proc = spawn(process.execPath, [kit.script, target, text], {
+      cwd: kit.folder, uid: 65534, gid: 65534, env: { PATH: process.env.PATH ?? '', HOME: kit.folder }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
+    if (code !== 0) throw new Error(`the child failed (${code}): ${err}`);
+    return out;
+  } finally {
+    await rm(kit.folder, { recursive: true, force: true });
+  }
 }
 
 describe('atomicWrite', () => {
@@ -135,7 +160,58 @@ describe('atomicWrite', () => {
   }, 60_000);
 });
 
+describe('temp files name their host', () => {
+  it('a temp name holds this host and this process', () => {
+    const name = tempPathFor(join(dir, 'model.netwright'));
+    expect(name.startsWith(join(dir, `.model.netwright.${tempHost()}.${process.pid}.`))).toBe(true);
+    expect(tempHost('build.example.org')).toBe('build_example_org');
+  });
+
+  it("cleanup removes only this host's temp files of dead processes, never another machine's", async () => {
+    const target = join(dir, 'model.netwright');
+    const dead = 4_194_000 + Math.floor(Math.random() * 300); // above Linux's pid_max: never a running process here
+    const mine = `.model.netwright.${tempHost()}.${dead}.aaaaaaaaaaaa.tmp`;
+    const otherHost = `.model.netwright.other-machine.${dead}.bbbbbbbbbbbb.tmp`;
+    const legacy = `.model.netwright.${dead}.cccccccccccc.tmp`;
+    const live = `.model.netwright.${tempHost()}.${process.pid}.dddddddddddd.tmp`;
+    for (const name of [mine, otherHost, legacy, live]) await writeFile(join(dir, name), 'partial');
+    expect(staleTemps(target, [mine, otherHost, legacy, live])).toEqual([join(dir, mine)]);
+    await atomicWrite(target, 'saved');
+    expect((await readdir(dir)).sort()).toEqual([otherHost, legacy, live, 'model.netwright'].sort());
+    await writeFile(join(dir, mine), 'partial');
+    atomicWriteSync(target, 'saved again');
+    expect((await readdir(dir)).sort()).toEqual([otherHost, legacy, live, 'model.netwright'].sort());
+    expect(await readFile(target, 'utf8')).toBe('saved again');
+  });
+});
+
+describe('atomicWriteSync (the command line)', () => {
+  it('replaces a file whole and keeps its permissions', async () => {
+    const target = join(dir, 'model.netwright');
+    await writeFile(target, 'old');
+    await chmod(target, 0o600);
+    atomicWriteSync(target, 'new and longer');
+    expect(await readFile(target, 'utf8')).toBe('new and longer');
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['model.netwright']);
+  });
+
+  it('on a failed write leaves the old file and no temp file, and says why', async () => {
+    const target = join(dir, 'model.netwright');
+    await writeFile(target, 'old');
+    expect(() => atomicWriteSync(join(dir, 'nope', 'x.netwright'), 'x')).toThrow('Could not save x.netwright: the folder does not exist (ENOENT).');
+    expect(await readFile(target, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['model.netwright']);
+  });
+});
+
 describe('readTextFile', () => {
+  it('refuses invalid UTF-8 with the byte offset', async () => {
+    const file = join(dir, 'a.netwright');
+    await writeFile(file, Uint8Array.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]));
+    await expect(readTextFile(file)).rejects.toThrow('Could not open a.netwright: This file is not valid UTF-8 text: the byte at offset 2 (0xc3)');
+  });
+
   it('reads text and refuses folders and oversized files with the file name', async () => {
     const file = join(dir, 'a.netwright');
     await writeFile(file, 'hello');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  MAX_RECENT, PathAllowList, addRecent, autosave, clearAutosave, clearRecent, clearRecovery, findRecovery, pathKey,
+  MAX_RECENT, PathAllowList, RECOVERY_RING, listRecoveries, addRecent, autosave, clearAutosave, clearRecent, clearRecovery, findRecovery, pathKey,
   pathsFromArgv, readRecent, removeRecent, startRecovery, windowTitle,
 } from '../../src/main/files';
 
@@ -66,6 +66,28 @@ describe('crash recovery', () => {
     // the new session's own autosave is what a crash now would leave
     await startRecovery(userData);
     expect(await findRecovery(userData)).toMatchObject({ text: '{"new session": true}' });
+  });
+
+  it('a second crash keeps the copy nobody decided on: a ring of copies, offered newest first', async () => {
+    await autosave(userData, '{"run": 1}', undefined, 1000);
+    await startRecovery(userData); // run 2 starts (run 1 crashed); the user does not answer the offer
+    await autosave(userData, '{"run": 2}', undefined, 2000);
+    await startRecovery(userData); // run 3 starts (run 2 crashed too)
+    expect((await listRecoveries(userData)).map((r) => r.text)).toEqual(['{"run": 2}', '{"run": 1}']);
+    expect(await findRecovery(userData)).toMatchObject({ text: '{"run": 2}', savedAt: 2000 });
+    await clearRecovery(userData); // declined: the older one is offered next
+    expect(await findRecovery(userData)).toMatchObject({ text: '{"run": 1}', savedAt: 1000 });
+  });
+
+  it('the ring holds at most RECOVERY_RING copies, dropping the oldest', async () => {
+    for (let run = 1; run <= RECOVERY_RING + 3; run++) {
+      await autosave(userData, `{"run": ${run}}`, undefined, run * 1000);
+      await startRecovery(userData);
+    }
+    const texts = (await listRecoveries(userData)).map((r) => r.text);
+    expect(texts).toHaveLength(RECOVERY_RING);
+    expect(texts[0]).toBe(`{"run": ${RECOVERY_RING + 3}}`);
+    expect(texts[RECOVERY_RING - 1]).toBe('{"run": 4}');
   });
 
   it('leaves nothing to recover after a clean close', async () => {

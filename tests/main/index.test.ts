@@ -39,8 +39,46 @@ describe('main: app lifecycle', () => {
     const window = FakeBrowserWindow.instances[0]!;
     expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String((window.options.webPreferences as { preload: string }).preload)).toMatch(/[\\/]preload[\\/]index\.cjs$/);
-    expect(window.loadURL).toHaveBeenCalledWith(expect.stringMatching(/^file:\/\/.*\/renderer\/index\.html$/));
+    expect(window.loadURL).toHaveBeenCalledWith('app://netwright/index.html');
     expect(window.webContents.setWindowOpenHandler).toHaveBeenCalled();
+    expect(window.webContents.listenerCount('render-process-gone')).toBe(1);
+    expect(window.webContents.listenerCount('unresponsive')).toBe(1);
+  });
+
+  it('serves the page through its own app:// scheme with the CSP header, registered as privileged before ready', async () => {
+    const { electronMock } = await start();
+    expect(electronMock.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    const handler = electronMock.protocol.handlers.get('app');
+    expect(handler).toBeDefined();
+    const response = await handler!({ url: 'app://netwright/../../../etc/passwd' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self'/);
+  });
+
+  it('a packaged app has no DevTools; an unpackaged one may open them', async () => {
+    const dev = await start();
+    expect((dev.FakeBrowserWindow.instances[0]!.options.webPreferences as { devTools: boolean }).devTools).toBe(true);
+    vi.resetModules();
+    const electronMock = (await import('electron')) as unknown as ElectronMock;
+    electronMock.__reset();
+    electronMock.app.isPackaged = true;
+    try {
+      await import('../../src/main/index');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect((electronMock.BrowserWindow.instances[0]!.options.webPreferences as { devTools: boolean }).devTools).toBe(false);
+    } finally {
+      electronMock.app.isPackaged = false;
+    }
+  });
+
+  it('does not trust ELECTRON_RENDERER_URL in an unpackaged app started without the development flag', async () => {
+    process.env.ELECTRON_RENDERER_URL = 'https://evil.example/';
+    try {
+      const { FakeBrowserWindow } = await start();
+      expect(FakeBrowserWindow.instances[0]!.loadURL).toHaveBeenCalledWith('app://netwright/index.html');
+    } finally {
+      delete process.env.ELECTRON_RENDERER_URL;
+    }
   });
 
   it('quits when all windows close, except on macOS', async () => {
@@ -63,6 +101,32 @@ describe('main: app lifecycle', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(2);
   });
 
+  it('a file double-clicked while the app runs (second-instance) is brought to the running window and opened there', async () => {
+    const { FakeBrowserWindow, electronMock } = await start();
+    const window = FakeBrowserWindow.instances[0]!;
+    const contents = window.webContents;
+    contents.mainFrame.url = (window.loadURL.mock.calls[0] as unknown[])[0] as string;
+    window.isMinimized.mockReturnValue(true);
+    electronMock.app.emit('second-instance', {}, ['/opt/Netwright/netwright', '--no-sandbox', 'models/spiral.netwright', 'notes.txt'], '/home/ada');
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
+    // the page says it listens: main hands over what waited
+    electronMock.ipcMain.emit(IPC.openFileReady, { sender: contents, senderFrame: contents.mainFrame });
+    expect(contents.send).toHaveBeenCalledWith(IPC.openFileRequest, '/home/ada/models/spiral.netwright');
+    expect(contents.send.mock.calls.filter(([channel]) => channel === IPC.openFileRequest)).toHaveLength(1);
+  });
+
+  it('macOS open-file (Finder double-click, Dock drop) opens the file in the running window', async () => {
+    const { FakeBrowserWindow, electronMock } = await start();
+    const contents = FakeBrowserWindow.instances[0]!.webContents;
+    contents.mainFrame.url = (FakeBrowserWindow.instances[0]!.loadURL.mock.calls[0] as unknown[])[0] as string;
+    electronMock.ipcMain.emit(IPC.openFileReady, { sender: contents, senderFrame: contents.mainFrame });
+    const preventDefault = vi.fn();
+    electronMock.app.emit('open-file', { preventDefault }, '/Users/ada/lesson.netwright');
+    expect(preventDefault).toHaveBeenCalled();
+    expect(contents.send).toHaveBeenCalledWith(IPC.openFileRequest, '/Users/ada/lesson.netwright');
+  });
+
   it('quits at once when another instance already runs', async () => {
     const { FakeBrowserWindow, electronMock } = await start(false);
     expect(electronMock.app.quit).toHaveBeenCalled();
@@ -77,6 +141,7 @@ describe('main: app lifecycle', () => {
     electronMock.ipcMain.emit(IPC.requestTrainerPort, { sender: contents, senderFrame: contents.mainFrame });
     expect(electronMock.utilityProcess.fork).toHaveBeenCalledWith(expect.stringMatching(/trainer\.js$/), [], {
       serviceName: 'Netwright Trainer',
+      execArgv: [expect.stringMatching(/^--max-old-space-size=\d+$/)],
     });
     expect(contents.postMessage).toHaveBeenCalledWith(IPC.trainerPort, null, expect.any(Array));
     electronMock.app.emit('will-quit');

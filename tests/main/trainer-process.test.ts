@@ -2,8 +2,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronMock);
 
+import { TRAINING_MEMORY_LIMIT } from '../../src/core/trainingMemory';
 import { IPC } from '../../src/shared/ipc';
 import {
+  TRAINER_HEAP_MB,
   TRAINER_SERVICE_NAME,
   TrainerSupervisor,
   checkSender,
@@ -30,11 +32,12 @@ function gone(details: Partial<ChildProcessGoneDetails>): void {
 }
 
 describe('TrainerSupervisor: connecting', () => {
-  it('forks the built entry as a named utility process', () => {
+  it('forks the built entry as a named utility process with a heap limit of its own', () => {
     const { renderer, supervisor } = setup();
     supervisor.connect(renderer as never);
     expect(electronMock.utilityProcess.fork).toHaveBeenCalledTimes(1);
-    expect(electronMock.utilityProcess.fork).toHaveBeenCalledWith(ENTRY, [], { serviceName: TRAINER_SERVICE_NAME });
+    expect(electronMock.utilityProcess.fork).toHaveBeenCalledWith(ENTRY, [], { serviceName: TRAINER_SERVICE_NAME, execArgv: [`--max-old-space-size=${TRAINER_HEAP_MB}`] });
+    expect(TRAINER_HEAP_MB * 1024 * 1024).toBeGreaterThan(TRAINING_MEMORY_LIMIT);
   });
 
   it('gives the trainer one end of a new channel and the renderer the other', () => {

@@ -16,7 +16,7 @@ const builtPreload = join(root, 'out', 'preload', 'index.cjs');
 
 const exposed = new Map<string, unknown>();
 const ipcRenderer = Object.assign(new EventEmitter(), { send: vi.fn(), invoke: vi.fn(async () => undefined) });
-const page = { postMessage: vi.fn() };
+const page = { postMessage: vi.fn(), addEventListener: vi.fn() };
 const required: string[] = [];
 
 beforeAll(() => {
@@ -58,5 +58,6 @@ describe('built preload (out/preload/index.cjs) in a sandbox-like context', () =
     const port = {};
     ipcRenderer.emit(IPC.trainerPort, { ports: [port] });
     expect(page.postMessage).toHaveBeenCalledWith(TRAINER_PORT_MESSAGE, '*', [port]);
+    expect(page.addEventListener).toHaveBeenCalledWith('drop', expect.any(Function), true);
   });
 });

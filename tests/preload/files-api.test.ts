@@ -1,7 +1,7 @@
 /** The preload's file operations: one IPC channel each, arguments coerced, answers copied field by field. */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { createNetwrightApi } from '../../src/preload/api';
+import { createNetwrightApi, TrustedDrops, watchDrops } from '../../src/preload/api';
 import { IPC } from '../../src/shared/ipc';
 
 function setup(answer: unknown = undefined, pathForFile: (file: unknown) => string = () => '') {
@@ -42,11 +42,33 @@ describe('preload: files', () => {
     expect(ipc.invoke).toHaveBeenCalledTimes(1);
   });
 
-  it('openDroppedFile sends the path the preload found, or refuses a file without one', async () => {
-    const { ipc, api } = setup({ ok: true, path: '/d/m.netwright', name: 'm.netwright', text: '{}' }, (file) => (file === 'the file' ? '/d/m.netwright' : ''));
+  it('openDroppedFile sends the path of a file the user really dropped, once, or refuses', async () => {
+    const pathOf = (file: unknown) => (file === 'the file' ? '/d/m.netwright' : file === 'other' ? '/home/u/secret.netwright' : '');
+    const drops = new TrustedDrops();
+    const ipc = Object.assign(new EventEmitter(), { send: vi.fn(), invoke: vi.fn(async () => ({ ok: true, path: '/d/m.netwright', name: 'm.netwright', text: '{}' })) });
+    const api = createNetwrightApi(ipc as never, pathOf, drops);
+    const listeners: ((e: unknown) => void)[] = [];
+    watchDrops({ addEventListener: (_type, l, capture) => { expect(capture).toBe(true); listeners.push(l as never); } }, drops, pathOf);
+    // a drop the page made up (dispatchEvent) is not trusted: nothing recorded
+    listeners[0]!({ isTrusted: false, dataTransfer: { files: ['other'] } });
+    expect(await api.openDroppedFile('other')).toMatchObject({ ok: false, message: 'Only a file dropped on the window can be opened this way. Use File ▸ Open.' });
+    // the user's drop
+    listeners[0]!({ isTrusted: true, dataTransfer: { files: ['the file'] } });
     expect(await api.openDroppedFile('the file')).toMatchObject({ ok: true, path: '/d/m.netwright' });
+    expect(ipc.invoke).toHaveBeenCalledTimes(1);
     expect(ipc.invoke).toHaveBeenCalledWith(IPC.openDropped, '/d/m.netwright');
+    // once only
+    expect(await api.openDroppedFile('the file')).toMatchObject({ ok: false });
     expect(await api.openDroppedFile('no path')).toMatchObject({ ok: false, canceled: false, message: expect.stringMatching(/no path on disk/) });
+    expect(ipc.invoke).toHaveBeenCalledTimes(1);
+  });
+
+  it('a recorded drop expires', () => {
+    let now = 0;
+    const drops = new TrustedDrops(() => now, 1000);
+    drops.record({ isTrusted: true, dataTransfer: { files: ['f'] } }, () => '/a.netwright');
+    now = 1001;
+    expect(drops.take('/a.netwright')).toBe(false);
   });
 
   it('confirmDiscard answers save, discard or (for anything else) cancel', async () => {

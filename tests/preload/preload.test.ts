@@ -27,14 +27,14 @@ vi.mock('electron', () => ({
 }));
 
 let ipc: FakeIpcRenderer;
-let page: { postMessage: ReturnType<typeof vi.fn> };
+let page: { postMessage: ReturnType<typeof vi.fn>; addEventListener: ReturnType<typeof vi.fn> };
 
 beforeEach(async () => {
   vi.resetModules();
   electron.exposed.clear();
   ipc = new FakeIpcRenderer();
   electron.ipcRenderer = ipc;
-  page = { postMessage: vi.fn() };
+  page = { postMessage: vi.fn(), addEventListener: vi.fn() };
   vi.stubGlobal('window', page);
   await import('../../src/preload/index');
 });
@@ -44,6 +44,12 @@ afterEach(() => vi.unstubAllGlobals());
 function api(): NetwrightApi {
   return electron.exposed.get('netwright') as NetwrightApi;
 }
+
+describe('preload: dropped files', () => {
+  it('listens to drops itself, in the capture phase, before the page does', () => {
+    expect(page.addEventListener).toHaveBeenCalledWith('drop', expect.any(Function), true);
+  });
+});
 
 describe('preload: what the page gets', () => {
   it('exposes only window.netwright', () => {

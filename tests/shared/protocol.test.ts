@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IPC, TRAINER_PORT_MESSAGE } from '../../src/shared/ipc';
-import { PROTOCOL_VERSION, parseCommand } from '../../src/shared/protocol';
+import { PROTOCOL_VERSION, parseCommand, setupChangesSchema } from '../../src/shared/protocol';
 
 describe('parseCommand', () => {
   it('accepts a well-formed hello and ping', () => {
@@ -41,6 +41,20 @@ describe('parseCommand', () => {
   it('never throws, whatever arrives', () => {
     const weird: unknown[] = [undefined, Symbol.iterator, () => 1, new Map(), Object.create(null), { type: 'ping', get seq() { throw new Error('getter'); } }];
     for (const raw of weird) expect(parseCommand(raw)).toMatchObject({ ok: false, code: 'malformed' });
+  });
+});
+
+describe('setup changes sent as undefined', () => {
+  it.each(Object.keys(setupChangesSchema.shape))(
+    'changes.%s: undefined is refused at the boundary, naming the field',
+    (field) => {
+      const result = parseCommand({ type: 'setup', seq: 4, changes: { learningRate: 0.1, [field]: undefined } });
+      expect(result).toEqual({ ok: false, code: 'malformed', replyTo: 4, message: `setup: changes.${field}: must be a value (leave the field out to keep the current one)` });
+    },
+  );
+
+  it('a field left out is still fine', () => {
+    expect(parseCommand({ type: 'setup', seq: 5, changes: { batchSize: 8 } })).toMatchObject({ ok: true });
   });
 });
 

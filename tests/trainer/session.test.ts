@@ -56,6 +56,35 @@ afterEach(() => {
 const template = (id: string): NetworkDocument => findTemplate(id)!.build();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+describe('training memory is estimated before anything is allocated', () => {
+  const spiralWith = (hiddenUnits: number): NetworkDocument => {
+    const doc = findTemplate('spiral')!.build();
+    return { ...doc, nodes: doc.nodes.map((n) => (n.type === 'dense' && n.name === 'hidden2' ? { ...n, units: hiddenUnits } : n)) };
+  };
+
+  it('refuses a network too large to train, with the figure and the limit', async () => {
+    const c = setup();
+    // two 100,000-unit layers: 10 billion weights between them; refused at once, nothing allocated
+    const huge = spiralWith(100_000);
+    huge.nodes = huge.nodes.map((n) => (n.type === 'dense' && n.name === 'hidden1' ? { ...n, units: 100_000 } : n));
+    const s = c.send({ type: 'load', document: huge });
+    const err = await c.waitFor('error', c.after(s));
+    expect(err.code).toBe('invalid-document');
+    expect(err.message).toMatch(/^Training this network would need about \d+(\.\d)? GB of memory \(\d+(\.\d)? GB for 10,000,\d{3},\d{3} parameters and their \w+ state, .*\); the trainer's limit is 512 MB\. Make the network smaller/);
+  });
+
+  it('refuses a batch size whose activations would not fit, and keeps the loaded network', async () => {
+    const c = setup();
+    const s = c.send({ type: 'load', document: spiralWith(4_000) });
+    await c.waitFor('loaded', c.after(s));
+    const big = c.send({ type: 'setup', changes: { batchSize: 65_536 } });
+    const err = await c.waitFor('error', c.after(big));
+    expect(err.message).toMatch(/activations at batch size 65536\); the trainer's limit is 512 MB\. Make the network smaller or lower the batch size\.$/);
+    const ok = c.send({ type: 'setup', changes: { batchSize: 32 } });
+    expect((await c.waitFor('state', c.after(ok))).setup.batchSize).toBe(32);
+  });
+});
+
 describe('trainer session over the protocol', () => {
   it('loads the spiral template and describes its parameters and data', async () => {
     const c = setup();

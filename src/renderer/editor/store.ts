@@ -7,6 +7,7 @@
  *   dragged, the example input, which overlays are open, the last refusal message.
  * React Flow's nodes and edges are derived from both (see derive.ts); nothing else holds a copy of the graph.
  */
+import { sizeLimitProblem } from '../../core/limits';
 import { create } from 'zustand';
 import { temporal } from 'zundo';
 import type { NetworkDocument, Position } from '../../core/document';
@@ -107,11 +108,21 @@ export function edit(stores: EditorStores, fn: (doc: NetworkDocument) => EditOut
       return false;
     }
     if (outcome.doc === before) return false;
-    stores.document.setState({ doc: outcome.doc });
-    return true;
+    return apply(stores, before, outcome.doc);
   }
   if (outcome === before) return false;
-  stores.document.setState({ doc: outcome });
+  return apply(stores, before, outcome);
+}
+
+/** Take the edit, unless it grows the network past the size limit Netwright can show (then say so, change nothing). */
+function apply(stores: EditorStores, before: NetworkDocument, next: NetworkDocument): boolean {
+  const grows = next.nodes.length > before.nodes.length || next.edges.length > before.edges.length;
+  const tooBig = grows ? sizeLimitProblem(next.nodes.length, next.edges.length) : undefined;
+  if (tooBig) {
+    notify(stores, 'refused', tooBig.message.replace(/^This network has/, 'This would make'));
+    return false;
+  }
+  stores.document.setState({ doc: next });
   return true;
 }
 

@@ -264,7 +264,10 @@ export function createFileController(options: FileControllerOptions): FileContro
     timer = null;
     void service.discardRecovery();
     if (parsed.migratedFrom !== undefined) {
-      notify(editor, 'info', `Opened "${result.name}", written by an older Netwright (file version ${parsed.migratedFrom}); it will be saved in the current format.`);
+      const dropped = parsed.warnings && parsed.warnings.length > 0
+        ? ` Fields this version does not know were dropped: ${parsed.warnings.map((w) => w.slice(0, w.indexOf(':'))).join(', ')}.`
+        : '';
+      notify(editor, 'info', `Opened "${result.name}", written by an older Netwright (file version ${parsed.migratedFrom}); it will be saved in the current format.${dropped}`);
     }
     return true;
   }
@@ -392,14 +395,18 @@ export function createFileController(options: FileControllerOptions): FileContro
     saveAs: () => write('saveAs'),
     exportAs,
     async checkRecovery() {
-      const recovery = await service.getRecovery();
-      if (!recovery || !attached) return;
-      const parsed = parseDocument(recovery.text);
-      if (!parsed.ok || textOf(parsed.doc) === textOf(emptyDocument(parsed.doc.name))) {
-        await service.discardRecovery();
+      // Copies are offered newest first (desktop keeps a small ring of them); unreadable or empty ones are dropped.
+      for (let tries = 0; tries < 16; tries++) {
+        const recovery = await service.getRecovery();
+        if (!recovery || !attached) return;
+        const parsed = parseDocument(recovery.text);
+        if (!parsed.ok || textOf(parsed.doc) === textOf(emptyDocument(parsed.doc.name))) {
+          await service.discardRecovery();
+          continue;
+        }
+        state.setState({ recovery: { recovery, doc: parsed.doc } });
         return;
       }
-      state.setState({ recovery: { recovery, doc: parsed.doc } });
     },
     recover() {
       const offer = state.getState().recovery;
@@ -420,6 +427,8 @@ export function createFileController(options: FileControllerOptions): FileContro
       state.setState({ recovery: null });
       await service.discardRecovery();
       if (doc() !== savedDoc) scheduleAutosave();
+      // An older copy (an earlier crash nobody decided on) is offered next, with its own time.
+      await controller.checkRecovery();
     },
     handleMenuCommand(command) {
       switch (command) {

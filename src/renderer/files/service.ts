@@ -6,6 +6,7 @@
  *   after asking for a name, exports are downloads, the recovery copy lives in IndexedDB.
  * Neither throws: every answer is an OpenResult / SaveResult the caller shows.
  */
+import { decodeUtf8 } from '../../core/fileText';
 import {
   EXPORT_KINDS, type DiscardChoice, type ExportKind, type MenuCommand, type NetwrightDesktopApi, type OpenResult, type Recovery,
   type SaveResult,
@@ -165,7 +166,10 @@ export async function readNetworkFile(file: File): Promise<OpenResult> {
     return { ok: false, canceled: false, message: `"${name}" is too large to be a network (${Math.round(file.size / 1048576)} MB).` };
   }
   try {
-    return { ok: true, path: name, name, text: await file.text() };
+    // Strict UTF-8: a bad byte is refused with its offset, never read as U+FFFD (and re-saved that way).
+    const text = decodeUtf8(new Uint8Array(await file.arrayBuffer()));
+    if (!text.ok) return { ok: false, canceled: false, message: `"${name}": ${text.message}` };
+    return { ok: true, path: name, name, text: text.text };
   } catch (error) {
     return failure(error, `"${name}" could not be read`);
   }

@@ -3,6 +3,7 @@
  * or an imported CSV (target column picker; the core's errors listed with their row and column). Every change is an
  * undoable edit of the document's data reference; the training store reloads the trainer.
  */
+import { decodeUtf8 } from '../../core/fileText';
 import { memo, useState, type ChangeEvent } from 'react';
 import {
   BUILTIN_DATASETS, DEFAULT_PLANE_FEATURES, PLANE_FEATURES, datasetFromCsv, featureLabel, inspectCsv,
@@ -87,7 +88,13 @@ function CsvImport({ onUse }: { onUse(ref: DataReference): void }) {
     event.target.value = '';
     if (!file) return;
     setErrors([]);
-    const text = await file.text();
+    const decoded = decodeUtf8(new Uint8Array(await file.arrayBuffer()));
+    if (!decoded.ok) {
+      setDraft(null);
+      setMessage(`${file.name}: ${decoded.message.replace('This file', 'This CSV')}`);
+      return;
+    }
+    const text = decoded.text;
     const inspection = inspectCsv(text);
     if (!inspection.ok) {
       setDraft(null);

@@ -146,6 +146,15 @@ export const app = new (class extends EventEmitter {
 
 export const shell = { openExternal: async () => undefined };
 
+export const protocol = {
+  registerSchemesAsPrivileged(schemes) {
+    report({ kind: 'schemes', schemes });
+  },
+  handle(scheme) {
+    report({ kind: 'protocol', scheme });
+  },
+};
+
 export const Menu = {
   buildFromTemplate(template) {
     return { template };

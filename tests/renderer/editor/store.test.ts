@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDocument } from '../../../src/core/document';
 import { setEdgeWeight, setNodeField } from '../../../src/core/edit';
+import { MAX_EDGES, MAX_NODES } from '../../../src/core/limits';
 import { findTemplate } from '../../../src/core/templates';
 import { createEditor } from '../../../src/renderer/editor/context';
 import { continuousEdit, edit, load, redo, select, undo } from '../../../src/renderer/editor/store';
@@ -29,6 +30,16 @@ describe('the document store', () => {
     expect(edit(editor, (d) => setNodeField(d, 'h1', 'bias', 'a lot'))).toBe(false);
     expect(editor.view.getState().notice).toMatchObject({ kind: 'refused', text: expect.stringContaining('"h1"') });
     expect(editor.document.temporal.getState().pastStates).toHaveLength(0);
+  });
+
+  it('refuses an edit that grows the network past the node limit, with the figures', () => {
+    const editor = createEditor(worked());
+    const grow = (d: ReturnType<typeof worked>, n: number) => ({ ...d, nodes: [...d.nodes, ...Array.from({ length: n }, (_, i) => ({ ...d.nodes[1]!, id: `x${i}` }))] });
+    const size = editor.document.getState().doc.nodes.length;
+    expect(edit(editor, (d) => grow(d, MAX_NODES - size))).toBe(true);
+    expect(edit(editor, (d) => grow(d, 1))).toBe(false);
+    expect(editor.view.getState().notice).toMatchObject({ kind: 'refused', text: `This would make ${(MAX_NODES + 1).toLocaleString('en-US')} nodes; Netwright opens networks of at most ${MAX_NODES.toLocaleString('en-US')} nodes and ${MAX_EDGES.toLocaleString('en-US')} connections.` });
+    expect(editor.document.getState().doc.nodes).toHaveLength(MAX_NODES);
   });
 
   it('records nothing for an edit with nothing to do', () => {

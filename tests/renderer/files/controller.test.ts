@@ -350,6 +350,37 @@ describe('autosave and crash recovery', () => {
     expect(third.controller.state.getState().recovery).toBeNull();
   });
 
+  it('an older file\'s unknown fields are dropped visibly: the notice names them', async () => {
+    const h = harness();
+    const raw = JSON.parse(serializeDocument(template('xor'))) as Record<string, unknown> & { nodes: Record<string, unknown>[] };
+    raw.version = 1;
+    delete raw.history;
+    raw.nodes[0]!.colour = 'red';
+    h.pick.next = fileOf(JSON.stringify(raw), 'old.netwright');
+    await h.controller.open();
+    expect(h.editor.view.getState().notice).toMatchObject({ kind: 'info', text: expect.stringContaining('Fields this version does not know were dropped: nodes[0].colour.') });
+  });
+
+  it('declining offers the next older copy (a ring left by two crashes), newest first', async () => {
+    const ring = [
+      { text: serializeDocument({ ...template('xor'), name: 'second crash' }), savedAt: 2000 },
+      { text: serializeDocument({ ...template('xor'), name: 'first crash' }), savedAt: 1000 },
+    ];
+    const base = createBrowserFileService({ storage: createMemoryStorage(), ask: { discard: () => Promise.resolve('cancel'), fileName: () => Promise.resolve(null) }, pickFile: () => Promise.resolve(null), download: () => undefined });
+    const service: FileService = { ...base, getRecovery: () => Promise.resolve(ring[0] ?? null), discardRecovery: () => Promise.resolve(void ring.shift()) };
+    const editor = createEditorStores();
+    const controller = createFileController({ editor, service, autosaveDelayMs: 1000, setTitle: () => undefined });
+    controller.attach();
+    await controller.checkRecovery();
+    expect(controller.state.getState().recovery?.doc.name).toBe('second crash');
+    await controller.declineRecovery();
+    expect(controller.state.getState().recovery?.doc.name).toBe('first crash');
+    expect(controller.state.getState().recovery?.recovery.savedAt).toBe(1000);
+    await controller.declineRecovery();
+    expect(controller.state.getState().recovery).toBeNull();
+    controller.dispose();
+  });
+
   it('keeps the trained weights in the copy once training pauses', async () => {
     const start = template('worked-example');
     const trained = { ...start, edges: start.edges.map((e) => (e.weights ? { ...e, weights: [0.125] } : e)) };

@@ -192,4 +192,9 @@ describe('file names', () => {
     expect(ok).toEqual<OpenResult>({ ok: true, path: 'a.JSON', name: 'a.JSON', text: '{}' });
     expect(await readNetworkFile(new File(['x'], 'photo.png'))).toMatchObject({ ok: false, canceled: false, message: expect.stringContaining('"photo.png" is not a network file') });
   });
+
+  it('refuses invalid UTF-8 with the byte offset instead of reading U+FFFD', async () => {
+    const bad = await readNetworkFile(new File([Uint8Array.from([0x7b, 0x22, 0x61, 0xff, 0x22, 0x7d])], 'a.netwright'));
+    expect(bad).toEqual({ ok: false, canceled: false, message: '"a.netwright": This file is not valid UTF-8 text: the byte at offset 3 (0xff) does not belong to a UTF-8 character. Re-save it as UTF-8.' });
+  });
 });
