@@ -121,7 +121,8 @@ test.describe('files in the browser build', () => {
     expect(await nodeIds(page)).toEqual([]);
 
     await openWithPicker(page, saved.path);
-    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    // The file's training history comes back: the counter goes on from its last step (not from 0).
+    await expect(page.getByTestId('live-step')).toHaveText(`step ${file.history!.step.at(-1)!.toLocaleString('en-US')}`, { timeout: 20_000 });
     await expect(page).toHaveTitle('XOR — Netwright');
     const after = await edgeLooks(page);
     expect(after).toEqual(before);

@@ -37,14 +37,26 @@ export function readNodeSlot(node: NetworkNode, slot: string): number[] | undefi
 }
 
 /**
+ * Whether `stored` already holds `params[offset … offset + length)`: the same float32 numbers. A typed 0.2 stays 0.2
+ * (training holds it as float32 0.2000000030), so writing back weights training did not move changes nothing.
+ */
+function holds(stored: readonly number[] | undefined, params: Float32Array, offset: number, length: number): boolean {
+  if (stored === undefined || stored.length !== length) return false;
+  for (let k = 0; k < length; k++) if (Math.fround(stored[k]!) !== params[offset + k]) return false;
+  return true;
+}
+
+/**
  * `doc` with the parameters `params` (laid out by `layout`) written into every edge and node slot the layout names
- * and `options` accepts. Returns `doc` itself when nothing is written; never mutates it.
+ * and `options` accepts. A slot that already holds those values (as float32) is left as it is, so the result is
+ * `doc` itself when nothing changes; never mutates it.
  */
 export function writeParams(doc: NetworkDocument, layout: SlotLayout, params: Float32Array, options: WriteOptions = {}): NetworkDocument {
   let changed = false;
   const edges = doc.edges.map((edge) => {
     const block = layout.edges[edge.id];
     if (block === undefined || (options.edge && !options.edge(edge, block))) return edge;
+    if (holds(edge.weights, params, block.offset, block.rows * block.cols)) return edge;
     changed = true;
     return { ...edge, weights: Array.from(params.subarray(block.offset, block.offset + block.rows * block.cols)) };
   });
@@ -54,6 +66,7 @@ export function writeParams(doc: NetworkDocument, layout: SlotLayout, params: Fl
     let out = node;
     for (const [name, block] of Object.entries(slots)) {
       if (options.node && !options.node(node, name, block)) continue;
+      if (holds(readNodeSlot(out, name), params, block.offset, block.length)) continue;
       const next = writeNodeSlot(out, name, Array.from(params.subarray(block.offset, block.offset + block.length)));
       if (next !== out) {
         changed = true;
