@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import type { DataReference, NetworkDocument, TrainingSetup } from '../core/document';
-import { INITIALIZER_NAMES, OPTIMIZER_NAMES } from '../core/document';
-import { SETUP_LIMITS as L } from '../core/limits';
 import type { ParamLayout } from '../core/network/compile';
-import { limitedNumber } from '../core/schema';
+import { trainingSchema } from '../core/schema';
 
 // zod 4 probes `new Function` to speed up parsing; a strict Content-Security-Policy (no 'unsafe-eval') forbids it,
 // and this module is imported by the page. Parsing works the same without it.
@@ -22,30 +20,10 @@ const seq = z.number().int().nonnegative();
 const finite = z.number().finite();
 
 /** Hyperparameters a client may change at any time, including while training runs (the learning rate above all). */
-export const setupChangesSchema = z
-  .object({
-    optimizer: z.enum(OPTIMIZER_NAMES),
-    learningRate: limitedNumber(L.learningRate),
-    schedule: z.object({
-      kind: z.enum(['constant', 'stepDecay']),
-      factor: finite.positive().optional(),
-      everyEpochs: z.number().int().positive().optional(),
-    }),
-    // The limits are the file format's (src/core/limits.ts), so a setup the trainer takes always saves.
-    momentum: limitedNumber(L.momentum),
-    nesterov: z.boolean(),
-    beta1: limitedNumber(L.beta1),
-    beta2: limitedNumber(L.beta2),
-    epsilon: limitedNumber(L.epsilon),
-    batchSize: limitedNumber(L.batchSize),
-    epochs: limitedNumber(L.epochs),
-    l1: limitedNumber(L.l1),
-    l2: limitedNumber(L.l2),
-    clipNorm: limitedNumber(L.clipNorm).optional(),
-    initializer: z.enum(INITIALIZER_NAMES),
-    initialValue: finite.optional(),
-    seed: z.number().int(),
-  })
+export const setupChangesSchema = trainingSchema
+  // The fields and limits are the file format's (src/core/schema.ts, src/core/limits.ts), so a setup the trainer
+  // takes always saves; the trainer's random generator takes whole seeds only.
+  .extend({ seed: z.number().int() })
   .partial()
   .strict();
 
