@@ -10,7 +10,7 @@ import type { NetworkNode } from '../document';
 import { describeNumber, nodeLabel, plural, problem, type KindDef, type KindNode } from './kind';
 import { UNITS } from '../limits';
 import {
-  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, origin,
+  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, numpyWeighted, origin, pytorchWeighted,
   positiveInt, referenceWeighted,
 } from './common';
 
@@ -111,6 +111,8 @@ export const dense: KindDef<'dense', typeof props> = {
       },
     },
   },
+  pytorch: pytorchWeighted,
+  numpy: numpyWeighted,
   reference: (node, inputs, params) => referenceWeighted(node.activation, inputs, params.edges, node.useBias !== false ? params.node.bias : undefined, node.units),
   examples: {
     networks: () => [
