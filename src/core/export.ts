@@ -43,7 +43,7 @@ export function float32Text(v: number): string {
   return String(f);
 }
 
-function unitNamer(doc: NetworkDocument): (node: NetworkNode, size: number, unit: number) => string {
+export function unitNamer(doc: NetworkDocument): (node: NetworkNode, size: number, unit: number) => string {
   const count = new Map<string, number>();
   for (const n of doc.nodes) count.set(n.name, (count.get(n.name) ?? 0) + 1);
   return (node, size, unit) => {

@@ -19,7 +19,7 @@ const RESERVED = new Set([
 
 /** A Python identifier from a node's name: ASCII letters, digits and _, not starting with a digit, not reserved. */
 export function pythonIdentifier(name: string): string {
-  let id = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').replace(/__+/g, '_');
+  let id = name.replace(/ß/g, 'ss').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').replace(/__+/g, '_');
   if (id === '') id = 'node';
   if (/^[0-9]/.test(id)) id = `n_${id}`;
   if (id.startsWith('d_') || id.startsWith('g_') || id.startsWith('w_') || id.startsWith('b_')) id = `n_${id}`;
