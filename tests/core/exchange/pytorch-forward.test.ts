@@ -64,7 +64,8 @@ describe('PyTorch export: model.py forward', () => {
     const model = r.project.files['model.py']!;
     expect(model).toContain('self.hidden_1 = nn.Linear(3, 3, bias=True)');
     expect(model).toContain('self.hidden_1_2 = nn.Linear(2, 3, bias=True)');
-    expect(model).toContain('n_1st = torch.sin(n_1st_z)');
+    expect(model).toContain('n_1st_neuron = torch.sin(n_1st_neuron_z)');
+    expect(model).toContain('n_d_out = torch.cat([n_1st_neuron, Grosse], dim=1)');
     expect(model).toContain('class_ = x[:, [2]]');
   });
 
