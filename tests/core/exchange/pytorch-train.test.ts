@@ -89,11 +89,10 @@ describe('PyTorch export: train.py trains as the core does', () => {
       const made = createTrainingSession(doc, ds);
       if (!made.ok) throw new Error(made.problems[0]!.message);
       const session = made.session;
-      let coreTest = NaN;
       for (let e = 0; e < c.epochs; e++) {
         expect(session.stepEpoch().kind).toBe('ok');
       }
-      coreTest = session.evaluate().testLoss!;
+      const coreTest = session.evaluate().testLoss!;
       const imported = importWeights(doc, readFileSync(join(dir, 'trained-weights.json'), 'utf8'));
       if (!imported.ok) throw new Error(`${c.title}: ${imported.message}`);
       const compiled = compileNetwork(imported.doc, { featureNames: ds.featureNames, targetNames: ds.targetNames });
