@@ -11,7 +11,7 @@ import { describeNumber, nodeLabel, plural, problem, type KindDef, type KindNode
 import { UNITS } from '../limits';
 import {
   activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, origin,
-  positiveInt, referenceWeighted,
+  onnxOp, positiveInt, referenceWeighted,
 } from './common';
 
 const props = z.object({
@@ -73,7 +73,10 @@ export const dense: KindDef<'dense', typeof props> = {
   onnx: {
     export: exportWeighted,
     import: {
-      ops: ['Gemm', 'MatMul'],
+      ops: {
+        Gemm: onnxOp(1, [2, 3], [1, 1], { alpha: 'float', beta: 'float', transA: 'int', transB: 'int' }),
+        MatMul: onnxOp(1, [2, 2], [1, 1]),
+      },
       run(ctx) {
         const op = ctx.onnx.opType;
         const a = ctx.sourceOf(ctx.value(ctx.ins[0] ?? ''));

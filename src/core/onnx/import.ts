@@ -15,7 +15,9 @@ import {
   type LossName, type NetworkDocument, type NetworkEdge, type NetworkNode,
 } from '../document';
 import { KIND_LIST } from '../kinds';
-import type { ImportValue, OnnxImportContext, OnnxImporter } from '../kinds/kind';
+import type { ImportValue, OnnxAttributeKind, OnnxImportContext, OnnxImporter, OnnxOpSchema } from '../kinds/kind';
+import { MAX_EDGES, MAX_NODES, sizeLimitProblem } from '../limits';
+import { MAX_VALUES_PER_EXAMPLE } from '../network/compile';
 import { COLUMN_STEP, ROW_STEP } from '../templates';
 import { validateDocument } from '../validate';
 import { META_FEATURES, META_LOSS, META_TARGETS } from './export';
@@ -31,23 +33,48 @@ export interface OnnxImportOptions {
 
 class ImportError extends Error {}
 
+/** The opsets of the standard domain Netwright reads: the operators' semantics it relies on hold from 13 to 23. */
+export const MIN_OPSET = 13;
+export const MAX_OPSET = 23;
+
+/**
+ * The most parameters an imported model may have: what a .netwright file can hold. A float32 weight takes up to 25
+ * characters in a file ("-1.2345678901234567e-38, "), and the app opens files of at most 256 MB, so a model with more
+ * would import but could never be saved and opened again.
+ */
+export const MAX_IMPORT_PARAMETERS = 10_000_000;
+
+/** Operators the importer reads itself: they pass their one input through. */
+const PASS_THROUGH: Readonly<Record<string, OnnxOpSchema>> = {
+  Identity: { since: 1, inputs: [1, 1], outputs: [1, 1], attributes: {} },
+  Flatten: { since: 1, inputs: [1, 1], outputs: [1, 1], attributes: { axis: 'int' } },
+};
+
 /** The importer of each ONNX operator, from the kinds' tables (a kind that reads an operator twice is a bug). */
-const IMPORTERS: ReadonlyMap<string, OnnxImporter> = (() => {
-  const map = new Map<string, OnnxImporter>();
+const IMPORTERS: ReadonlyMap<string, { importer: OnnxImporter | null; schema: OnnxOpSchema }> = (() => {
+  const map = new Map<string, { importer: OnnxImporter | null; schema: OnnxOpSchema }>();
+  for (const [op, schema] of Object.entries(PASS_THROUGH)) map.set(op, { importer: null, schema });
   for (const kind of KIND_LIST) {
-    for (const op of kind.onnx.import?.ops ?? []) {
+    for (const [op, schema] of Object.entries(kind.onnx.import?.ops ?? {})) {
       if (map.has(op)) throw new Error(`two kinds import the ONNX operator ${op}`);
-      map.set(op, kind.onnx.import!);
+      map.set(op, { importer: kind.onnx.import!, schema });
     }
   }
   return map;
 })();
 
+const ATTRIBUTE_KIND: Readonly<Record<number, OnnxAttributeKind>> = {
+  [AttributeType.FLOAT]: 'float', [AttributeType.INT]: 'int', [AttributeType.STRING]: 'string', [AttributeType.FLOATS]: 'floats', [AttributeType.INTS]: 'ints',
+};
+
 /** Operators that pass their (single) input through unchanged. */
 const isAlias = (n: OnnxNode) => {
   const ins = n.inputs.filter((i) => i !== '');
-  return n.opType === 'Identity' || n.opType === 'Dropout' || ((n.opType === 'Concat' || n.opType === 'Sum') && ins.length === 1);
+  return n.opType === 'Identity' || n.opType === 'Flatten' || n.opType === 'Dropout' || ((n.opType === 'Concat' || n.opType === 'Sum') && ins.length === 1);
 };
+
+const labelOf = (n: OnnxNode) => `node '${n.name || n.outputs[0] || n.opType}'`;
+const figure = (n: number) => n.toLocaleString('en-US');
 
 type Value = ImportValue;
 
@@ -70,17 +97,23 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
 
 class Importer {
   private readonly nodes: NetworkNode[] = [];
+  private readonly nodeById = new Map<string, NetworkNode>();
   private readonly edges: NetworkEdge[] = [];
+  /** source + target of every edge, so a second connection between two nodes is seen at once. */
+  private readonly edgeKeys = new Set<string>();
   private readonly values = new Map<string, Value>();
   /** How many ONNX nodes (and graph outputs) read each tensor. */
   private readonly readers = new Map<string, number>();
   /** Output of an alias operator → the tensor it passes through. */
   private readonly aliases = new Map<string, string>();
+  /** Outputs that a node writes but Netwright does not compute (Dropout's mask), with the node that writes them. */
+  private readonly uncomputed = new Map<string, string>();
   private readonly warnings: string[] = [];
-  private featureNames: string[] = [];
+  private featureNames: readonly string[] = [];
   private wholeInput: string | undefined;
   private nextId = 1;
   private inputName = '';
+  private opset = 0;
 
   constructor(
     private readonly model: OnnxModel,
@@ -89,46 +122,52 @@ class Importer {
 
   run(): OnnxImportResult {
     const { graph } = this.model;
-    const opset = this.model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
-    if (!opset) throw new ImportError('the model does not import the standard ONNX operator set');
+    this.opset = this.checkOpsets();
+    const order = this.checkGraph();
     for (const t of graph.initializers) this.values.set(t.name, { kind: 'const', tensor: t });
 
-    const inputs = graph.inputs.filter((i) => !this.values.has(i.name));
-    if (inputs.length !== 1) throw new ImportError(`the model has ${inputs.length} inputs; Netwright reads models with exactly one input [N, features]`);
+    const initializerNames = new Set(graph.initializers.map((t) => t.name));
+    const inputs = graph.inputs.filter((i) => !initializerNames.has(i.name));
+    if (inputs.length !== 1) throw new ImportError(`the model has ${inputs.length} inputs${inputs.length > 1 ? ` (${inputs.slice(0, 4).map((i) => `'${i.name}'`).join(', ')}${inputs.length > 4 ? ', …' : ''})` : ''}; Netwright reads models with exactly one input [N, features]`);
     const input = inputs[0]!;
     if (input.elemType !== TensorType.FLOAT) throw new ImportError(`input '${input.name}': only float32 inputs are supported`);
     const width = input.dims[1];
     if (input.dims.length !== 2 || typeof width !== 'number' || width < 1) {
       throw new ImportError(`input '${input.name}': expected the shape [N, features] with a fixed number of features, got [${input.dims.map((d) => d ?? '?').join(', ')}]`);
     }
+    // A declared size is only a number in the file: check it before anything is made from it.
+    if (width > MAX_VALUES_PER_EXAMPLE) throw new ImportError(`input '${input.name}' declares ${figure(width)} features; Netwright reads at most ${figure(MAX_VALUES_PER_EXAMPLE)} values per example`);
+    const batch = input.dims[0];
+    if (typeof batch === 'number' && batch < 1) throw new ImportError(`input '${input.name}': a batch of ${batch} rows`);
     this.inputName = input.name;
     this.values.set(input.name, { kind: 'input', size: width });
-    this.featureNames = namesFrom(this.model.metadata[META_FEATURES], width) ?? Array.from({ length: width }, (_, i) => `x${i + 1}`);
+    this.featureNames = this.names(META_FEATURES, width, 'feature') ?? generatedNames(width, 'x');
 
     if (graph.outputs.length !== 1) throw new ImportError(`the model has ${graph.outputs.length} outputs; Netwright networks have exactly one`);
     // Readers are counted on the tensor an alias (Identity, Dropout) passes through, so folding a bias or an
     // activation into a Dense never changes what another reader of the same value sees.
     const root = (name: string) => this.aliases.get(name) ?? name;
     const read = (name: string) => this.readers.set(root(name), (this.readers.get(root(name)) ?? 0) + 1);
-    for (const n of graph.nodes) {
+    for (const n of order) {
       if (isAlias(n) && n.outputs[0]) this.aliases.set(n.outputs[0], root(n.inputs.find((i) => i !== '') ?? ''));
       else for (const i of n.inputs) if (i !== '') read(i);
     }
     for (const o of graph.outputs) read(o.name);
+    this.checkParameterCount();
 
-    for (const n of graph.nodes) this.importNode(n);
+    for (const n of order) this.importNode(n);
 
     const outName = graph.outputs[0]!.name;
     const produced = this.values.get(outName);
-    if (!produced) throw new ImportError(`output '${outName}' is not computed by any node`);
+    if (!produced) throw new ImportError(this.uncomputed.has(outName) ? `output '${outName}' is an output of ${this.uncomputed.get(outName)!} that Netwright does not compute` : `output '${outName}' is not computed by any node`);
     if (produced.kind !== 'node') throw new ImportError(`output '${outName}' is ${produced.kind === 'input' ? 'the input itself' : 'a constant'}; there is no network to import`);
-    const producer = this.nodes.find((n) => n.id === produced.nodeId)!;
+    const producer = this.nodeById.get(produced.nodeId)!;
     const lastActivation = 'activation' in producer ? producer.activation : undefined;
     const metaLoss = this.model.metadata[META_LOSS];
     const loss: LossName = (LOSS_NAMES as readonly string[]).includes(metaLoss ?? '')
       ? (metaLoss as LossName)
       : lastActivation === 'sigmoid' ? 'binaryCrossEntropy' : lastActivation === 'softmax' ? 'softmaxCrossEntropy' : 'mse';
-    const targets = namesFrom(this.model.metadata[META_TARGETS], produced.size) ?? Array.from({ length: produced.size }, (_, i) => (produced.size === 1 ? 'y' : `y${i + 1}`));
+    const targets = this.names(META_TARGETS, produced.size, 'target') ?? (produced.size === 1 ? ['y'] : generatedNames(produced.size, 'y'));
     // A Netwright export ends in Identity(<the Output node's name>) → output.
     const last = graph.nodes.find((n) => n.outputs[0] === outName);
     const outputName = last && last.opType === 'Identity' && last.name !== '' ? last.name : 'output';
@@ -151,6 +190,149 @@ class Importer {
     return { ok: true, doc, warnings: this.warnings };
   }
 
+  /** The standard domain's opset, refused outside what Netwright reads (as ONNX Runtime refuses what it does not know). */
+  private checkOpsets(): number {
+    const seen = new Set<string>();
+    let version: number | undefined;
+    for (const o of this.model.opsets) {
+      const domain = o.domain === 'ai.onnx' ? '' : o.domain;
+      if (seen.has(domain)) throw new ImportError(`the model imports the operator set '${o.domain || 'ai.onnx'}' twice`);
+      seen.add(domain);
+      if (domain === '') version = o.version;
+    }
+    if (version === undefined) throw new ImportError('the model does not import the standard ONNX operator set');
+    if (version < MIN_OPSET || version > MAX_OPSET) throw new ImportError(`opset ${version} is not supported (Netwright reads opsets ${MIN_OPSET} to ${MAX_OPSET})`);
+    return version;
+  }
+
+  /**
+   * What ONNX Runtime checks before it runs a graph, in time linear in its size: every node's operator, domain,
+   * inputs, outputs and attributes against the operator's schema; each value written once (SSA: by one node, an
+   * initializer or a graph input); every value read is written somewhere; no cycles. Returns the nodes in an order
+   * where every value is written before it is read (the file's order when it already is one).
+   */
+  private checkGraph(): OnnxNode[] {
+    const { graph } = this.model;
+    const writer = new Map<string, string>();
+    const define = (name: string, what: string) => {
+      const before = writer.get(name);
+      if (before !== undefined) throw new ImportError(`${what} writes the value '${name}', which ${before} already writes; a value has exactly one producer`);
+      writer.set(name, what);
+    };
+    const initializers = new Set<string>();
+    for (const t of graph.initializers) {
+      define(t.name, `initializer '${t.name}'`);
+      initializers.add(t.name);
+    }
+    for (const i of graph.inputs) {
+      if (initializers.has(i.name)) continue; // an input with a default value (an initializer of the same name)
+      define(i.name, `graph input '${i.name}'`);
+    }
+    const producerIndex = new Map<string, number>();
+    graph.nodes.forEach((n, k) => {
+      const label = labelOf(n);
+      if (n.domain !== '' && n.domain !== 'ai.onnx') throw new ImportError(`${label}: ${n.domain}.${n.opType} is not supported`);
+      const entry = IMPORTERS.get(n.opType);
+      if (entry === undefined) throw new ImportError(`${label}: ${n.opType || 'an operator without a name'} is not supported`);
+      const { schema } = entry;
+      if (this.opset < schema.since) throw new ImportError(`${label}: ${n.opType} is not in opset ${this.opset} (it exists from opset ${schema.since})`);
+      const count = (list: readonly string[]) => {
+        let last = list.length;
+        while (last > 0 && list[last - 1] === '') last--; // trailing optional ones left out
+        return last;
+      };
+      const ins = count(n.inputs);
+      const outs = count(n.outputs);
+      if (ins < schema.inputs[0] || ins > schema.inputs[1]) throw new ImportError(`${label}: ${n.opType} takes ${rangeText(schema.inputs)} input${schema.inputs[1] === 1 ? '' : 's'}, it has ${ins}`);
+      if (outs < schema.outputs[0] || outs > schema.outputs[1]) throw new ImportError(`${label}: ${n.opType} has ${rangeText(schema.outputs)} output${schema.outputs[1] === 1 ? '' : 's'}, it names ${outs}`);
+      if (n.outputs[0] === undefined || n.outputs[0] === '') throw new ImportError(`${label}: it has no output`);
+      const names = new Set<string>();
+      for (const a of n.attributes) {
+        if (names.has(a.name)) throw new ImportError(`${label}: the attribute ${a.name} appears twice`);
+        names.add(a.name);
+        const expected = schema.attributes[a.name];
+        if (expected === undefined) throw new ImportError(`${label}: ${n.opType} has no attribute '${a.name}'`);
+        if (ATTRIBUTE_KIND[a.type] !== expected) throw new ImportError(`${label}: the attribute ${a.name} should be ${expected === 'int' ? 'an int' : `a ${expected}`}`);
+      }
+      for (const o of n.outputs) {
+        if (o === '') continue;
+        define(o, label);
+        producerIndex.set(o, k);
+      }
+    });
+    for (const n of graph.nodes) {
+      for (const i of n.inputs) {
+        if (i !== '' && !writer.has(i)) throw new ImportError(`${labelOf(n)}: its input '${i}' is not computed by any node, nor an input or initializer of the model`);
+      }
+    }
+    for (const o of graph.outputs) if (!writer.has(o.name)) throw new ImportError(`output '${o.name}' is not computed by any node`);
+
+    // In order already (the usual case)?
+    let sorted = true;
+    const done = new Set<string>(writer.keys());
+    for (const k of producerIndex.keys()) done.delete(k);
+    for (const n of graph.nodes) {
+      if (n.inputs.some((i) => i !== '' && !done.has(i))) {
+        sorted = false;
+        break;
+      }
+      for (const o of n.outputs) if (o !== '') done.add(o);
+    }
+    if (sorted) return graph.nodes;
+    // Kahn's algorithm, as ONNX Runtime sorts a graph; what is left over lies on a cycle.
+    const waiting = graph.nodes.map((n) => new Set(n.inputs.filter((i) => producerIndex.has(i))).size);
+    const readersOf = new Map<string, number[]>();
+    graph.nodes.forEach((n, k) => {
+      for (const i of new Set(n.inputs)) {
+        if (!producerIndex.has(i)) continue;
+        const list = readersOf.get(i);
+        if (list) list.push(k);
+        else readersOf.set(i, [k]);
+      }
+    });
+    const queue: number[] = [];
+    waiting.forEach((w, k) => {
+      if (w === 0) queue.push(k);
+    });
+    const order: OnnxNode[] = [];
+    for (let head = 0; head < queue.length; head++) {
+      const n = graph.nodes[queue[head]!]!;
+      order.push(n);
+      for (const o of n.outputs) {
+        for (const r of readersOf.get(o) ?? []) if (--waiting[r]! === 0) queue.push(r);
+      }
+    }
+    if (order.length < graph.nodes.length) {
+      const stuck = graph.nodes.filter((_, k) => waiting[k]! > 0);
+      throw new ImportError(`the graph has a cycle: ${stuck.slice(0, 4).map(labelOf).join(', ')}${stuck.length > 4 ? ` and ${stuck.length - 4} more` : ''} depend on their own output`);
+    }
+    return order;
+  }
+
+  /** The float weights the nodes read, against what a file can hold: said before any weight is copied. */
+  private checkParameterCount(): void {
+    let total = 0;
+    for (const t of this.model.graph.initializers) {
+      if (t.floats && this.readers.has(t.name)) total += t.floats.length;
+    }
+    if (total > MAX_IMPORT_PARAMETERS) {
+      throw new ImportError(`the model has ${figure(total)} weights; a Netwright file holds at most ${figure(MAX_IMPORT_PARAMETERS)} (a network must save to a file of at most 256 MB)`);
+    }
+  }
+
+  /** Names listed in the metadata (a Netwright export), or undefined; the same name twice is refused. */
+  private names(key: string, count: number, what: string): string[] | undefined {
+    const names = namesFrom(this.model.metadata[key], count);
+    if (names === undefined) return undefined;
+    const first = new Map<string, number>();
+    names.forEach((name, k) => {
+      const before = first.get(name);
+      if (before !== undefined) throw new ImportError(`the metadata ${key} names the ${what} '${name}' twice (columns ${before + 1} and ${k + 1}); each ${what} must have its own name`);
+      first.set(name, k);
+    });
+    return names;
+  }
+
   private readersOf(tensor: string): number {
     return this.readers.get(this.aliases.get(tensor) ?? tensor) ?? 0;
   }
@@ -160,12 +342,28 @@ class Importer {
   }
 
   private addNode(node: NetworkNode): string {
+    if (this.nodes.length >= MAX_NODES) throw new ImportError(sizeLimitProblem(MAX_NODES + 1, 0, false)!.message);
     node.id = this.newId('n');
     this.nodes.push(node);
+    this.nodeById.set(node.id, node);
     return node.id;
   }
 
+  /**
+   * An edge from source to target. A second one between the same two nodes (a value that reaches a node both
+   * directly and through an Identity or Dropout, which import as the value itself) goes through a linear Activation,
+   * which computes the same and keeps the document valid.
+   */
   private connect(source: string, target: string, extra: Partial<NetworkEdge> = {}): NetworkEdge {
+    if (this.edges.length >= MAX_EDGES) throw new ImportError(sizeLimitProblem(0, MAX_EDGES + 1, false)!.message);
+    const key = `${source}\u0000${target}`;
+    if (this.edgeKeys.has(key)) {
+      const from = this.nodeById.get(source);
+      const copy = this.addNode({ id: '', type: 'activation', name: `${from?.name ?? source} (copy)`, position: { x: 0, y: 0 }, activation: 'linear' });
+      this.connect(source, copy);
+      return this.connect(copy, target, extra);
+    }
+    this.edgeKeys.add(key);
     const edge: NetworkEdge = { id: this.newId('e'), source, target, ...extra };
     this.edges.push(edge);
     return edge;
@@ -183,33 +381,37 @@ class Importer {
 
   private value(name: string, label: string): Value {
     const v = this.values.get(name);
-    if (!v) throw new ImportError(`${label}: its input '${name}' is not computed before it (unknown tensor, or the graph is not in order)`);
-    return v;
+    if (v) return v;
+    const writer = this.uncomputed.get(name);
+    if (writer !== undefined) throw new ImportError(`${label}: it reads '${name}', an output of ${writer} that Netwright does not compute`);
+    throw new ImportError(`${label}: its input '${name}' is not computed before it (unknown tensor, or the graph is not in order)`);
   }
 
   private importNode(n: OnnxNode): void {
-    const label = `node '${n.name || n.outputs[0] || n.opType}'`;
-    if (n.domain !== '' && n.domain !== 'ai.onnx') throw new ImportError(`${label}: ${n.domain}.${n.opType} is not supported`);
-    const out = n.outputs[0];
-    if (out === undefined || out === '') throw new ImportError(`${label}: it has no output`);
+    const label = labelOf(n);
+    const out = n.outputs[0]!;
+    for (const o of n.outputs.slice(1)) if (o !== '') this.uncomputed.set(o, `${label} (${n.opType})`);
     const ins = n.inputs.filter((i) => i !== '');
-    if (n.opType === 'Identity') {
+    const attr = (a: string) => n.attributes.find((x) => x.name === a);
+    if (n.opType === 'Identity' || n.opType === 'Flatten') {
+      if (n.opType === 'Flatten') {
+        const axis = intAttr(attr('axis'), 1, label);
+        if (axis !== 1 && axis !== -1) throw new ImportError(`${label}: Flatten with axis ${axis} is not supported (only axis 1, which keeps each example a row)`);
+      }
       this.values.set(out, this.value(ins[0] ?? '', label));
       return;
     }
-    const importer = IMPORTERS.get(n.opType);
-    if (importer === undefined) throw new ImportError(`${label}: ${n.opType || 'an operator without a name'} is not supported`);
-    const attr = (a: string) => n.attributes.find((x) => x.name === a);
+    const importer = IMPORTERS.get(n.opType)!.importer!;
     const ctx: OnnxImportContext = {
       onnx: n,
       label,
       name: n.name || out,
       ins,
-      opset: this.model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 13,
+      opset: this.opset,
       value: (tensor) => this.value(tensor, label),
       sourceOf: (value) => this.sourceOf(value, label),
       addNode: (node) => this.addNode(node),
-      node: (id) => this.nodes.find((x) => x.id === id),
+      node: (id) => this.nodeById.get(id),
       connect: (source, target, extra) => this.connect(source, target, extra),
       set: (value) => this.values.set(out, value),
       readers: (tensor) => this.readersOf(tensor),
@@ -226,13 +428,23 @@ class Importer {
   private layout(): void {
     const depth = new Map<string, number>();
     const incoming = new Map<string, string[]>();
-    for (const e of this.edges) incoming.set(e.target, [...(incoming.get(e.target) ?? []), e.source]);
+    for (const e of this.edges) {
+      const list = incoming.get(e.target);
+      if (list) list.push(e.source);
+      else incoming.set(e.target, [e.source]);
+    }
     // Nodes were added in topological order (the ONNX graph's), so one pass suffices.
-    for (const node of this.nodes) depth.set(node.id, Math.max(-1, ...(incoming.get(node.id) ?? []).map((s) => depth.get(s) ?? 0)) + 1);
+    for (const node of this.nodes) {
+      let d = 0;
+      for (const s of incoming.get(node.id) ?? []) d = Math.max(d, (depth.get(s) ?? 0) + 1);
+      depth.set(node.id, d);
+    }
     const columns = new Map<number, NetworkNode[]>();
     for (const node of this.nodes) {
       const d = depth.get(node.id)!;
-      columns.set(d, [...(columns.get(d) ?? []), node]);
+      const column = columns.get(d);
+      if (column) column.push(node);
+      else columns.set(d, [node]);
     }
     for (const [d, column] of columns) {
       column.forEach((node, row) => {
@@ -240,6 +452,15 @@ class Importer {
       });
     }
   }
+}
+
+const rangeText = ([min, max]: readonly [number, number]) => (min === max ? String(min) : max >= 2_147_483_647 ? `at least ${min}` : `${min} to ${max}`);
+
+/** x1, x2, … (or y1, …): made once, for a size already checked against the limits. */
+function generatedNames(count: number, prefix: string): string[] {
+  const names = new Array<string>(count);
+  for (let i = 0; i < count; i++) names[i] = `${prefix}${i + 1}`;
+  return names;
 }
 
 function namesFrom(json: string | undefined, count: number): string[] | undefined {
