@@ -16,7 +16,7 @@ import {
 } from '../document';
 import { KIND_LIST } from '../kinds';
 import type { ImportValue, OnnxAttributeKind, OnnxImportContext, OnnxImporter, OnnxOpSchema } from '../kinds/kind';
-import { MAX_EDGES, MAX_NODES, sizeLimitProblem } from '../limits';
+import { MAX_EDGES, MAX_FILE_PARAMETERS, MAX_NODES, sizeLimitProblem } from '../limits';
 import { MAX_VALUES_PER_EXAMPLE } from '../network/compile';
 import { COLUMN_STEP, ROW_STEP } from '../templates';
 import { validateDocument } from '../validate';
@@ -36,13 +36,6 @@ class ImportError extends Error {}
 /** The opsets of the standard domain Netwright reads: the operators' semantics it relies on hold from 13 to 23. */
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 23;
-
-/**
- * The most parameters an imported model may have: what a .netwright file can hold. A float32 weight takes up to 25
- * characters in a file ("-1.2345678901234567e-38, "), and the app opens files of at most 256 MB, so a model with more
- * would import but could never be saved and opened again.
- */
-export const MAX_IMPORT_PARAMETERS = 10_000_000;
 
 /** Operators the importer reads itself: they pass their one input through. */
 const PASS_THROUGH: Readonly<Record<string, OnnxOpSchema>> = {
@@ -315,8 +308,8 @@ class Importer {
     for (const t of this.model.graph.initializers) {
       if (t.floats && this.readers.has(t.name)) total += t.floats.length;
     }
-    if (total > MAX_IMPORT_PARAMETERS) {
-      throw new ImportError(`the model has ${figure(total)} weights; a Netwright file holds at most ${figure(MAX_IMPORT_PARAMETERS)} (a network must save to a file of at most 256 MB)`);
+    if (total > MAX_FILE_PARAMETERS) {
+      throw new ImportError(`the model has ${figure(total)} weights; a Netwright file holds at most ${figure(MAX_FILE_PARAMETERS)} (files are at most 256 MB), so it could not be saved`);
     }
   }
 
