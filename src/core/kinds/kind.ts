@@ -354,7 +354,7 @@ export interface OnnxImportContext {
 }
 
 /** The kind of an ONNX attribute, as its schema declares it. */
-export type OnnxAttributeKind = 'int' | 'float' | 'string' | 'ints' | 'floats';
+export type OnnxAttributeKind = 'int' | 'float' | 'string' | 'ints' | 'floats' | 'tensor';
 
 /**
  * What ONNX Runtime checks of a node before it runs it, for one operator: the first opset that has it (in the form

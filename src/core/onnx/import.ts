@@ -14,14 +14,17 @@ import {
   DEFAULT_TRAINING, DOCUMENT_FORMAT, DOCUMENT_VERSION, LOSS_NAMES,
   type LossName, type NetworkDocument, type NetworkEdge, type NetworkNode,
 } from '../document';
+import { ACTIVATIONS } from '../activations';
+import { ACTIVATION_NAMES, type ActivationName } from '../document';
 import { KIND_LIST } from '../kinds';
+import { ONNX_ACTIVATION_OF } from '../kinds/common';
 import type { ImportValue, OnnxAttributeKind, OnnxImportContext, OnnxImporter, OnnxOpSchema } from '../kinds/kind';
 import { MAX_EDGES, MAX_FILE_PARAMETERS, MAX_NODES, sizeLimitProblem } from '../limits';
 import { MAX_VALUES_PER_EXAMPLE } from '../network/compile';
 import { COLUMN_STEP, ROW_STEP } from '../templates';
 import { validateDocument } from '../validate';
 import { META_FEATURES, META_LOSS, META_TARGETS } from './export';
-import { AttributeType, TensorType, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode } from './onnx';
+import { AttributeType, TensorType, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx';
 import { ProtobufError } from './protobuf';
 
 export type OnnxImportResult = { ok: true; doc: NetworkDocument; warnings: string[] } | { ok: false; message: string };
@@ -37,16 +40,56 @@ class ImportError extends Error {}
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 23;
 
-/** Operators the importer reads itself: they pass their one input through. */
-const PASS_THROUGH: Readonly<Record<string, OnnxOpSchema>> = {
-  Identity: { since: 1, inputs: [1, 1], outputs: [1, 1], attributes: {} },
-  Flatten: { since: 1, inputs: [1, 1], outputs: [1, 1], attributes: { axis: 'int' } },
+const schema = (inputs: readonly [number, number], attributes: OnnxOpSchema['attributes'] = {}, since = 1): OnnxOpSchema => ({ since, inputs, outputs: [1, 1], attributes });
+
+/**
+ * Operators the importer reads itself: Identity and Flatten pass their input through; Constant is a constant; the
+ * element-wise arithmetic (Mul, Div, Sub, Pow, and Add or an activation of such a value) builds an expression of one
+ * value that must come out as one of Netwright's activations (a composed gelu, as torch.onnx.export and Netwright's
+ * own opset-17 export write it). Erf is read only to say that the exact GELU is not Netwright's.
+ */
+const OWN_OPS: Readonly<Record<string, OnnxOpSchema>> = {
+  Identity: schema([1, 1]),
+  Flatten: schema([1, 1], { axis: 'int' }),
+  Constant: schema([0, 0], { value: 'tensor', value_float: 'float', value_floats: 'floats', value_int: 'int', value_ints: 'ints' }, 9),
+  Mul: schema([2, 2]),
+  Div: schema([2, 2]),
+  Sub: schema([2, 2]),
+  Pow: schema([2, 2]),
+  Erf: schema([1, 1], {}, 9),
 };
+
+const BINARY: Readonly<Record<string, (a: number, b: number) => number>> = {
+  Add: (a, b) => a + b, Mul: (a, b) => a * b, Div: (a, b) => a / b, Sub: (a, b) => a - b, Pow: (a, b) => a ** b,
+};
+
+/** An element-wise function of one value (`root`), built by arithmetic nodes; made into an Activation when read. */
+interface Expression {
+  root: Value;
+  rootTensor: string;
+  f: (x: number) => number;
+  /** How many operators it took (bounded, so evaluating it never recurses deeply). */
+  count: number;
+  name: string;
+}
+
+const MAX_EXPRESSION_OPS = 64;
+/** Where an expression is compared with the activations. */
+const SAMPLES = [...Array.from({ length: 65 }, (_, k) => -8 + k * 0.25), -1e-3, 1e-3, 0.1, -0.1, 20, -20];
+const ELEMENTWISE = ACTIVATION_NAMES.filter((a) => a !== 'softmax');
+
+function matchActivation(f: (x: number) => number): ActivationName | undefined {
+  return ELEMENTWISE.find((name) => SAMPLES.every((x) => {
+    const want = ACTIVATIONS[name].f(x);
+    const got = f(x);
+    return Number.isFinite(got) && Math.abs(got - want) <= 1e-5 * Math.max(1, Math.abs(want));
+  }));
+}
 
 /** The importer of each ONNX operator, from the kinds' tables (a kind that reads an operator twice is a bug). */
 const IMPORTERS: ReadonlyMap<string, { importer: OnnxImporter | null; schema: OnnxOpSchema }> = (() => {
   const map = new Map<string, { importer: OnnxImporter | null; schema: OnnxOpSchema }>();
-  for (const [op, schema] of Object.entries(PASS_THROUGH)) map.set(op, { importer: null, schema });
+  for (const [op, schema] of Object.entries(OWN_OPS)) map.set(op, { importer: null, schema });
   for (const kind of KIND_LIST) {
     for (const [op, schema] of Object.entries(kind.onnx.import?.ops ?? {})) {
       if (map.has(op)) throw new Error(`two kinds import the ONNX operator ${op}`);
@@ -58,6 +101,7 @@ const IMPORTERS: ReadonlyMap<string, { importer: OnnxImporter | null; schema: On
 
 const ATTRIBUTE_KIND: Readonly<Record<number, OnnxAttributeKind>> = {
   [AttributeType.FLOAT]: 'float', [AttributeType.INT]: 'int', [AttributeType.STRING]: 'string', [AttributeType.FLOATS]: 'floats', [AttributeType.INTS]: 'ints',
+  [AttributeType.TENSOR]: 'tensor',
 };
 
 /** Operators that pass their (single) input through unchanged. */
@@ -95,6 +139,8 @@ class Importer {
   /** source + target of every edge, so a second connection between two nodes is seen at once. */
   private readonly edgeKeys = new Set<string>();
   private readonly values = new Map<string, Value>();
+  /** Values computed by element-wise arithmetic, not yet read by anything else. */
+  private readonly expressions = new Map<string, Expression>();
   /** How many ONNX nodes (and graph outputs) read each tensor. */
   private readonly readers = new Map<string, number>();
   /** Output of an alias operator → the tensor it passes through. */
@@ -151,7 +197,7 @@ class Importer {
     for (const n of order) this.importNode(n);
 
     const outName = graph.outputs[0]!.name;
-    const produced = this.values.get(outName);
+    const produced = this.expressions.has(outName) ? this.value(outName, `output '${outName}'`) : this.values.get(outName);
     if (!produced) throw new ImportError(this.uncomputed.has(outName) ? `output '${outName}' is an output of ${this.uncomputed.get(outName)!} that Netwright does not compute` : `output '${outName}' is not computed by any node`);
     if (produced.kind !== 'node') throw new ImportError(`output '${outName}' is ${produced.kind === 'input' ? 'the input itself' : 'a constant'}; there is no network to import`);
     const producer = this.nodeById.get(produced.nodeId)!;
@@ -308,6 +354,9 @@ class Importer {
     for (const t of this.model.graph.initializers) {
       if (t.floats && this.readers.has(t.name)) total += t.floats.length;
     }
+    for (const n of this.model.graph.nodes) {
+      if (n.opType === 'Constant') for (const a of n.attributes) total += a.t?.floats?.length ?? a.floats?.length ?? 0;
+    }
     if (total > MAX_FILE_PARAMETERS) {
       throw new ImportError(`the model has ${figure(total)} weights; a Netwright file holds at most ${figure(MAX_FILE_PARAMETERS)} (files are at most 256 MB), so it could not be saved`);
     }
@@ -375,9 +424,54 @@ class Importer {
   private value(name: string, label: string): Value {
     const v = this.values.get(name);
     if (v) return v;
+    const e = this.expressions.get(name);
+    if (e) return this.materialize(name, e, label);
     const writer = this.uncomputed.get(name);
     if (writer !== undefined) throw new ImportError(`${label}: it reads '${name}', an output of ${writer} that Netwright does not compute`);
     throw new ImportError(`${label}: its input '${name}' is not computed before it (unknown tensor, or the graph is not in order)`);
+  }
+
+  /** An expression read by a node that is not arithmetic: it becomes an Activation node, or is refused. */
+  private materialize(name: string, e: Expression, label: string): Value {
+    const act = matchActivation(e.f);
+    if (act === undefined) throw new ImportError(`${label}: it reads '${name}', an element-wise function of '${e.rootTensor}' that is not one of Netwright's activations`);
+    const from = this.sourceOf(e.root, label);
+    const id = this.addNode({ id: '', type: 'activation', name: e.name, position: { x: 0, y: 0 }, activation: act });
+    this.connect(from.id, id);
+    const value: Value = { kind: 'node', nodeId: id, size: from.size };
+    this.values.set(name, value);
+    return value;
+  }
+
+  /** A tensor as an operand of element-wise arithmetic: a scalar constant, or a function of one value. */
+  private operand(name: string, label: string): { scalar: number } | Expression {
+    const e = this.expressions.get(name);
+    if (e && !this.values.has(name)) return e;
+    const v = this.value(name, label);
+    if (v.kind === 'const') {
+      const data = v.tensor.floats;
+      if (!data || data.length !== 1) throw new ImportError(`${label}: element-wise arithmetic with the tensor '${name}' is supported only with a single float32 value`);
+      return { scalar: data[0]! };
+    }
+    return { root: v, rootTensor: name, f: (x) => x, count: 0, name };
+  }
+
+  private importArithmetic(n: OnnxNode, label: string, out: string, ins: string[]): void {
+    const [a, b] = [this.operand(ins[0]!, label), this.operand(ins[1]!, label)];
+    const op = BINARY[n.opType]!;
+    if ('scalar' in a && 'scalar' in b) {
+      this.values.set(out, { kind: 'const', tensor: { name: out, dims: [], dataType: TensorType.FLOAT, floats: Float32Array.of(op(a.scalar, b.scalar)) } });
+      return;
+    }
+    const base = 'scalar' in a ? (b as Expression) : a;
+    for (const x of [a, b]) {
+      if (!('scalar' in x) && !sameValue(x.root, base.root)) throw new ImportError(`${label}: ${n.opType} of two different values ('${base.rootTensor}' and '${x.rootTensor}') is not supported`);
+    }
+    const count = ('scalar' in a ? 0 : a.count) + ('scalar' in b ? 0 : b.count) + 1;
+    if (count > MAX_EXPRESSION_OPS) throw new ImportError(`${label}: an element-wise expression of more than ${MAX_EXPRESSION_OPS} operators is not supported`);
+    const fa = 'scalar' in a ? () => a.scalar : a.f;
+    const fb = 'scalar' in b ? () => b.scalar : b.f;
+    this.expressions.set(out, { root: base.root, rootTensor: base.rootTensor, f: (x) => op(fa(x), fb(x)), count, name: n.name || out });
   }
 
   private importNode(n: OnnxNode): void {
@@ -391,7 +485,32 @@ class Importer {
         const axis = intAttr(attr('axis'), 1, label);
         if (axis !== 1 && axis !== -1) throw new ImportError(`${label}: Flatten with axis ${axis} is not supported (only axis 1, which keeps each example a row)`);
       }
-      this.values.set(out, this.value(ins[0] ?? '', label));
+      const e = this.expressions.get(ins[0] ?? '');
+      if (e && !this.values.has(ins[0]!)) this.expressions.set(out, e);
+      else this.values.set(out, this.value(ins[0] ?? '', label));
+      return;
+    }
+    if (n.opType === 'Constant') {
+      if (n.attributes.length !== 1) throw new ImportError(`${label}: a Constant needs exactly one value attribute`);
+      const a = n.attributes[0]!;
+      const floats = a.t ? a.t.floats : a.f !== undefined ? Float32Array.of(a.f) : a.floats ? Float32Array.from(a.floats) : undefined;
+      const tensor: OnnxTensor = a.t ? { ...a.t, name: out } : floats ? { name: out, dims: a.name === 'value_floats' ? [floats.length] : [], dataType: TensorType.FLOAT, floats } : { name: out, dims: a.name === 'value_ints' ? [a.ints?.length ?? 0] : [], dataType: TensorType.INT64, ints: a.ints ?? [a.i ?? 0] };
+      this.values.set(out, { kind: 'const', tensor });
+      return;
+    }
+    if (n.opType === 'Erf') throw new ImportError(`${label}: Erf is not supported (an exact GELU? Netwright's gelu is the tanh approximation: in PyTorch, nn.GELU(approximate='tanh'))`);
+    const readsExpression = ins.some((i) => this.expressions.has(i) && !this.values.has(i));
+    if (n.opType in BINARY && (n.opType !== 'Add' || readsExpression)) {
+      this.importArithmetic(n, label, out, ins);
+      return;
+    }
+    const elementwise = ONNX_ACTIVATION_OF[n.opType];
+    if (readsExpression && elementwise !== undefined && elementwise !== 'softmax') {
+      if (n.attributes.length > 0) throw new ImportError(`${label}: ${n.opType} with attributes of an element-wise expression is not supported`);
+      const e = this.expressions.get(ins[0]!)!;
+      const g = ACTIVATIONS[elementwise].f;
+      if (e.count + 1 > MAX_EXPRESSION_OPS) throw new ImportError(`${label}: an element-wise expression of more than ${MAX_EXPRESSION_OPS} operators is not supported`);
+      this.expressions.set(out, { ...e, f: (x) => g(e.f(x)), count: e.count + 1, name: n.name || out });
       return;
     }
     const importer = IMPORTERS.get(n.opType)!.importer!;
@@ -446,6 +565,8 @@ class Importer {
     }
   }
 }
+
+const sameValue = (a: Value, b: Value) => (a.kind === 'node' && b.kind === 'node' ? a.nodeId === b.nodeId : a.kind === 'input' && b.kind === 'input');
 
 const rangeText = ([min, max]: readonly [number, number]) => (min === max ? String(min) : max >= 2_147_483_647 ? `at least ${min}` : `${min} to ${max}`);
 
