@@ -24,7 +24,7 @@ import { MAX_VALUES_PER_EXAMPLE } from '../network/compile';
 import { COLUMN_STEP, ROW_STEP } from '../templates';
 import { validateDocument } from '../validate';
 import { META_FEATURES, META_LOSS, META_TARGETS } from './export';
-import { AttributeType, TensorType, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx';
+import { AttributeType, ModelTooLargeError, TensorType, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx';
 import { ProtobufError } from './protobuf';
 
 export type OnnxImportResult = { ok: true; doc: NetworkDocument; warnings: string[] } | { ok: false; message: string };
@@ -121,6 +121,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   try {
     model = decodeModel(bytes);
   } catch (error) {
+    if (error instanceof ModelTooLargeError) return { ok: false, message: `Cannot import: ${error.message}` };
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, message: `This is not an ONNX model Netwright can read (${detail}).` };
   }

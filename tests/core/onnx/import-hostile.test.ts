@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_EDGES, MAX_FILE_PARAMETERS, MAX_NODES } from '../../../src/core/limits';
 import { exportOnnx } from '../../../src/core/onnx/export';
 import { importOnnx, MAX_OPSET, MIN_OPSET } from '../../../src/core/onnx/import';
-import { AttributeType, TensorType, encodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from '../../../src/core/onnx/onnx';
+import { AttributeType, MAX_MODEL_NODES, MAX_NODE_INPUTS, TensorType, encodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from '../../../src/core/onnx/onnx';
 import { compileNetwork } from '../../../src/core/network';
 import { build, node } from '../helpers/build';
 import { runOnnx } from './ort';
@@ -77,20 +77,30 @@ describe('ONNX import: declared sizes are checked before allocating', () => {
 });
 
 describe('ONNX import: huge graphs are refused by the limits (not after minutes)', () => {
-  it(`a chain of 100,000 Relu nodes is refused by the node limit (${MAX_NODES})`, () => {
+  it(`a chain of 100,000 Relu nodes is refused by the model node limit (${MAX_MODEL_NODES}) before its nodes are read`, () => {
     const nodes = Array.from({ length: 100_000 }, (_, k) => op('Relu', `r${k}`, [k === 0 ? 'x' : `t${k - 1}`], [k === 99_999 ? 'output' : `t${k}`]));
+    expect(importOnnx(model(nodes, []))).toEqual({ ok: false, message: 'Cannot import: the model has 100,000 nodes; Netwright reads models of at most 20,000 (its networks have at most 1,000 nodes)' });
+  });
+
+  it(`a chain of 19,000 Relu nodes is refused by the network node limit (${MAX_NODES})`, () => {
+    const nodes = Array.from({ length: 19_000 }, (_, k) => op('Relu', `r${k}`, [k === 0 ? 'x' : `t${k - 1}`], [k === 18_999 ? 'output' : `t${k}`]));
     expect(importOnnx(model(nodes, []))).toEqual({ ok: false, message: 'Cannot import: This network has more than 1,000 nodes; Netwright opens networks of at most 1,000 nodes and 2,000 connections.' });
   });
 
-  it('a chain of 100,000 Identity nodes imports (it is one connection)', () => {
-    const nodes = [op('MatMul', 'mm', ['x', 'W'], ['t0']), ...Array.from({ length: 100_000 }, (_, k) => op('Identity', `i${k}`, [`t${k}`], [k === 99_999 ? 'output' : `t${k + 1}`]))];
+  it('a chain of 19,000 Identity nodes imports (it is one connection)', () => {
+    const nodes = [op('MatMul', 'mm', ['x', 'W'], ['t0']), ...Array.from({ length: 19_000 }, (_, k) => op('Identity', `i${k}`, [`t${k}`], [k === 18_999 ? 'output' : `t${k + 1}`]))];
     const result = importOnnx(model(nodes, [W]));
     if (!result.ok) throw new Error(result.message);
     expect(result.doc.nodes.map((n) => n.type)).toEqual(['input', 'dense', 'output']);
   });
 
-  it(`a Sum of 100,000 values is refused by the node and connection limits (${MAX_NODES}, ${MAX_EDGES})`, () => {
-    const nodes = [op('Relu', 'r', ['x'], ['a']), op('Sum', 'big', Array.from({ length: 100_000 }, () => 'a'), ['output'])];
+  it(`a Sum of 1,000,000 values is refused by the input limit of a node (${MAX_NODE_INPUTS})`, () => {
+    const nodes = [op('Relu', 'r', ['x'], ['a']), op('Sum', 'big', Array.from({ length: 1_000_000 }, () => 'a'), ['output'])];
+    expect(importOnnx(model(nodes, []))).toEqual({ ok: false, message: "Cannot import: model.graph.node[1] has 1,000,000 inputs; Netwright's networks have at most 2,000 connections" });
+  });
+
+  it(`a Sum of 1,900 values is refused by the network limits (${MAX_NODES} nodes, ${MAX_EDGES} connections)`, () => {
+    const nodes = [op('Relu', 'r', ['x'], ['a']), op('Sum', 'big', Array.from({ length: 1_900 }, () => 'a'), ['output'])];
     expect(importOnnx(model(nodes, []))).toEqual({ ok: false, message: expect.stringMatching(/^Cannot import: This network has more than [\d,]+ (nodes|connections); Netwright opens networks of at most 1,000 nodes and 2,000 connections\.$/) });
   });
 
