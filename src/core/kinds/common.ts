@@ -144,8 +144,8 @@ export function referenceActivation(activation: ActivationName, zs: readonly num
 
 /** Import helper: the activation an ONNX operator names, if it is one (checking the attributes Netwright fixes). */
 /** An operator's schema (kind.ts, OnnxOpSchema): the first opset with it, its input and output counts, its attributes. */
-export const onnxOp = (since: number, inputs: readonly [number, number], outputs: readonly [number, number], attributes: OnnxOpSchema['attributes'] = {}): OnnxOpSchema =>
-  ({ since, inputs, outputs, attributes });
+export const onnxOp = (since: number, inputs: readonly [number, number], outputs: readonly [number, number], attributes: OnnxOpSchema['attributes'] = {}, required: readonly string[] = []): OnnxOpSchema =>
+  ({ since, inputs, outputs, attributes, required });
 
 /** Element-wise operators of one input and one output. */
 const unary = (attributes: OnnxOpSchema['attributes'] = {}, since = 1) => onnxOp(since, [1, 1], [1, 1], attributes);

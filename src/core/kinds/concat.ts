@@ -78,7 +78,7 @@ export const concat: KindDef<'concat', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: { Concat: onnxOp(1, [1, 2_147_483_647], [1, 1], { axis: 'int' }) },
+      ops: { Concat: onnxOp(1, [1, 2_147_483_647], [1, 1], { axis: 'int' }, ['axis']) },
       run(ctx) {
         const axis = ctx.intAttr('axis', 1);
         if (axis !== 1 && axis !== -1) throw ctx.fail(`Concat along axis ${axis} is not supported (only axis 1, the features)`);

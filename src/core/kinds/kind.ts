@@ -366,6 +366,8 @@ export interface OnnxOpSchema {
   inputs: readonly [min: number, max: number];
   outputs: readonly [min: number, max: number];
   attributes: Readonly<Record<string, OnnxAttributeKind>>;
+  /** Attributes it cannot do without (Concat's axis). */
+  required?: readonly string[];
 }
 
 export interface OnnxImporter {

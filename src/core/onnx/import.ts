@@ -27,7 +27,10 @@ import { META_FEATURES, META_LOSS, META_TARGETS } from './export';
 import { AttributeType, ModelTooLargeError, TensorType, decodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx';
 import { ProtobufError } from './protobuf';
 
-export type OnnxImportResult = { ok: true; doc: NetworkDocument; warnings: string[] } | { ok: false; message: string };
+export type OnnxImportResult =
+  /** `featureNames`: the model input's columns in order (from its metadata, or x1…xk), to feed the network the same rows. */
+  | { ok: true; doc: NetworkDocument; warnings: string[]; featureNames: string[] }
+  | { ok: false; message: string };
 
 export interface OnnxImportOptions {
   /** The document's name. Default: the model graph's name. */
@@ -39,6 +42,9 @@ class ImportError extends Error {}
 /** The opsets of the standard domain Netwright reads: the operators' semantics it relies on hold from 13 to 23. */
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 23;
+/** The IR versions it reads (3: opset imports; 11: opset 23's). */
+export const MIN_IR_VERSION = 3;
+export const MAX_IR_VERSION = 11;
 
 const schema = (inputs: readonly [number, number], attributes: OnnxOpSchema['attributes'] = {}, since = 1): OnnxOpSchema => ({ since, inputs, outputs: [1, 1], attributes });
 
@@ -129,7 +135,8 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     return new Importer(model, options).run();
   } catch (error) {
     if (error instanceof ImportError || error instanceof ProtobufError) return { ok: false, message: `Cannot import: ${error.message}` };
-    return { ok: false, message: `Cannot import: ${error instanceof Error ? error.message : String(error)}` };
+    // a bug of the importer, not a property of the file: said as such (the fuzz tests count these as crashes)
+    return { ok: false, message: `Cannot import (internal error): ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
@@ -201,6 +208,10 @@ class Importer {
     const produced = this.expressions.has(outName) ? this.value(outName, `output '${outName}'`) : this.values.get(outName);
     if (!produced) throw new ImportError(this.uncomputed.has(outName) ? `output '${outName}' is an output of ${this.uncomputed.get(outName)!} that Netwright does not compute` : `output '${outName}' is not computed by any node`);
     if (produced.kind !== 'node') throw new ImportError(`output '${outName}' is ${produced.kind === 'input' ? 'the input itself' : 'a constant'}; there is no network to import`);
+    const declared = graph.outputs[0]!.dims;
+    if (declared.length > 0 && (declared.length !== 2 || (typeof declared[1] === 'number' && declared[1] !== produced.size))) {
+      throw new ImportError(`output '${outName}' is declared [${declared.map((d) => d ?? '?').join(', ')}] but computes ${produced.size} value${produced.size === 1 ? '' : 's'} per example`);
+    }
     const producer = this.nodeById.get(produced.nodeId)!;
     const lastActivation = 'activation' in producer ? producer.activation : undefined;
     const metaLoss = this.model.metadata[META_LOSS];
@@ -227,7 +238,7 @@ class Importer {
     };
     const report = validateDocument(doc);
     if (report.errors.length > 0) throw new ImportError(`the imported network is not valid: ${report.errors[0]!.message}`);
-    return { ok: true, doc, warnings: this.warnings };
+    return { ok: true, doc, warnings: this.warnings, featureNames: [...this.featureNames] };
   }
 
   /** The standard domain's opset, refused outside what Netwright reads (as ONNX Runtime refuses what it does not know). */
@@ -241,6 +252,8 @@ class Importer {
       if (domain === '') version = o.version;
     }
     if (version === undefined) throw new ImportError('the model does not import the standard ONNX operator set');
+    const ir = this.model.irVersion;
+    if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) throw new ImportError(`IR version ${ir} is not supported (Netwright reads IR versions ${MIN_IR_VERSION} to ${MAX_IR_VERSION})`);
     if (version < MIN_OPSET || version > MAX_OPSET) throw new ImportError(`opset ${version} is not supported (Netwright reads opsets ${MIN_OPSET} to ${MAX_OPSET})`);
     return version;
   }
@@ -276,13 +289,9 @@ class Importer {
       if (entry === undefined) throw new ImportError(`${label}: ${n.opType || 'an operator without a name'} is not supported`);
       const { schema } = entry;
       if (this.opset < schema.since) throw new ImportError(`${label}: ${n.opType} is not in opset ${this.opset} (it exists from opset ${schema.since})`);
-      const count = (list: readonly string[]) => {
-        let last = list.length;
-        while (last > 0 && list[last - 1] === '') last--; // trailing optional ones left out
-        return last;
-      };
-      const ins = count(n.inputs);
-      const outs = count(n.outputs);
+      // counted as ONNX Runtime counts them: an empty name (an optional input left out) still takes a place
+      const ins = n.inputs.length;
+      const outs = n.outputs.length;
       if (ins < schema.inputs[0] || ins > schema.inputs[1]) throw new ImportError(`${label}: ${n.opType} takes ${rangeText(schema.inputs)} input${schema.inputs[1] === 1 ? '' : 's'}, it has ${ins}`);
       if (outs < schema.outputs[0] || outs > schema.outputs[1]) throw new ImportError(`${label}: ${n.opType} has ${rangeText(schema.outputs)} output${schema.outputs[1] === 1 ? '' : 's'}, it names ${outs}`);
       if (n.outputs[0] === undefined || n.outputs[0] === '') throw new ImportError(`${label}: it has no output`);
@@ -294,6 +303,7 @@ class Importer {
         if (expected === undefined) throw new ImportError(`${label}: ${n.opType} has no attribute '${a.name}'`);
         if (ATTRIBUTE_KIND[a.type] !== expected) throw new ImportError(`${label}: the attribute ${a.name} should be ${expected === 'int' ? 'an int' : `a ${expected}`}`);
       }
+      for (const r of schema.required ?? []) if (!names.has(r)) throw new ImportError(`${label}: ${n.opType} needs the attribute ${r}`);
       for (const o of n.outputs) {
         if (o === '') continue;
         define(o, label);
