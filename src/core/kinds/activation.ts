@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { addInto, type KindDef, type KindNode } from './kind';
-import { activationField, checkActivationAttributes, exampleNetwork, ONNX_ACTIVATION_OF, origin, referenceActivation } from './common';
+import { activationField, checkActivationAttributes, exampleNetwork, ONNX_ACTIVATION_OF, ONNX_ACTIVATION_SCHEMAS, origin, referenceActivation } from './common';
 
 const props = z.object({ activation: activationField() });
 export type ActivationNode = KindNode<'activation', z.infer<typeof props>>;
@@ -52,7 +52,7 @@ export const activation: KindDef<'activation', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: Object.keys(ONNX_ACTIVATION_OF),
+      ops: ONNX_ACTIVATION_SCHEMAS,
       run(ctx) {
         const act = ONNX_ACTIVATION_OF[ctx.onnx.opType]!;
         checkActivationAttributes(ctx, act);

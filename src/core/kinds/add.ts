@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { addInto, allocatePlain, nodeLabel, problem, shapeText, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './common';
+import { exampleNetwork, onnxOp, origin } from './common';
 
 const props = z.object({});
 export type AddNode = KindNode<'add', z.infer<typeof props>>;
@@ -51,7 +51,7 @@ export const add: KindDef<'add', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Add', 'Sum'],
+      ops: { Add: onnxOp(1, [2, 2], [1, 1]), Sum: onnxOp(1, [1, 2_147_483_647], [1, 1]) },
       run(ctx) {
         const op = ctx.onnx.opType;
         const values = ctx.ins.map((t) => ctx.value(t));

@@ -8,7 +8,8 @@ import { ACTIVATIONS, ACTIVATION_CONSTANTS } from '../activations';
 import { ACTIVATION_NAMES, emptyDocument, type ActivationName, type NetworkDocument, type NetworkEdge, type NetworkNode } from '../document';
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
 import type {
-  CodeContext, ExplainContext, ExplainForward, ExplainTerm, NumpyCode, OnnxExportContext, OnnxImportContext, PlanNode, PyTorchCode, PyTorchParam, RunContext, Workspace,
+  CodeContext, ExplainContext, ExplainForward, ExplainTerm, NumpyCode, OnnxExportContext, OnnxImportContext, OnnxOpSchema, PlanNode, PyTorchCode, PyTorchParam,
+  RunContext, Workspace,
 } from './kind';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -145,6 +146,19 @@ export function referenceActivation(activation: ActivationName, zs: readonly num
 }
 
 /** Import helper: the activation an ONNX operator names, if it is one (checking the attributes Netwright fixes). */
+/** An operator's schema (kind.ts, OnnxOpSchema): the first opset with it, its input and output counts, its attributes. */
+export const onnxOp = (since: number, inputs: readonly [number, number], outputs: readonly [number, number], attributes: OnnxOpSchema['attributes'] = {}, required: readonly string[] = []): OnnxOpSchema =>
+  ({ since, inputs, outputs, attributes, required });
+
+/** Element-wise operators of one input and one output. */
+const unary = (attributes: OnnxOpSchema['attributes'] = {}, since = 1) => onnxOp(since, [1, 1], [1, 1], attributes);
+
+/** The schema of each activation operator the importer reads. */
+export const ONNX_ACTIVATION_SCHEMAS: Readonly<Record<string, OnnxOpSchema>> = {
+  Relu: unary(), LeakyRelu: unary({ alpha: 'float' }), Elu: unary({ alpha: 'float' }), Sigmoid: unary(), Tanh: unary(),
+  Gelu: unary({ approximate: 'string' }, 20), Sin: unary({}, 7), Softmax: unary({ axis: 'int' }),
+};
+
 export const ONNX_ACTIVATION_OF: Readonly<Record<string, ActivationName>> = {
   Relu: 'relu', LeakyRelu: 'leakyRelu', Elu: 'elu', Sigmoid: 'sigmoid', Tanh: 'tanh', Gelu: 'gelu', Sin: 'sine', Softmax: 'softmax',
 };

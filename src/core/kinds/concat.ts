@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { NetworkEdge, NetworkNode } from '../document';
 import { nodeLabel, problem, allocatePlain, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './common';
+import { exampleNetwork, onnxOp, origin } from './common';
 
 const props = z.object({});
 export type ConcatNode = KindNode<'concat', z.infer<typeof props>>;
@@ -78,7 +78,7 @@ export const concat: KindDef<'concat', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Concat'],
+      ops: { Concat: onnxOp(1, [1, 2_147_483_647], [1, 1], { axis: 'int' }, ['axis']) },
       run(ctx) {
         const axis = ctx.intAttr('axis', 1);
         if (axis !== 1 && axis !== -1) throw ctx.fail(`Concat along axis ${axis} is not supported (only axis 1, the features)`);

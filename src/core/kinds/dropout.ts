@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { DROPOUT_RATE } from '../limits';
 import { addInto, nodeLabel, problem, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, finite, origin } from './common';
+import { exampleNetwork, finite, onnxOp, origin } from './common';
 
 const props = z.object({
   /** Fraction of units dropped while training, in [0, 1). */
@@ -77,8 +77,10 @@ export const dropout: KindDef<'dropout', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Dropout'],
+      ops: { Dropout: onnxOp(12, [1, 3], [1, 2], { seed: 'int' }) },
       run(ctx) {
+        // Dropout(data, ratio, training_mode): with training_mode absent it passes its data through (inference).
+        if (ctx.onnx.inputs[2] !== undefined && ctx.onnx.inputs[2] !== '') throw ctx.fail('Dropout with a training_mode input is not supported (Netwright imports models for inference)');
         ctx.set(ctx.value(ctx.ins[0] ?? ''));
       },
     },

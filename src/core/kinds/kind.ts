@@ -353,9 +353,26 @@ export interface OnnxImportContext {
   fail(message: string): Error;
 }
 
+/** The kind of an ONNX attribute, as its schema declares it. */
+export type OnnxAttributeKind = 'int' | 'float' | 'string' | 'ints' | 'floats' | 'tensor';
+
+/**
+ * What ONNX Runtime checks of a node before it runs it, for one operator: the first opset that has it (in the form
+ * the importer reads), how many inputs and outputs it takes, and its attributes with their kinds. The importer refuses
+ * a node that breaks it (an unknown attribute, an extra input) naming the node, as ONNX Runtime does.
+ */
+export interface OnnxOpSchema {
+  since: number;
+  inputs: readonly [min: number, max: number];
+  outputs: readonly [min: number, max: number];
+  attributes: Readonly<Record<string, OnnxAttributeKind>>;
+  /** Attributes it cannot do without (Concat's axis). */
+  required?: readonly string[];
+}
+
 export interface OnnxImporter {
-  /** The operator types it reads ('Gemm', 'MatMul'). */
-  ops: readonly string[];
+  /** The operator types it reads ('Gemm', 'MatMul') with their schemas. */
+  ops: Readonly<Record<string, OnnxOpSchema>>;
   run(ctx: OnnxImportContext): void;
 }
 

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
-import { exampleNetwork, finite, origin } from './common';
+import { exampleNetwork, finite, onnxOp, origin } from './common';
 
 const props = z.object({
   /** Added to the variance before the square root, so a row of equal values does not divide by zero. */
@@ -144,7 +144,7 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
       return base;
     },
     import: {
-      ops: ['LayerNormalization'],
+      ops: { LayerNormalization: onnxOp(17, [2, 3], [1, 3], { axis: 'int', epsilon: 'float', stash_type: 'int' }) },
       run(ctx) {
         const from = ctx.sourceOf(ctx.value(ctx.ins[0] ?? ''));
         const axis = ctx.intAttr('axis', -1);
