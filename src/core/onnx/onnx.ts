@@ -43,6 +43,8 @@ export interface OnnxValueInfo {
   elemType: number;
   /** A number for a fixed dimension, a string for a named one ("N"), null when unknown. */
   dims: (number | string | null)[];
+  /** Read from a file: false when it declares no shape at all (then `dims` is empty and says nothing). */
+  shapeKnown?: boolean;
 }
 
 export interface OnnxGraph {
@@ -228,6 +230,7 @@ function readValueInfo(m: Message): OnnxValueInfo {
   if (tensor) {
     info.elemType = tensor.int(1, 'elem_type');
     const shape = tensor.message(2, 'shape');
+    info.shapeKnown = shape !== undefined;
     if (shape) {
       info.dims = shape.messages(1, 'dim').map((d) => (d.has(1) ? d.int(1, 'dim_value') : d.has(2) ? d.string(2, 'dim_param') : null));
     }
