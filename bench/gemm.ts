@@ -7,7 +7,8 @@
  * fused multiply-add × 2 FMA pipes × the clock (from /proc/cpuinfo's "cpu MHz", the nominal clock a virtual machine
  * reports; boost may be higher).
  *
- * By itself: `npx tsx bench/gemm.ts [--rounds 3] [--measure 1] [--before /path/to/other/checkout]`.
+ * By itself: `npx tsx bench/gemm.ts [--rounds 3] [--measure 1] [--before /path/to/other/checkout] [--only TEXT]`
+ * (--only: the shapes whose label contains TEXT, e.g. 'MLP' or '1024').
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -61,7 +62,7 @@ const range = (xs: number[], digits = 2) => `${median(xs).toFixed(digits)} (${Ma
  * Runs the section; returns the summary lines. With `before` (another checkout, e.g. /work/main), its kernels run in
  * the same rounds too, and the ratio after/before is printed.
  */
-export function runGemmBench(rounds: number, seconds: number, before?: string): string[] {
+export function runGemmBench(rounds: number, seconds: number, before?: string, only?: string): string[] {
   const runs = before ? [...RUNS, { name: 'before', flags: [], args: [`netwright@${before}`] }] : RUNS;
   const { ghz, source } = clock();
   const peak = 4 * 2 * 2 * ghz;
@@ -69,7 +70,7 @@ export function runGemmBench(rounds: number, seconds: number, before?: string): 
   console.log(`single-core peak of 128-bit WebAssembly SIMD: 4 lanes × 2 (FMA) × 2 FMA pipes × ${ghz.toFixed(3)} GHz (${source}) = ${peak.toFixed(1)} GFLOP/s`);
   const summary: string[] = [];
   const configs = new Map<string, string>();
-  for (const shape of GEMM_SHAPES) {
+  for (const shape of GEMM_SHAPES.filter((s) => !only || `${s.kind} ${s.M}×${s.N}×${s.K} ${s.title}`.includes(only))) {
     const label = `gemm${shape.kind} ${shape.M}×${shape.N}×${shape.K} (${shape.title})`;
     const got = new Map<string, number[]>(runs.map((r) => [r.name, []]));
     for (let round = 0; round < rounds; round++) {
@@ -113,7 +114,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const j = process.argv.indexOf('--measure');
   const seconds = j >= 0 ? Number(process.argv[j + 1]) : 1;
   const b = process.argv.indexOf('--before');
-  const summary = runGemmBench(rounds, seconds, b >= 0 ? process.argv[b + 1] : undefined);
+  const o = process.argv.indexOf('--only');
+  const summary = runGemmBench(rounds, seconds, b >= 0 ? process.argv[b + 1] : undefined, o >= 0 ? process.argv[o + 1] : undefined);
   console.log('\n## Summary');
   for (const line of summary) console.log(`  ${line}`);
 }

@@ -23,8 +23,16 @@
   (memory (export "mem") 1)
 
   ;; Pack the m×k block of A whose element (i, kk) is at src + 4·(i·rs + kk·cs) into panels of 4 rows at dst.
+  ;; Whole panels are packed four values at a time: a column-major A (rs = 1, as in Aᵀ·B) is copied one vector per k;
+  ;; a row-major A (cs = 1) is read as four rows of four k and transposed in registers. The rest, and panels cut
+  ;; short by m, go one value at a time.
   (func (export "packA") (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32) (param $dst i32)
-    (local $i0 i32) (local $kk i32) (local $r i32) (local $s i32) (local $rows i32)
+    (local $i0 i32) (local $kk i32) (local $r i32) (local $s i32) (local $rows i32) (local $k4 i32)
+    (local $rowMajor i32) (local $colMajor i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowMajor (i32.eq (local.get $cs) (i32.const 1)))
+    (local.set $colMajor (i32.eq (local.get $rs) (i32.const 1)))
+    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
     (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
     (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
     (block $done
@@ -34,20 +42,58 @@
         (local.set $rows (i32.sub (local.get $m) (local.get $i0)))
         (if (i32.gt_u (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
         (local.set $kk (i32.const 0))
-        (loop $depth
-          (local.set $s (i32.add (local.get $src)
-            (i32.add (i32.mul (local.get $i0) (local.get $rs)) (i32.mul (local.get $kk) (local.get $cs)))))
-          (local.set $r (i32.const 0))
-          (loop $row
-            (if (i32.lt_u (local.get $r) (local.get $rows))
-              (then (f32.store (local.get $dst) (f32.load (local.get $s))))
-              (else (f32.store (local.get $dst) (f32.const 0))))
-            (local.set $s (i32.add (local.get $s) (local.get $rs)))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br_if $row (i32.lt_u (local.get $r) (i32.const 4))))
-          (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
-          (br_if $depth (i32.lt_u (local.get $kk) (local.get $k))))
+        (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i0) (local.get $rs))))
+        (if (i32.eq (local.get $rows) (i32.const 4))
+          (then
+            (if (local.get $colMajor)
+              (then
+                ;; A(i0..i0+3, kk) are four neighbours: one vector per k
+                (block $copied
+                  (loop $copy
+                    (br_if $copied (i32.ge_u (local.get $kk) (local.get $k)))
+                    (v128.store (local.get $dst) (v128.load (local.get $s)))
+                    (local.set $s (i32.add (local.get $s) (local.get $cs)))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                    (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+                    (br $copy))))
+              (else (if (local.get $rowMajor)
+                (then
+                  ;; four rows × four k, transposed: out_k = (A(i0, k), A(i0+1, k), A(i0+2, k), A(i0+3, k))
+                  (block $transposed
+                    (loop $transpose
+                      (br_if $transposed (i32.ge_u (local.get $kk) (local.get $k4)))
+                      (local.set $r0 (v128.load (local.get $s)))
+                      (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $rs))))
+                      (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $rs) (i32.const 1)))))
+                      (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $rs) (i32.const 3)))))
+                      ;; t0 = (r0[0] r1[0] r0[1] r1[1]), t1 = (r0[2] r1[2] r0[3] r1[3]), t2, t3 the same of r2, r3
+                      (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                      (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                      (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                      (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                      (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                      (v128.store offset=16 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                      (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                      (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                      (local.set $s (i32.add (local.get $s) (i32.const 16)))
+                      (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+                      (local.set $kk (i32.add (local.get $kk) (i32.const 4)))
+                      (br $transpose)))))))))
+        ;; whatever is left, one value at a time (s points at A(i0, kk))
+        (block $packed
+          (loop $depth
+            (br_if $packed (i32.ge_u (local.get $kk) (local.get $k)))
+            (local.set $r (i32.const 0))
+            (loop $row
+              (if (i32.lt_u (local.get $r) (local.get $rows))
+                (then (f32.store (local.get $dst) (f32.load (i32.add (local.get $s) (i32.mul (local.get $r) (local.get $rs))))))
+                (else (f32.store (local.get $dst) (f32.const 0))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $row (i32.lt_u (local.get $r) (i32.const 4))))
+            (local.set $s (i32.add (local.get $s) (local.get $cs)))
+            (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+            (br $depth)))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
         (br $panels))))
 
