@@ -99,7 +99,11 @@ class Evaluator {
       if (!a.ok) return { pass: false, why: a.why };
       const b = this.quantity(c.value);
       if (!b.ok) return { pass: false, why: b.why };
-      return compare(a.value, c.op, b.value, c.tolerance) ? { pass: true } : { pass: false, why: `not yet (${describe(a.value)} ${OP_WORDS[c.op]} ${describe(b.value)}${c.op === 'near' ? ` ± ${c.tolerance ?? 0}` : ''} does not hold)` };
+      if (compare(a.value, c.op, b.value, c.tolerance)) return { pass: true };
+      // An answer is never told the number it should be: that would give the answer away.
+      if ('answer' in c.compare) return { pass: false, why: `your answer ${describe(a.value)} is not it yet` };
+      const against = typeof c.value === 'number' ? describe(b.value) : `${quantityName(c.value)} (${describe(b.value)})`;
+      return { pass: false, why: `${quantityName(c.compare)} is ${describe(a.value)}; the step needs ${OP_WORDS[c.op]} ${against}${c.op === 'near' ? ` ± ${c.tolerance ?? 0}` : ''}` };
     }
     if ('changed' in c) {
       const base = this.ctx.baseline;
@@ -145,8 +149,27 @@ class Evaluator {
 
 const OP_WORDS: Record<CompareOp, string> = { gt: '>', ge: '≥', lt: '<', le: '≤', near: '≈' };
 
+function paramName(p: ParamRef): string {
+  return 'edge' in p ? `the weight of ${p.edge}` : `the bias of ${p.bias}`;
+}
+
+/** A quantity in words, for a failing check's reason. */
+export function quantityName(q: Quantity): string {
+  if ('activation' in q) return `a of ${q.activation}`;
+  if ('preactivation' in q) return `z of ${q.preactivation}`;
+  if ('param' in q) return paramName(q.param);
+  if ('loss' in q) return 'the loss';
+  if ('target' in q) return `the target ${q.target}`;
+  if ('gradient' in q) return `the gradient of ${paramName(q.gradient).slice(4)}`;
+  if ('updated' in q) return `${paramName(q.updated)} after one step`;
+  if ('answer' in q) return 'your answer';
+  if ('trainer' in q) return { step: "the trainer's step count", epoch: 'the epoch', trainLoss: 'the training loss', testLoss: 'the test loss', accuracy: 'the accuracy' }[q.trainer];
+  if ('setting' in q) return q.setting === 'learningRate' ? 'the learning rate' : 'the batch size';
+  return 'the number of parameters';
+}
+
 function describe(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }
 
 function compare(a: number, op: CompareOp, b: number, tolerance = 0): boolean {

@@ -189,3 +189,13 @@ describe('countChanges', () => {
     expect(countChanges(worked(), worked())).toEqual({ weights: 0, biases: 0 });
   });
 });
+
+describe('reasons a learner reads', () => {
+  it('a failing comparison names the quantity and what it needs', () => {
+    expect(evaluateCheck({ compare: { activation: 'out' }, op: 'gt', value: 0.6 }, ctx(worked()))).toEqual({ pass: false, why: 'a of out is 0.4502; the step needs > 0.6' });
+  });
+  it('a wrong answer is not told the right number', () => {
+    const r = evaluateCheck({ compare: { answer: true }, op: 'near', value: { loss: 'example' }, tolerance: 0.001 }, ctx(worked(), { answer: 0.55 }));
+    expect(r).toEqual({ pass: false, why: 'your answer 0.55 is not it yet' });
+  });
+});
