@@ -19,6 +19,7 @@ import { TrainingStoreContext, createTrainingStore, type TrainingStore } from '.
 import { useTrainingToolbar } from './training/toolbar';
 import { LearnMenu, LessonFileProblem } from './learn/LearnMenu';
 import { LessonPanel } from './learn/LessonPanel';
+import { QuantizeDialog } from './learn/QuantizeDialog';
 import { useLesson } from './learn/store';
 import './App.css';
 import './editor/editor.css';
@@ -130,6 +131,7 @@ export function App({ trainer, editor: given, training: givenTraining, files: gi
               <Inspector />
               <LessonPanel />
               <LessonFileProblem />
+              <QuantizeDialog />
               <Dock />
               <StatusBar network={<NetworkStatus />} training={<TrainingStatusItem />} />
               <TrainerBanner />

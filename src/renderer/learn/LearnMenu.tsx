@@ -4,7 +4,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { BookOpen, FolderOpen, X } from 'lucide-react';
+import { Binary, BookOpen, FolderOpen, X } from 'lucide-react';
 import { useEditor } from '../editor/context';
 import type { EditorStores } from '../editor/store';
 import { SHIPPED_LESSONS } from './shipped';
@@ -95,6 +95,9 @@ export function LearnMenu() {
           ))}
           <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); picker.open(); }}>
             <FolderOpen size={15} aria-hidden /> Open lesson file…
+          </button>
+          <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => lessonStore.setState({ menuOpen: false, quantizeOpen: true })}>
+            <Binary size={15} aria-hidden /> Quantize the trained network…
           </button>
         </div>,
         document.body,

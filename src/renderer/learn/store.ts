@@ -19,12 +19,14 @@ export interface LessonState {
   /** The document as the current step opened. */
   baseline: NetworkDocument | null;
   menuOpen: boolean;
+  /** The quantize dialog is open. */
+  quantizeOpen: boolean;
   /** Why the last lesson file could not be opened (located like a network file's error). */
   error: string | null;
 }
 
 export const lessonStore = createStore<LessonState>()(() => ({
-  lesson: null, step: 0, answers: {}, done: new Set<number>(), baseline: null, menuOpen: false, error: null,
+  lesson: null, step: 0, answers: {}, done: new Set<number>(), baseline: null, menuOpen: false, quantizeOpen: false, error: null,
 }));
 
 export function useLesson<T>(selector: (s: LessonState) => T): T {
