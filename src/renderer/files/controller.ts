@@ -15,6 +15,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { emptyDocument, type NetworkDocument, type TrainingHistory } from '../../core/document';
 import { weightsCsv, weightsJson } from '../../core/export';
 import { exportOnnx } from '../../core/onnx/export';
+import { runsForSave } from '../learn/runs';
 import { parseDocument, trySerializeDocument } from '../../core/serialize';
 import type { ExportKind, MenuCommand, OpenResult, Recovery, SaveResult } from '../../shared/ipc';
 import { load, notify, type EditorStores } from '../editor/store';
@@ -289,7 +290,10 @@ export function createFileController(options: FileControllerOptions): FileContro
     training?.getState().applySnapshotToDocument();
     const current = doc();
     const history = training ? historyFromChart(training.getState().history) : undefined;
-    const withHistory = history ? { ...current, history } : current;
+    // The session's runs (learn/runs.ts) are the file's runs: those opened with it, less any deleted, plus new ones.
+    const runs = runsForSave();
+    const { runs: _opened, ...rest } = current;
+    const withHistory = history || runs || _opened ? { ...rest, ...(history ? { history } : {}), ...(runs ? { runs } : {}) } : current;
     const result = trySerializeDocument(withHistory);
     if (!result.ok) {
       // The core's words already say "Cannot save: …" and name the node or connection.

@@ -4,7 +4,8 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { Binary, BookOpen, FolderOpen, X } from 'lucide-react';
+import { Binary, BookOpen, ChartLine, FolderOpen, X } from 'lucide-react';
+import { runsStore } from './runs';
 import { useEditor } from '../editor/context';
 import type { EditorStores } from '../editor/store';
 import { SHIPPED_LESSONS } from './shipped';
@@ -98,6 +99,9 @@ export function LearnMenu() {
           </button>
           <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => lessonStore.setState({ menuOpen: false, quantizeOpen: true })}>
             <Binary size={15} aria-hidden /> Quantize the trained network…
+          </button>
+          <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); runsStore.setState({ open: true }); }}>
+            <ChartLine size={15} aria-hidden /> Compare runs…
           </button>
         </div>,
         document.body,
