@@ -37,7 +37,7 @@ async function expectRed(page: Page): Promise<void> {
 }
 
 /** Start a lesson from the start screen (the first lesson) or the Learn menu (the others). */
-async function startLesson(page: Page, title: string, from: 'start' | 'menu'): Promise<void> {
+async function startLesson(page: Page, title: string, from: 'start' | 'menu', template: 'worked-example' | 'other' = 'worked-example'): Promise<void> {
   if (from === 'start') await page.getByRole('group', { name: 'Lessons' }).getByRole('button', { name: title }).click();
   else {
     await page.getByRole('button', { name: 'Learn', exact: true }).click();
@@ -45,7 +45,7 @@ async function startLesson(page: Page, title: string, from: 'start' | 'menu'): P
   }
   await expect(panel(page).getByRole('heading', { name: title })).toBeVisible();
   // The worked example is on the canvas and the trainer has it.
-  await expect(node(page, 'out').getByTestId('node-output')).toHaveText('a = 0.4502');
+  if (template === 'worked-example') await expect(node(page, 'out').getByTestId('node-output')).toHaveText('a = 0.4502');
 }
 
 async function next(page: Page): Promise<void> {
@@ -59,7 +59,10 @@ async function answer(page: Page, label: string, value: string): Promise<void> {
 const fixed = (v: number, digits = 4) => v.toFixed(digits);
 
 test('the shipped lessons are the ones this test walks', () => {
-  expect(SHIPPED.sort()).toEqual(['01-a-neuron.nwlesson', '02-forward-pass.nwlesson', '03-loss.nwlesson', '04-gradient.nwlesson', '05-one-step.nwlesson']);
+  expect(SHIPPED.sort()).toEqual([
+    '01-a-neuron.nwlesson', '02-forward-pass.nwlesson', '03-loss.nwlesson', '04-gradient.nwlesson', '05-one-step.nwlesson',
+    '08-parameters-and-memory.nwlesson', '10-deeper-is-not-always-better.nwlesson',
+  ]);
 });
 
 test.describe('lesson 1: a neuron', () => {
@@ -220,6 +223,100 @@ test.describe('lesson 5: one step by hand', () => {
     await setField(page, 'Weight', '1.2');
     await expect(node(page, 'out').getByTestId('node-output')).not.toHaveText('a = 0.4502');
     await expect(checkOf(page)).toContainText("the trainer's step count is 0; the step needs ≥ 1");
+    await expectRed(page);
+  });
+});
+
+const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Main toolbar' });
+
+test.describe('lesson 8: parameters and memory', () => {
+  async function quantizedBytes(page: Page): Promise<string> {
+    await page.getByRole('button', { name: 'Learn', exact: true }).click();
+    await page.getByRole('menuitem', { name: /Quantize the trained network/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Quantize' });
+    const text = (await dialog.getByTestId('memory-after').textContent())!.replace(' B', '');
+    await dialog.getByRole('button', { name: 'Close quantize' }).click();
+    return text;
+  }
+
+  test('right: 9 parameters, 70 GB, and the int8 size read from the Quantize dialog', async ({ page }) => {
+    await openApp(page);
+    await startLesson(page, '8. Parameters and memory', 'menu');
+    await answer(page, 'parameters', '9');
+    await expectGreen(page);
+    await next(page);
+    await answer(page, 'GB at int8', '70');
+    await expectGreen(page);
+    await next(page);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 32');
+    await expectRed(page);
+    await answer(page, 'int8 bytes', await quantizedBytes(page));
+    await expectGreen(page);
+  });
+
+  test('wrong: 6 parameters, the fp32 size, and the fp32 bytes stay red', async ({ page }) => {
+    await openApp(page);
+    await startLesson(page, '8. Parameters and memory', 'menu');
+    await answer(page, 'parameters', '6');
+    await expect(checkOf(page)).toContainText('your answer 6 is not it yet');
+    await expectRed(page);
+    await panel(page).getByRole('button', { name: /^Step 2/ }).click();
+    await answer(page, 'GB at int8', '280');
+    await expect(checkOf(page)).toContainText('your answer 280 is not it yet');
+    await expectRed(page);
+    await panel(page).getByRole('button', { name: /^Step 3/ }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await answer(page, 'int8 bytes', '68');
+    await expect(checkOf(page)).toContainText('your answer 68 is not it yet');
+    await expectRed(page);
+  });
+});
+
+test.describe('lesson 10: deeper is not always better', () => {
+  async function keepRun(page: Page): Promise<void> {
+    await page.getByRole('button', { name: 'Learn', exact: true }).click();
+    await page.getByRole('menuitem', { name: /Compare runs/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Compare runs' });
+    const rows = dialog.getByRole('table', { name: 'Runs' }).locator('tbody tr');
+    const before = await rows.count();
+    await dialog.getByRole('button', { name: 'Keep this run' }).click();
+    await expect(rows).toHaveCount(before + 1);
+    await dialog.getByRole('button', { name: 'Close runs' }).click();
+  }
+
+  async function trainEpoch(page: Page, step: string): Promise<void> {
+    await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText(step);
+  }
+
+  test('right: a run of the spiral net, a smaller net, a second run: green', async ({ page }) => {
+    await openApp(page);
+    await startLesson(page, '10. Deeper is not always better', 'menu', 'other');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await trainEpoch(page, 'step 40');
+    await keepRun(page);
+    await expectRed(page);
+    await selectNode(page, 'hidden2');
+    await setField(page, 'Units', '4');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await trainEpoch(page, 'step 40');
+    await keepRun(page);
+    await expectGreen(page);
+  });
+
+  test('wrong: two runs of the same network stay red', async ({ page }) => {
+    await openApp(page);
+    await startLesson(page, '10. Deeper is not always better', 'menu', 'other');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await trainEpoch(page, 'step 40');
+    await keepRun(page);
+    await toolbar(page).getByRole('button', { name: 'Reset', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 0');
+    await trainEpoch(page, 'step 40');
+    await keepRun(page);
+    await expect(checkOf(page)).toContainText('1 runs of networks of different sizes kept; the step needs 2');
     await expectRed(page);
   });
 });

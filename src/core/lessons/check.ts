@@ -10,6 +10,7 @@ import { loadDataset } from '../data';
 import type { NetworkDocument } from '../document';
 import { explainStep, type ExplainStep } from '../explain';
 import { compileNetwork } from '../network';
+import { evaluateQuantization } from '../quantize';
 import type { CompareOp, Condition, LessonAction, ParamRef, Quantity, TrainerQuantity } from './schema';
 
 /** The trainer as a check sees it (null: nothing loaded). */
@@ -32,6 +33,8 @@ export interface LessonContext {
   selectedEdges: readonly string[];
   explainOpen: boolean;
   trainer: LessonTrainerState | null;
+  /** The runs kept for comparison (their network sizes); absent: none. */
+  runs?: readonly { parameters: number }[];
 }
 
 export type CheckResult = { pass: true } | { pass: false; why: string };
@@ -68,6 +71,12 @@ class Evaluator {
       return c.ok ? { ok: true, value: c.net.params.length } : { ok: false, why: c.problems[0]?.message ?? 'the network does not compile' };
     }
     if ('param' in q) return paramValue(this.ctx.doc, q.param);
+    if ('quantized' in q) {
+      const r = evaluateQuantization(this.ctx.doc, q.quantized === 'int8' ? { format: 'int8', per: 'unit' } : { format: 'fp16' });
+      if (!r.ok) return { ok: false, why: r.message };
+      const v = q.measure === 'bytes' ? r.report.bytes.quantized : q.measure === 'loss' ? r.report.after.loss : r.report.after.accuracy;
+      return v === null ? { ok: false, why: 'this network has no accuracy (it is not a classifier)' } : { ok: true, value: v };
+    }
     const e = this.explain();
     if (!e.ok) return e;
     const step = e.step;
@@ -122,6 +131,12 @@ class Evaluator {
       const largest = largestGradientEdges(e.step);
       return largest.includes(sel[0]!) ? { pass: true } : { pass: false, why: 'another weight has a larger gradient' };
     }
+    if ('runs' in c) {
+      const runs = this.ctx.runs ?? [];
+      const count = c.runs.distinctParameters ? new Set(runs.map((r) => r.parameters)).size : runs.length;
+      const what = c.runs.distinctParameters ? 'runs of networks of different sizes' : 'runs';
+      return count >= c.runs.atLeast ? { pass: true } : { pass: false, why: `${count} ${what} kept; the step needs ${c.runs.atLeast}` };
+    }
     if ('explain' in c) return this.ctx.explainOpen ? { pass: true } : { pass: false, why: 'explain mode is closed' };
     if ('trainerState' in c) {
       const s = this.ctx.trainer?.state ?? 'idle';
@@ -165,6 +180,7 @@ export function quantityName(q: Quantity): string {
   if ('answer' in q) return 'your answer';
   if ('trainer' in q) return { step: "the trainer's step count", epoch: 'the epoch', trainLoss: 'the training loss', testLoss: 'the test loss', accuracy: 'the accuracy' }[q.trainer];
   if ('setting' in q) return q.setting === 'learningRate' ? 'the learning rate' : 'the batch size';
+  if ('quantized' in q) return `the ${q.quantized} network's ${q.measure === 'bytes' ? 'memory in bytes' : q.measure}`;
   return 'the number of parameters';
 }
 

@@ -58,6 +58,8 @@ export const quantitySchema = z.union([
   z.strictObject({ setting: z.enum(['learningRate', 'batchSize']) }),
   /** how many trainable numbers the network has */
   z.strictObject({ parameters: z.literal('count') }),
+  /** the network's weights quantized (int8: a scale per unit), measured on the test split (quantize.ts) */
+  z.strictObject({ quantized: z.enum(['int8', 'fp16']), measure: z.enum(['bytes', 'accuracy', 'loss']) }),
 ]);
 export type Quantity = z.infer<typeof quantitySchema>;
 
@@ -71,12 +73,14 @@ export interface ChangedCondition { changed: { weights: number; biases: number }
 export interface SelectedCondition { selected: { edge: string } | { largest: 'gradient' } }
 export interface ExplainCondition { explain: 'open' }
 export interface TrainerCondition { trainerState: (typeof TRAINER_STATES)[number] }
+export interface RunsCondition { runs: { atLeast: number; distinctParameters?: boolean } }
 export type Condition =
   | CompareCondition
   | ChangedCondition
   | SelectedCondition
   | ExplainCondition
   | TrainerCondition
+  | RunsCondition
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -96,6 +100,8 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ selected: z.union([z.strictObject({ edge: id }), z.strictObject({ largest: z.literal('gradient') })]) }),
   z.strictObject({ explain: z.literal('open') }),
   z.strictObject({ trainerState: z.enum(TRAINER_STATES) }),
+  /** at least this many runs are kept for comparison (of networks of different sizes, if asked) */
+  z.strictObject({ runs: z.strictObject({ atLeast: count, distinctParameters: z.boolean().optional() }) }),
   z.strictObject({ all: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ any: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ not: conditionSchema }),

@@ -17,6 +17,7 @@ import { explainStore, refreshExplain, closeExplain, useExplain } from '../live/
 import { useTraining, useTrainingActions, type TrainingState, type TrainingStore } from '../training/store';
 import { closeLesson, goToStep, lessonStore, markDone, setAnswer, useLesson } from './store';
 import { LessonText } from './math';
+import { runsStore, useRuns } from './runs';
 import './learn.css';
 
 function trainerOf(s: Pick<TrainingState, 'snapshot' | 'status'>): LessonTrainerState | null {
@@ -41,6 +42,7 @@ function contextNow(editor: EditorStores, training: TrainingStore, answerText: s
     selectedEdges: [...editor.view.getState().selectedEdges],
     explainOpen: explainStore.getState().open,
     trainer: trainerOf(t),
+    runs: runsStore.getState().runs.slice(lessonStore.getState().runsAtStart),
   };
 }
 
@@ -55,12 +57,13 @@ function useCheck(step: LessonStep, index: number): CheckResult | null {
   const explainOpen = useExplain((s) => s.open);
   const answer = useLesson((s) => s.answers[index]);
   const baseline = useLesson((s) => s.baseline);
+  const runs = useRuns((s) => s.runs);
   return useMemo(() => {
     if (!step.check) return null;
     return evaluateCheck(step.check, contextNow(editor, training, answer));
     // The stores' values are read through contextNow; these are what it reads.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [step, doc, snapshot, status, selectedEdges, explainOpen, answer, baseline, editor, training]);
+  }, [step, doc, snapshot, status, selectedEdges, explainOpen, answer, baseline, runs, editor, training]);
 }
 
 function setParam(doc: NetworkDocument, param: { edge: string; index?: number } | { bias: string; index?: number }, value: number) {

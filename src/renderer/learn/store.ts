@@ -8,6 +8,7 @@ import type { NetworkDocument } from '../../core/document';
 import { parseLesson, stepDocument, type Lesson } from '../../core/lessons';
 import { decodeUtf8 } from '../../core/fileText';
 import { load, type EditorStores } from '../editor/store';
+import { runsStore } from './runs';
 
 export interface LessonState {
   lesson: Lesson | null;
@@ -18,6 +19,8 @@ export interface LessonState {
   done: ReadonlySet<number>;
   /** The document as the current step opened. */
   baseline: NetworkDocument | null;
+  /** How many runs were kept when the current step opened (its checks count the runs kept since). */
+  runsAtStart: number;
   menuOpen: boolean;
   /** The quantize dialog is open. */
   quantizeOpen: boolean;
@@ -26,7 +29,7 @@ export interface LessonState {
 }
 
 export const lessonStore = createStore<LessonState>()(() => ({
-  lesson: null, step: 0, answers: {}, done: new Set<number>(), baseline: null, menuOpen: false, quantizeOpen: false, error: null,
+  lesson: null, step: 0, answers: {}, done: new Set<number>(), baseline: null, runsAtStart: 0, menuOpen: false, quantizeOpen: false, error: null,
 }));
 
 export function useLesson<T>(selector: (s: LessonState) => T): T {
@@ -43,7 +46,7 @@ export function goToStep(editor: EditorStores, index: number): void {
     const made = stepDocument(step);
     if (made.ok) load(editor, made.doc);
   }
-  lessonStore.setState({ step: i, baseline: editor.document.getState().doc });
+  lessonStore.setState({ step: i, baseline: editor.document.getState().doc, runsAtStart: runsStore.getState().runs.length });
 }
 
 export function startLesson(editor: EditorStores, lesson: Lesson): void {

@@ -199,3 +199,19 @@ describe('reasons a learner reads', () => {
     expect(r).toEqual({ pass: false, why: 'your answer 0.55 is not it yet' });
   });
 });
+
+describe('quantization and runs in checks', () => {
+  it('the int8 memory quantity is the core\'s quantized size', () => {
+    const xor = findTemplate('xor')!.build();
+    const v = evaluateQuantity({ quantized: 'int8', measure: 'bytes' }, ctx(xor));
+    // 12 weights at 1 byte, 5 units × (4-byte scale + 1-byte zero point), 5 biases at 4 bytes.
+    expect(v).toEqual({ ok: true, value: 12 + 5 * 5 + 5 * 4 });
+  });
+
+  it('runs of different sizes: two of the same size fail, two sizes pass', () => {
+    const c: Condition = { runs: { atLeast: 2, distinctParameters: true } };
+    expect(evaluateCheck(c, ctx(worked()))).toEqual({ pass: false, why: '0 runs of networks of different sizes kept; the step needs 2' });
+    expect(evaluateCheck(c, ctx(worked(), { runs: [{ parameters: 9 }, { parameters: 9 }] })).pass).toBe(false);
+    expect(evaluateCheck(c, ctx(worked(), { runs: [{ parameters: 9 }, { parameters: 13 }] })).pass).toBe(true);
+  });
+});
