@@ -313,6 +313,8 @@ export interface OnnxExportContext<N> {
   modelOutput: string;
   add(opType: string, name: string, inputs: string[], outputs: string[], attributes?: OnnxAttribute[]): void;
   constant(name: string, dims: number[], values: ArrayLike<number>): string;
+  /** A weight matrix [fan-in, units]: a float constant, or (exporting a quantized model) the stored low-precision tensor and its dequantization. Returns the float tensor's name. */
+  weights?(name: string, dims: number[], values: ArrayLike<number>): string;
   intConstant(name: string, dims: number[], values: readonly number[]): string;
   /** Emit the activation `act` from `input` into `output`. */
   activation(act: ActivationName, base: string, input: string, output: string): void;

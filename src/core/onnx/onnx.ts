@@ -5,7 +5,7 @@
 import { MAX_EDGES, MAX_NODES } from '../limits';
 import { Message, ProtobufError, Writer } from './protobuf';
 
-export const TensorType = { FLOAT: 1, INT64: 7 } as const;
+export const TensorType = { FLOAT: 1, INT8: 3, INT64: 7, FLOAT16: 10 } as const;
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 export interface OnnxTensor {
@@ -16,6 +16,8 @@ export interface OnnxTensor {
   floats?: Float32Array;
   /** INT64 data. */
   ints?: number[];
+  /** Any other type's data as raw little-endian bytes (written only: INT8, FLOAT16 of a quantized export). */
+  raw?: Uint8Array;
 }
 
 export interface OnnxAttribute {
@@ -84,6 +86,8 @@ function tensorWriter(t: OnnxTensor): Writer {
     const view = new DataView(raw.buffer);
     for (let i = 0; i < data.length; i++) view.setBigInt64(i * 8, BigInt(data[i]!), true);
     w.bytes(9, raw);
+  } else if (t.raw) {
+    w.bytes(9, t.raw);
   }
   return w;
 }
