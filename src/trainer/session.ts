@@ -5,7 +5,7 @@
  * slice the snapshot pacer is told that the state changed; it sends a fresh snapshot only when the client has
  * acknowledged the previous one (latest wins), so a busy window never makes this process queue messages.
  */
-import { PLANE_EXTENT, loadDataset, type Dataset } from '../core/data';
+import { PLANE_EXTENT, digitsIfLoaded, loadDataset, prepareDataset, type Dataset } from '../core/data';
 import { DEFAULT_TRAINING, type NetworkDocument } from '../core/document';
 import { documentSchema, checkSchema } from '../core/schema';
 import { trainingMemoryProblem } from '../core/trainingMemory';
@@ -300,6 +300,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   /** The loaded network's validation report: a later setup change is checked against the memory limit with it. */
   let loadedReport: Pick<ValidationReport, 'parameterCount' | 'sizes'> | undefined;
 
+  let digitsTried = false;
   const handlers: HandlerTable = {
     load(command, context) {
       channel = context;
@@ -328,6 +329,12 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
           return;
         }
         dataRef = data.value as NetworkDocument['data'];
+      }
+      // The digits' asset is imported on first use: load it, then take this command again (once).
+      if (dataRef.kind === 'builtin' && dataRef.name === 'digits' && digitsIfLoaded() === null && !digitsTried) {
+        digitsTried = true;
+        void prepareDataset(dataRef).then(() => handlers.load!(command, context));
+        return;
       }
       const made = loadDataset(dataRef);
       if (!made.ok) {
