@@ -70,7 +70,9 @@ export interface TrainingSession {
   stepBatches(n: number): StepResult;
   /** Train to the end of the current epoch. */
   stepEpoch(): StepResult;
-  evaluate(): Evaluation;
+  /** Loss and accuracy over the splits; `maxTrainRows` measures the training split on its first rows only (it is
+   *  shuffled, so a sample), for live views of large data sets. The test split is always measured whole. */
+  evaluate(options?: { maxTrainRows?: number }): Evaluation;
   /** Set the base learning rate (the schedule still applies on top). */
   setLearningRate(lr: number): void;
   setSetup(changes: Partial<TrainingSetup>): void;
@@ -326,12 +328,16 @@ export function createTrainingSession(
     },
     stepBatches: (n) => run(Math.max(0, Math.floor(n)), false),
     stepEpoch: () => run(0, true),
-    evaluate() {
+    evaluate(options = {}) {
       const classification = dataset.task !== 'regression';
       const classes = dataset.task === 'multiclass' ? net.outputSize : 2;
       const confusion = classification ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : null;
       const hasTest = dataset.test.n > 0;
-      const trainM = measure(train, hasTest ? null : confusion);
+      const cap = options.maxTrainRows;
+      const trainPart = cap !== undefined && cap < train.n
+        ? { n: cap, x: train.x.subarray(0, cap * inW), y: train.y.subarray(0, cap * outW) }
+        : train;
+      const trainM = measure(trainPart, hasTest ? null : confusion);
       const wrong: Misclassified[] | null = dataset.task === 'multiclass' && hasTest ? [] : null;
       const testM = hasTest ? measure(dataset.test, confusion, wrong) : null;
       const result: Evaluation = { trainLoss: trainM.loss, testLoss: testM ? testM.loss : null };

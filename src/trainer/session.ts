@@ -21,6 +21,9 @@ import { createYielder, type Yielder } from './schedule';
 const SLICE_MS = 12;
 /** The whole-data-set evaluation in a snapshot is reused for this long while training runs. */
 const EVALUATION_MAX_AGE_MS = 100;
+/** Live training metrics measure at most this many (shuffled) training rows, so a large set keeps the trainer
+ *  answering; the test split is measured whole. */
+const LIVE_TRAIN_ROWS = 2000;
 /** Steps per second are measured over windows of about this length. */
 const RATE_WINDOW_MS = 1000;
 /** Diagnostics (dead units, gradient flags) are recomputed at most this often while training runs. */
@@ -100,7 +103,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     if (!force && evaluation && (evaluation.step === session.state.step || (running && t - evaluation.at < maxAge))) {
       return evaluation.value;
     }
-    const value = toSnapshot(session.evaluate());
+    const value = toSnapshot(session.evaluate({ maxTrainRows: LIVE_TRAIN_ROWS }));
     evaluationCost = now() - t;
     evaluation = { at: t, step: session.state.step, value };
     return value;
