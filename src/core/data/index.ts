@@ -155,7 +155,7 @@ export function loadDataset(ref: DataReference): LoadResult {
       }
       if (ref.name === 'digits') {
         const digits = digitsIfLoaded();
-        if (!digits) return { ok: false, message: 'The digits are not loaded yet (prepareDataset loads them).' };
+        if (!digits) return { ok: false, message: 'The digits are still loading; try again in a moment.' };
         const made = makeDigits(digits, { trainRatio: ref.trainRatio, seed: ref.seed });
         if (!made.ok) return made;
         const notes = [...made.notes];
