@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { allocatePlain, nodeLabel, problem, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './common';
+import { exampleNetwork, onnxOp, origin } from './common';
 
 const props = z.object({
   /** The feature names this input feeds: one name for a scalar input, k names for a feature vector. */
@@ -63,7 +63,7 @@ export const input: KindDef<'input', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Gather'],
+      ops: { Gather: onnxOp(1, [2, 2], [1, 1], { axis: 'int' }) },
       run(ctx) {
         const data = ctx.value(ctx.ins[0] ?? '');
         const indices = ctx.value(ctx.ins[1] ?? '');
@@ -82,6 +82,12 @@ export const input: KindDef<'input', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({ init: [], forward: [`${ctx.name} = ${ctx.modelInput}[:, [${Array.from(ctx.plan.columns!).join(', ')}]]`], params: [] }),
+  numpy: (ctx) => ({
+    forward: [`${ctx.name} = ${ctx.modelInput}[:, [${Array.from(ctx.plan.columns!).join(', ')}]]  # ${ctx.node.features.join(', ')}`],
+    backward: [],
+    params: [],
+  }),
   reference: (node, _inputs, _params, x, featureNames) => node.features.map((f) => x[featureNames.indexOf(f)]!),
   examples: {
     networks: () => [
