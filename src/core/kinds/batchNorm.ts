@@ -14,8 +14,8 @@
  */
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
-import { exampleNetwork, finite, origin } from './common';
-import { asImage, fromNchw, imageInput, toNchw } from './image';
+import { exampleNetwork, finite, onnxOp, origin } from './common';
+import { asImage, fromNchw, imageInput, toNchw, noCodeEmitter } from './image';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
 
 const props = z.object({
@@ -162,7 +162,7 @@ export const batchNorm: KindDef<'batchNorm', typeof props> = {
       return img ? fromNchw(ctx, out, p.shape, base) : base;
     },
     import: {
-      ops: ['BatchNormalization'],
+      ops: { BatchNormalization: onnxOp(9, [5, 5], [1, 3], { epsilon: 'float', momentum: 'float', training_mode: 'int', spatial: 'int' }) },
       run(ctx) {
         const v = ctx.value(ctx.ins[0] ?? '');
         const image = v.kind === 'node' ? v.image : undefined;
@@ -186,6 +186,8 @@ export const batchNorm: KindDef<'batchNorm', typeof props> = {
       },
     },
   },
+  pytorch: () => noCodeEmitter('BatchNorm', 'PyTorch'),
+  numpy: () => noCodeEmitter('BatchNorm', 'NumPy'),
   reference(node, inputs, params) {
     const x = inputs[0]!;
     const C = params.node.gamma!.length;

@@ -10,8 +10,8 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
 import { UNITS } from '../limits';
-import { activationField, exampleNetwork, finite, origin, positiveInt, referenceActivation } from './common';
-import { asImage, attrInts, col2im, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry } from './image';
+import { activationField, exampleNetwork, finite, onnxOp, origin, positiveInt, referenceActivation } from './common';
+import { asImage, attrInts, col2im, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, noCodeEmitter } from './image';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
@@ -161,7 +161,7 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
       return base;
     },
     import: {
-      ops: ['Conv'],
+      ops: { Conv: onnxOp(1, [2, 3], [1, 1], { auto_pad: 'string', dilations: 'ints', group: 'int', kernel_shape: 'ints', pads: 'ints', strides: 'ints' }) },
       run(ctx) {
         const src = nchwSource(ctx);
         const wv = ctx.value(ctx.ins[1] ?? '');
@@ -192,6 +192,8 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
       },
     },
   },
+  pytorch: () => noCodeEmitter('Conv2D', 'PyTorch'),
+  numpy: () => noCodeEmitter('Conv2D', 'NumPy'),
   reference(node, inputs, params, _x, _names, shapes) {
     const x = inputs[0]!;
     const kernel = params.node.kernel!;

@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
-import { asImage, imageInput } from './image';
+import { asImage, imageInput, noCodeEmitter } from './image';
 import { addInto, shapeSize, type ImportValue, type KindDef, type KindNode, type OnnxImportContext } from './kind';
-import { exampleNetwork, origin } from './common';
+import { exampleNetwork, onnxOp, origin } from './common';
 
 const props = z.object({});
 export type FlattenNode = KindNode<'flatten', z.infer<typeof props>>;
@@ -86,7 +86,11 @@ export const flatten: KindDef<'flatten', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Flatten', 'Reshape', 'Transpose'],
+      ops: {
+        Flatten: onnxOp(1, [1, 1], [1, 1], { axis: 'int' }),
+        Reshape: onnxOp(5, [2, 2], [1, 1], { allowzero: 'int' }),
+        Transpose: onnxOp(1, [1, 1], [1, 1], { perm: 'ints' }),
+      },
       run(ctx) {
         if (ctx.onnx.opType === 'Reshape') return importReshape(ctx);
         if (ctx.onnx.opType === 'Transpose') return importTranspose(ctx);
@@ -104,6 +108,8 @@ export const flatten: KindDef<'flatten', typeof props> = {
       },
     },
   },
+  pytorch: () => noCodeEmitter('Flatten', 'PyTorch'),
+  numpy: () => noCodeEmitter('Flatten', 'NumPy'),
   reference: (_node, inputs) => [...inputs[0]!],
   examples: {
     networks: () => [

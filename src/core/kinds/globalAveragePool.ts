@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
-import { exampleNetwork, origin } from './common';
-import { asImage, imageInput, nchwSource, toNchw } from './image';
+import { exampleNetwork, onnxOp, origin } from './common';
+import { asImage, imageInput, nchwSource, toNchw, noCodeEmitter } from './image';
 import { nodeLabel, problem, type KindDef, type KindNode } from './kind';
 
 const props = z.object({});
@@ -65,7 +65,7 @@ export const globalAveragePool: KindDef<'globalAveragePool', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['GlobalAveragePool'],
+      ops: { GlobalAveragePool: onnxOp(1, [1, 1], [1, 1]) },
       run(ctx) {
         const src = nchwSource(ctx);
         const id = ctx.addNode({ id: '', type: 'globalAveragePool', name: ctx.name, position: { ...origin } });
@@ -75,6 +75,8 @@ export const globalAveragePool: KindDef<'globalAveragePool', typeof props> = {
       },
     },
   },
+  pytorch: () => noCodeEmitter('GlobalAveragePool', 'PyTorch'),
+  numpy: () => noCodeEmitter('GlobalAveragePool', 'NumPy'),
   reference(_node, inputs, _params, _x, _names, shapes) {
     const [h, w, ch] = asImage(shapes[0])!;
     const x = inputs[0]!;

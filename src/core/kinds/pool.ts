@@ -8,8 +8,8 @@
  */
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
-import { exampleNetwork, origin, positiveInt } from './common';
-import { asImage, attrInts, fromNchw, geometry, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry } from './image';
+import { exampleNetwork, onnxOp, origin, positiveInt } from './common';
+import { asImage, attrInts, fromNchw, geometry, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, noCodeEmitter } from './image';
 import type { KindDef, KindNode, PlanNode } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
@@ -158,7 +158,7 @@ function makePool<T extends 'maxPool2d' | 'averagePool2d'>(type: T, mode: 'max' 
         return fromNchw(ctx, pooled, ctx.plan.shape, ctx.base);
       },
       import: {
-        ops: [op],
+        ops: { [op]: mode === 'max' ? onnxOp(1, [1, 1], [1, 2], { auto_pad: 'string', ceil_mode: 'int', dilations: 'ints', kernel_shape: 'ints', pads: 'ints', strides: 'ints', storage_order: 'int' }, ['kernel_shape']) : onnxOp(1, [1, 1], [1, 1], { auto_pad: 'string', ceil_mode: 'int', dilations: 'ints', kernel_shape: 'ints', pads: 'ints', strides: 'ints', count_include_pad: 'int' }, ['kernel_shape']) },
         run(ctx) {
           const src = nchwSource(ctx);
           const kernel = intsAttr(ctx, 'kernel_shape', 2, []) as [number, number];
@@ -176,6 +176,8 @@ function makePool<T extends 'maxPool2d' | 'averagePool2d'>(type: T, mode: 'max' 
         },
       },
     },
+    pytorch: () => noCodeEmitter(mode === 'max' ? 'MaxPool2D' : 'AveragePool2D', 'PyTorch'),
+    numpy: () => noCodeEmitter(mode === 'max' ? 'MaxPool2D' : 'AveragePool2D', 'NumPy'),
     reference: (node, inputs, _params, _x, _names, shapes) => referencePool(mode, node, inputs[0]!, shapes[0]!),
     examples: {
       networks: () => [
