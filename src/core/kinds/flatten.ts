@@ -40,7 +40,14 @@ function importReshape(ctx: OnnxImportContext): void {
   }
   if (dims.length === 2 && (dims[0] === -1 || dims[0] === 0) && (dims[1] === from.size || dims[1] === -1)) {
     const img = image ? asImage(image.shape) : null;
-    if (!image || image.layout === 'flat' || image.layout === 'nhwc' || (img && (img[2] === 1 || img[0] * img[1] === 1))) {
+    if (image && image.layout === 'flat' && v.kind === 'node') {
+      // A Netwright Flatten: an image value, already flat, reshaped to a vector.
+      const id = ctx.addNode({ id: '', type: 'flatten', name: ctx.name, position: { ...origin } });
+      ctx.connect(v.nodeId, id);
+      ctx.set({ kind: 'node', nodeId: id, size: v.size });
+      return;
+    }
+    if (!image || image.layout === 'nhwc' || (img && (img[2] === 1 || img[0] * img[1] === 1))) {
       ctx.set(image ? { ...(v as NodeValue), image: { shape: image.shape, layout: 'flat' } } : v);
       return;
     }
@@ -82,12 +89,12 @@ export const flatten: KindDef<'flatten', typeof props> = {
   },
   onnx: {
     export(ctx) {
-      ctx.add('Flatten', ctx.base, [ctx.inputs[0]!], [ctx.base], [ctx.attrInt('axis', 1)]);
+      // Reshape to [N, size]: a no-op on the flat tensor, kept so the import knows a Flatten was here.
+      ctx.add('Reshape', ctx.base, [ctx.inputs[0]!, ctx.intConstant(ctx.unique(`${ctx.base}/shape`), [2], [-1, ctx.plan.size])], [ctx.base]);
       return ctx.base;
     },
     import: {
       ops: {
-        Flatten: onnxOp(1, [1, 1], [1, 1], { axis: 'int' }),
         Reshape: onnxOp(5, [2, 2], [1, 1], { allowzero: 'int' }),
         Transpose: onnxOp(1, [1, 1], [1, 1], { perm: 'ints' }),
       },
