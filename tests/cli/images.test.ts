@@ -53,7 +53,7 @@ function run(argv: string[], text: Record<string, string>, bytes: Record<string,
   try {
     code = runCli(argv, io);
   } catch (e) {
-    throw new Error(`${String(e)}\n${err.join('\n')}`);
+    throw new Error(`${String(e)}\n${err.join('\n')}`, { cause: e });
   }
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
