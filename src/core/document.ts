@@ -101,7 +101,7 @@ export interface TrainingSetup {
 }
 
 export type BuiltinDatasetName =
-  | 'circle' | 'xor' | 'gaussians' | 'spiral' | 'moons' | 'plane' | 'sine' | 'iris' | 'cars';
+  | 'circle' | 'xor' | 'gaussians' | 'spiral' | 'moons' | 'plane' | 'sine' | 'iris' | 'cars' | 'digits';
 
 export type DataReference =
   | { kind: 'none' }

@@ -11,7 +11,7 @@ import {
 import { KINDS, isNodeKind } from './kinds';
 import { SETUP_LIMITS, UNITS, type Limit } from './limits';
 
-export const BUILTIN_DATASET_NAMES = ['circle', 'xor', 'gaussians', 'spiral', 'moons', 'plane', 'sine', 'iris', 'cars'] as const satisfies readonly BuiltinDatasetName[];
+export const BUILTIN_DATASET_NAMES = ['circle', 'xor', 'gaussians', 'spiral', 'moons', 'plane', 'sine', 'iris', 'cars', 'digits'] as const satisfies readonly BuiltinDatasetName[];
 
 /** Larger layers than this are refused when loading: a file must not be able to make the app allocate without bound. */
 export const MAX_UNITS = UNITS.max;

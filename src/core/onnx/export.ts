@@ -143,7 +143,7 @@ function exportUnsafe(doc: NetworkDocument, options: OnnxExportOptions): OnnxExp
     const node = p.node;
     const base = unique(node.name || node.id);
     const ctx: OnnxExportContext<typeof node> = {
-      node, plan: p, base, unique, inputs: p.inputs.map((k) => out[k]!), params, opset,
+      node, plan: p, base, unique, inputs: p.inputs.map((k) => out[k]!), inputShapes: p.inputs.map((k) => plan.nodes[k]!.shape), params, opset,
       modelInput: ONNX_INPUT, modelOutput: ONNX_OUTPUT, add, constant,
       intConstant: (name, dims, values) => {
         initializers.push({ name, dims, dataType: TensorType.INT64, ints: [...values] });
