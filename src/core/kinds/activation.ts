@@ -70,6 +70,17 @@ export const activation: KindDef<'activation', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({
+    init: [],
+    forward: [`${ctx.name} = ${ctx.activation(ctx.node.activation, ctx.inputs[0]!)}`],
+    preactivation: ctx.inputs[0]!,
+    params: [],
+  }),
+  numpy: (ctx) => ({
+    forward: [`${ctx.name} = ${ctx.activation(ctx.node.activation, ctx.inputs[0]!)}`],
+    backward: [`d_${ctx.inputs[0]!} += ${ctx.activationGrad(ctx.node.activation, ctx.inputs[0]!, ctx.name, `d_${ctx.name}`)}`],
+    params: [],
+  }),
   reference: (node, inputs) => referenceActivation(node.activation, inputs[0]!),
   examples: {
     networks: () => ['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'sine', 'linear'].map((act) =>

@@ -89,6 +89,12 @@ export const add: KindDef<'add', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({ init: [], forward: [`${ctx.name} = ${ctx.inputs.join(' + ')}`], params: [] }),
+  numpy: (ctx) => ({
+    forward: [`${ctx.name} = ${ctx.inputs.length === 1 ? `${ctx.inputs[0]!}.copy()` : ctx.inputs.join(' + ')}`],
+    backward: ctx.inputs.map((s) => `d_${s} += d_${ctx.name}`),
+    params: [],
+  }),
   reference: (_node, inputs) => inputs[0]!.map((_, k) => inputs.reduce((s, v) => s + v[k]!, 0)),
   examples: {
     networks: () => [

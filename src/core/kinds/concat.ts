@@ -93,6 +93,20 @@ export const concat: KindDef<'concat', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({
+    init: [],
+    forward: [`${ctx.name} = ${ctx.inputs.length === 1 ? ctx.inputs[0]! : `torch.cat([${ctx.inputs.join(', ')}], dim=1)`}`],
+    params: [],
+  }),
+  numpy: (ctx) => {
+    let offset = 0;
+    const backward = ctx.inputs.map((s, k) => {
+      const line = `d_${s} += d_${ctx.name}[:, ${offset}:${offset + ctx.inputSizes[k]!}]`;
+      offset += ctx.inputSizes[k]!;
+      return line;
+    });
+    return { forward: [`${ctx.name} = np.concatenate([${ctx.inputs.join(', ')}], axis=1)`], backward, params: [] };
+  },
   reference: (_node, inputs) => inputs.flat(),
   examples: {
     networks: () => [

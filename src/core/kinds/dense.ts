@@ -10,8 +10,8 @@ import type { NetworkNode } from '../document';
 import { describeNumber, nodeLabel, plural, problem, type KindDef, type KindNode } from './kind';
 import { UNITS } from '../limits';
 import {
-  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, origin,
-  onnxOp, positiveInt, referenceWeighted,
+  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, numpyWeighted, origin,
+  onnxOp, positiveInt, pytorchWeighted, referenceWeighted,
 } from './common';
 
 const props = z.object({
@@ -114,6 +114,8 @@ export const dense: KindDef<'dense', typeof props> = {
       },
     },
   },
+  pytorch: pytorchWeighted,
+  numpy: numpyWeighted,
   reference: (node, inputs, params) => referenceWeighted(node.activation, inputs, params.edges, node.useBias !== false ? params.node.bias : undefined, node.units),
   examples: {
     networks: () => [

@@ -85,6 +85,17 @@ export const dropout: KindDef<'dropout', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({
+    init: [`self.${ctx.name} = nn.Dropout(p=${String(ctx.node.rate)})`],
+    forward: [`${ctx.name} = self.${ctx.name}(${ctx.inputs[0]!})`],
+    params: [],
+  }),
+  numpy: (ctx) => ({
+    // The script runs the network as at inference (and its step without dropout), so Dropout passes values on.
+    forward: [`${ctx.name} = ${ctx.inputs[0]!}  # dropout (rate ${String(ctx.node.rate)}) is off outside training`],
+    backward: [`d_${ctx.inputs[0]!} += d_${ctx.name}`],
+    params: [],
+  }),
   reference: (_node, inputs) => [...inputs[0]!],
   examples: {
     networks: () => [

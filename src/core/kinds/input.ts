@@ -67,6 +67,12 @@ export const input: KindDef<'input', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({ init: [], forward: [`${ctx.name} = ${ctx.modelInput}[:, [${Array.from(ctx.plan.columns!).join(', ')}]]`], params: [] }),
+  numpy: (ctx) => ({
+    forward: [`${ctx.name} = ${ctx.modelInput}[:, [${Array.from(ctx.plan.columns!).join(', ')}]]  # ${ctx.node.features.join(', ')}`],
+    backward: [],
+    params: [],
+  }),
   reference: (node, _inputs, _params, x, featureNames) => node.features.map((f) => x[featureNames.indexOf(f)]!),
   examples: {
     networks: () => [
