@@ -17,7 +17,7 @@ import { createDeriver, type Measured } from './derive';
 import { isFileShortcut, shortcutFor } from './shortcuts';
 import { edit, notify } from './store';
 import type { NetworkFlowNode, WeightFlowEdge } from './types';
-import { SearchBox } from './SearchBox';
+import { ConnectBox, SearchBox } from './SearchBox';
 import { StartScreen } from './StartScreen';
 import { HelpOverlay } from './HelpOverlay';
 import { Notice } from './Notice';
@@ -90,6 +90,7 @@ export function EditorCanvas() {
     return () => observer.disconnect();
   }, []);
   const searchOpen = useView((s) => s.searchOpen);
+  const connectOpen = useView((s) => s.connectOpen);
 
   const measured = useRef(new Map<string, Measured>());
   const [measureVersion, setMeasureVersion] = useState(0);
@@ -136,7 +137,10 @@ export function EditorCanvas() {
       if (view.dragPositions === null) actions.commitPositions(finished);
       else editor.view.setState({ dragPositions: finished });
     }
-    if (measuredChanged) setMeasureVersion((v) => v + 1);
+    if (measuredChanged) {
+      if (editor.view.getState().centreOnMeasure) actions.centreMeasured((id) => measured.current.get(id));
+      setMeasureVersion((v) => v + 1);
+    }
   }, [editor, actions]);
 
   const onNodeDragStop = useCallback((event: MouseEvent | TouchEvent, _node: NetworkFlowNode, dragged: NetworkFlowNode[]) => {
@@ -209,7 +213,7 @@ export function EditorCanvas() {
       const id = shortcutFor(event);
       if (!id || isFileShortcut(id)) return; // File shortcuts: src/renderer/files
       const view = editor.view.getState();
-      if ((view.searchOpen || view.helpOpen) && id !== 'deselect' && id !== 'help') return;
+      if ((view.searchOpen || view.helpOpen || view.connectOpen) && id !== 'deselect' && id !== 'help') return;
       switch (id) {
         case 'undo': actions.undo(); break;
         case 'redo': actions.redo(); break;
@@ -236,10 +240,13 @@ export function EditorCanvas() {
         case 'duplicate': actions.duplicate(); break;
         case 'selectAll': actions.selectAll(); break;
         case 'deselect':
-          if (view.searchOpen || view.helpOpen || view.templatesOpen) editor.view.setState({ searchOpen: false, helpOpen: false, templatesOpen: false });
+          if (view.searchOpen || view.helpOpen || view.templatesOpen || view.connectOpen) {
+            editor.view.setState({ searchOpen: false, helpOpen: false, templatesOpen: false, connectOpen: false });
+          }
           else actions.clearSelection();
           break;
         case 'search': actions.openSearch(); break;
+        case 'connect': actions.openConnect(); break;
         case 'expand': actions.expandOrCollapse(); break;
         case 'initialise': actions.initialiseWeights(); break;
         case 'layout':
@@ -325,6 +332,7 @@ export function EditorCanvas() {
       >
         <ConnectionHint />
         {searchOpen && <SearchBox />}
+        {connectOpen && <ConnectBox />}
         <StartScreen />
         <HelpOverlay />
         <Notice />

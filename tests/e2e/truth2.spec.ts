@@ -1,0 +1,89 @@
+/**
+ * The rest of issue 10 (the training view tells the truth) and issue 11 items 11 and 17, as a user meets them:
+ * keyboard connect and centred palette adds, readable templates, inputs bound to the data's features, Playground's
+ * feature toggles, a hung or closed trainer.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, openApp, test } from './fixtures';
+import { canvas, node, nodeIds, openTemplate, selectNode, settledBox } from './editor';
+
+const SCREENS = process.env.NETWRIGHT_SCREENS_DIR ?? '/work/notes/screens-truth2';
+
+function toolbar(page: Page): Locator {
+  return page.getByRole('toolbar', { name: 'Main toolbar' });
+}
+
+function button(page: Page, name: string): Locator {
+  return toolbar(page).getByRole('button', { name, exact: true });
+}
+
+/** The canvas as one sees it: the part of main.canvas above the training dock, in page pixels. */
+async function visibleCanvas(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  return page.evaluate(() => {
+    const main = document.querySelector('main.canvas')!.getBoundingClientRect();
+    const dock = document.querySelector('section.dock')!.getBoundingClientRect();
+    return { x: main.x, y: main.y, width: main.width, height: Math.min(main.bottom, dock.top) - main.y };
+  });
+}
+
+test.describe('keyboard (issue 10 item 15)', () => {
+  test('palette adds land at the centre of the visible canvas, horizontally and vertically', async ({ page }) => {
+    await openApp(page);
+    await page.getByRole('button', { name: 'Empty canvas' }).click();
+    const view = await visibleCanvas(page);
+    for (const label of ['Add Neuron', 'Add Dense layer', 'Add Output', 'Add Input']) {
+      await page.getByRole('button', { name: label }).click();
+      const added = canvas(page).locator('.react-flow__node.selected');
+      await expect(added).toHaveCount(1);
+      const box = await settledBox(page, added);
+      const dx = box.x + box.width / 2 - (view.x + view.width / 2);
+      const dy = box.y + box.height / 2 - (view.y + view.height / 2);
+      // On the centre (to the rounding of positions to whole units).
+      expect(Math.abs(dx), `${label}: horizontal offset`).toBeLessThanOrEqual(3);
+      expect(Math.abs(dy), `${label}: vertical offset`).toBeLessThanOrEqual(3);
+      // Measured alone: remove it before the next.
+      await page.keyboard.press('Delete');
+      await expect(canvas(page).locator('.react-flow__node')).toHaveCount(0);
+    }
+  });
+
+  test('C, then the target’s name and Enter, connects the selected node; refused targets say why', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const edges = canvas(page).locator('.react-flow__edge');
+    const before = await edges.count();
+    await selectNode(page, 'x');
+    await page.keyboard.press('c');
+    const box = page.getByRole('dialog', { name: 'Connect to a node' });
+    await expect(box).toBeVisible();
+    const input = box.getByRole('combobox', { name: 'Target node name' });
+    await expect(input).toBeFocused();
+    await input.pressSequentially('h1');
+    // x already feeds h1: offered, but dimmed with the reason.
+    await expect(box.getByRole('option').first()).toContainText('already connected');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item15-connect-refused-${theme}.png` });
+    }
+    await input.press('Enter');
+    await expect(box).toHaveCount(0);
+    await expect(page.getByTestId('notice')).toContainText('"x" is already connected to "h1"');
+    await expect(edges).toHaveCount(before);
+
+    await selectNode(page, 'x');
+    await page.keyboard.press('c');
+    await input.pressSequentially('ou');
+    await expect(box.getByRole('option').first()).toHaveText('out');
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+    await page.screenshot({ path: `${SCREENS}/item15-connect-light.png` });
+    await input.press('Enter');
+    await expect(box).toHaveCount(0);
+    await expect(edges).toHaveCount(before + 1);
+    await expect(canvas(page).locator('.react-flow__edge[aria-label="Edge from x to out"]')).toHaveCount(1);
+    // One undo step, and the keyboard is back on the canvas.
+    await page.keyboard.press('Control+z');
+    await expect(edges).toHaveCount(before);
+    expect(await nodeIds(page)).toContain('out');
+  });
+});
