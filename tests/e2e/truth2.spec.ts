@@ -87,3 +87,50 @@ test.describe('keyboard (issue 10 item 15)', () => {
     expect(await nodeIds(page)).toContain('out');
   });
 });
+
+/** The smallest on-screen size of any text in a node: each text's computed font size × the canvas zoom. */
+async function smallestNodeText(page: Page): Promise<{ px: number; zoom: number; where: string }> {
+  return page.evaluate(() => {
+    const viewport = document.querySelector<HTMLElement>('.react-flow__viewport')!;
+    const zoom = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+    let px = Infinity;
+    let where = '';
+    for (const el of document.querySelectorAll<HTMLElement>('.react-flow__node *')) {
+      const hasText = [...el.childNodes].some((c) => c.nodeType === Node.TEXT_NODE && (c.textContent ?? '').trim() !== '');
+      if (!hasText || el.getClientRects().length === 0) continue;
+      const size = parseFloat(getComputedStyle(el).fontSize) * zoom;
+      if (size < px) {
+        px = size;
+        where = `${el.className} “${el.textContent}”`;
+      }
+    }
+    return { px, zoom, where };
+  });
+}
+
+test.describe('readable at a glance (issue 10 item 14)', () => {
+  for (const template of ['Worked example', 'XOR', 'Spiral', 'Iris', 'regression']) {
+    test(`the ${template} template opens with every node’s text at 11 px or more on screen`, async ({ page }) => {
+      await openApp(page);
+      await openTemplate(page, new RegExp(template, 'i'));
+      await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+      const first = canvas(page).locator('.react-flow__node').first();
+      await settledBox(page, first);
+      const text = await smallestNodeText(page);
+      expect(text.px, `smallest text at zoom ${text.zoom}: ${text.where}`).toBeGreaterThanOrEqual(11);
+      // The network is read from its inputs: they are in view.
+      const inputs = canvas(page).locator('.react-flow__node-input');
+      const view = await visibleCanvas(page);
+      for (const box of await inputs.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))) {
+        expect(box.x).toBeGreaterThanOrEqual(view.x);
+        expect(box.y).toBeGreaterThanOrEqual(view.y);
+        expect(box.y + box.height).toBeLessThanOrEqual(view.y + view.height);
+      }
+      const slug = template.toLowerCase().replace(/\W+/g, '-');
+      for (const theme of ['light', 'dark'] as const) {
+        await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+        await page.screenshot({ path: `${SCREENS}/item14-template-${slug}-${theme}.png` });
+      }
+    });
+  }
+});

@@ -26,6 +26,43 @@ import { Notice } from './Notice';
 const MINIMAP_MIN_WIDTH = 640;
 const MINIMAP_MIN_HEIGHT = 420;
 
+/** Beyond this many nodes the canvas draws only what is in view, and opens a document fitted whole. */
+const LARGE_NODES = 150;
+
+/**
+ * The smallest text inside a node (editor.css, live.css: kind labels, biases, live values) and the size it must have
+ * on screen: a document opens at a zoom of at least READABLE_ZOOM, so every node's text reads at 11 px or more.
+ */
+export const MIN_NODE_FONT_PX = 12;
+export const READABLE_TEXT_PX = 11;
+export const READABLE_ZOOM = READABLE_TEXT_PX / MIN_NODE_FONT_PX;
+
+/**
+ * Fit a freshly opened network into view, but never below the readable zoom (unless it is large: then the whole of
+ * it, as an overview). When the readable zoom cannot show all of it, the view starts at its left edge (the inputs,
+ * where a network is read from), centred vertically.
+ */
+function openReadable(flow: ReturnType<typeof useReactFlow<NetworkFlowNode, WeightFlowEdge>>, pane: Element | null | undefined, large: boolean): void {
+  const padding = 0.2;
+  const width = pane?.clientWidth ?? 0;
+  const height = pane?.clientHeight ?? 0;
+  const bounds = flow.getNodesBounds(flow.getNodes());
+  if (large || width === 0 || height === 0 || bounds.width === 0) {
+    void flow.fitView({ padding, maxZoom: 1.5 });
+    return;
+  }
+  const fits = Math.min(width / (bounds.width * (1 + padding)), height / (bounds.height * (1 + padding)));
+  if (fits >= READABLE_ZOOM) {
+    void flow.fitView({ padding, maxZoom: 1.5 });
+    return;
+  }
+  const zoom = READABLE_ZOOM;
+  const margin = 24;
+  const x = bounds.width * zoom + 2 * margin <= width ? (width - bounds.width * zoom) / 2 - bounds.x * zoom : margin - bounds.x * zoom;
+  const y = bounds.height * zoom + 2 * margin <= height ? (height - bounds.height * zoom) / 2 - bounds.y * zoom : height / 2 - (bounds.y + bounds.height / 2) * zoom;
+  void flow.setViewport({ x, y, zoom });
+}
+
 /** Below this zoom the canvas is an overview: nodes are drawn without their text and shadows (see editor.css). */
 export const OVERVIEW_ZOOM = 0.35;
 const selectOverview = (s: ReactFlowState) => s.transform[2] < OVERVIEW_ZOOM;
@@ -296,10 +333,10 @@ export function EditorCanvas() {
     if (!pastEmpty || fittedDoc.current === doc || doc.nodes.length === 0) return;
     if (!doc.nodes.every((n) => measured.current.has(n.id))) return;
     fittedDoc.current = doc;
-    void flow.fitView({ padding: 0.2, maxZoom: 1.5 });
+    openReadable(flow, canvasBox.current?.firstElementChild, doc.nodes.length > LARGE_NODES);
   }, [doc, measureVersion, flow, history]);
 
-  const large = nodes.length > 150;
+  const large = nodes.length > LARGE_NODES;
   const overview = useStore(selectOverview);
   const flowProps = useMemo(() => ({
     onNodesChange,
