@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { allocatePlain, nodeLabel, problem, type KindDef, type KindNode } from './kind';
 import { exampleNetwork, origin } from './common';
+import { featureColumn } from '../data/features';
 
 const props = z.object({
   /** The feature names this input feeds: one name for a scalar input, k names for a feature vector. */
@@ -67,7 +68,7 @@ export const input: KindDef<'input', typeof props> = {
       },
     },
   },
-  reference: (node, _inputs, _params, x, featureNames) => node.features.map((f) => x[featureNames.indexOf(f)]!),
+  reference: (node, _inputs, _params, x, featureNames) => node.features.map((f) => x[featureColumn(featureNames, f)]!),
   examples: {
     networks: () => [
       exampleNetwork('input of two features, columns swapped', [

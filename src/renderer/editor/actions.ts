@@ -4,6 +4,8 @@
  */
 import type { NetworkDocument, NodeType, Position } from '../../core/document';
 import { emptyDocument } from '../../core/document';
+import { nextUnusedFeature } from '../../core/bind';
+import { featureLabel } from '../../core/data';
 import { connect } from '../../core/edit';
 import { collapseNeurons, expandDense } from '../../core/expand';
 import { findTemplate } from '../../core/templates';
@@ -26,6 +28,22 @@ function offsetToCursor(positions: readonly Position[], cursor: Position | null)
   const top = Math.min(...positions.map((p) => p.y));
   const snap = (v: number) => Math.round(v / 16) * 16;
   return { x: snap(cursor.x) - left, y: snap(cursor.y) - top };
+}
+
+/**
+ * A new Input reads the first of the data's features no other Input reads (named after it when that name is free);
+ * without data, or with every feature read, it keeps its own name as its feature.
+ */
+function readNextFeature(doc: NetworkDocument, nodeId: string): NetworkDocument {
+  const others = { ...doc, nodes: doc.nodes.filter((n) => n.id !== nodeId) };
+  const next = nextUnusedFeature(others);
+  if (next === undefined) return doc;
+  const label = doc.data.kind === 'builtin' ? featureLabel(next) : next;
+  const nameFree = !doc.nodes.some((n) => n.id !== nodeId && (n.name === label || n.id === label));
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (n.id === nodeId && n.type === 'input' ? { ...n, features: [next], ...(nameFree ? { name: label } : {}) } : n)),
+  };
 }
 
 export function createActions(stores: EditorStores) {
@@ -76,8 +94,9 @@ export function createActions(stores: EditorStores) {
       let placed: string | null = null;
       const ok = edit(stores, (d) => {
         const r = edgeId ? insertOnEdge(d, type, position, edgeId) : placeNode(d, type, position);
-        if (r.ok) placed = r.nodeId;
-        return r;
+        if (!r.ok) return r;
+        placed = r.nodeId;
+        return type === 'input' ? readNextFeature(r.doc, r.nodeId) : r;
       });
       if (ok && placed) select(stores, [placed]);
       return ok;

@@ -5,6 +5,7 @@ import { ArrowRightToLine } from 'lucide-react';
 import type { InputNode } from '../../core/document';
 import { useAnalysis } from '../editor/analysis';
 import { useEditor } from '../editor/context';
+import { FeatureMenus, featureText, useDataReference } from '../editor/dataBinding';
 import { NumberField } from '../editor/fields';
 import { formatValue } from '../editor/trace';
 import type { InputFlowNode } from '../editor/types';
@@ -13,12 +14,13 @@ import { Box } from './parts';
 
 export const InputView = memo(function InputView({ data, selected }: NodeProps<InputFlowNode>) {
   const { node, example } = data;
+  const ref = useDataReference();
   return (
     <Box data={data} selected={selected} kind="input" title="Input">
       <div className="nw-rows">
         {node.features.slice(0, 4).map((feature, i) => (
           <div key={i} className="nw-row">
-            <span className="nw-muted">{feature}</span>
+            <span className="nw-muted">{featureText(ref, feature)}</span>
             <span className="nw-value" data-testid="example-value">{example?.[i] !== undefined ? formatValue(example[i]!) : ''}</span>
           </div>
         ))}
@@ -27,6 +29,16 @@ export const InputView = memo(function InputView({ data, selected }: NodeProps<I
     </Box>
   );
 });
+
+/** The Input's own part of the inspector: the data feature each of its values reads, and the example's values. */
+function InputInspector({ node }: { node: InputNode }) {
+  return (
+    <>
+      <FeatureMenus node={node} />
+      <ExampleFields node={node} />
+    </>
+  );
+}
 
 function ExampleFields({ node }: { node: InputNode }) {
   const { view } = useEditor();
@@ -59,6 +71,6 @@ export const input: RendererKind<'input'> = {
   group: 'Data',
   keywords: ['feature', 'data', 'x'],
   detail: (node) => node.features.join(', '),
-  Inspector: ExampleFields,
+  Inspector: InputInspector,
   showsValues: false,
 };

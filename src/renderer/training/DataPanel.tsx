@@ -11,6 +11,7 @@ import {
 } from '../../core/data';
 import type { BuiltinDatasetName, DataReference } from '../../core/document';
 import { useDoc } from '../editor/context';
+import { BindOffer } from '../editor/dataBinding';
 import { useTraining } from './store';
 import { parseNumber } from '../../shared/numbers';
 
@@ -206,6 +207,7 @@ export const DataPanel = memo(function DataPanel() {
         </select>
       </label>
       {info && <p className="dock-note">{info.description}</p>}
+      <BindOffer />
       {data.kind === 'builtin' && (
         <div className="dock-grid">
           {info?.kind === 'plane' && (
