@@ -4,8 +4,11 @@
  * The app (feature menus, "Bind inputs to …") and the command line (`train --dataset`) share these.
  */
 import { BUILTIN_DATASETS, loadDataset } from './data';
-import { featureColumn } from './data/features';
-import type { DataReference, NetworkDocument } from './document';
+import { PLANE_FEATURES, featureColumn, featureLabel, planeFeatureId, type PlaneFeature } from './data/features';
+import type { DataReference, NetworkDocument, NetworkNode } from './document';
+import { addNode, connect, newId, removeNodes, type EditResult } from './edit';
+import { kindOf } from './kinds';
+import { createNode } from './nodes';
 
 export interface DataColumns {
   /** The feature columns an Input may read, in the data's order. */
@@ -76,5 +79,59 @@ export function bindInOrder(doc: NetworkDocument, columns: DataColumns): Binding
     },
     features: f ?? [],
     targets: t ?? [],
+  };
+}
+
+/** Vertical room between two Inputs stacked by a feature toggle (as the templates' rows). */
+const INPUT_ROW_STEP = 160;
+
+/**
+ * Playground's feature toggles on a 2-D set: ticking a feature adds it to the data and an Input that reads it,
+ * wired like the Inputs already there (into every node they feed: the first layer); unticking removes it from the
+ * data and from the Inputs (an Input that read only it goes, with its connections). One document change: one undo
+ * step. Refused with a reason for a data set without engineered features, or unticking the last feature.
+ */
+export function toggleFeature(doc: NetworkDocument, feature: PlaneFeature, on: boolean): EditResult {
+  const ref = doc.data;
+  const info = ref.kind === 'builtin' ? BUILTIN_DATASETS.find((d) => d.id === ref.name) : undefined;
+  if (ref.kind !== 'builtin' || info?.kind !== 'plane') return { ok: false, reason: 'Engineered features (x², x·y, sin x, …) belong to the 2-D data sets.' };
+  const current = ref.features && ref.features.length > 0 ? ref.features : [...info.defaultFeatures];
+  const reads = (name: string) => planeFeatureId(name) === feature || name === feature;
+  if (on) {
+    if (current.includes(feature)) return { ok: true, doc };
+    const features = PLANE_FEATURES.filter((f) => f === feature || current.includes(f));
+    let next: NetworkDocument = { ...doc, data: { ...ref, features } };
+    const inputs = doc.nodes.filter((n) => n.type === 'input');
+    if (inputs.some((n) => n.type === 'input' && n.features.some(reads))) return { ok: true, doc: next };
+    const id = newId(next, kindOf('input').idPrefix);
+    const lowest = inputs.reduce<NetworkNode | undefined>((low, n) => (!low || n.position.y > low.position.y ? n : low), undefined);
+    const position = lowest ? { x: lowest.position.x, y: lowest.position.y + INPUT_ROW_STEP } : { x: 0, y: 0 };
+    const label = featureLabel(feature);
+    const named = doc.nodes.some((n) => n.name === label);
+    const added = addNode(next, createNode('input', id, position, { features: [feature], ...(named ? {} : { name: label }) }));
+    if (!added.ok) return added;
+    next = added.doc;
+    // Wired like the others: into every node an existing Input feeds, in the order they were first fed.
+    const firstLayer: string[] = [];
+    for (const e of doc.edges) if (inputs.some((n) => n.id === e.source) && !firstLayer.includes(e.target)) firstLayer.push(e.target);
+    for (const target of firstLayer) {
+      const wired = connect(next, id, target);
+      if (!wired.ok) return { ok: false, reason: `Can’t wire ${label} into ${target}: ${wired.reason}` };
+      next = wired.doc;
+    }
+    return { ok: true, doc: next };
+  }
+  if (!current.includes(feature)) return { ok: true, doc };
+  const features = current.filter((f) => f !== feature);
+  if (features.length === 0) return { ok: false, reason: 'A network needs at least one input feature: tick another before unticking this one.' };
+  const gone = doc.nodes.filter((n) => n.type === 'input' && n.features.every(reads)).map((n) => n.id);
+  const kept = removeNodes(doc, gone);
+  return {
+    ok: true,
+    doc: {
+      ...kept,
+      data: { ...ref, features },
+      nodes: kept.nodes.map((n) => (n.type === 'input' && n.features.some(reads) ? { ...n, features: n.features.filter((f) => !reads(f)) } : n)),
+    },
   };
 }

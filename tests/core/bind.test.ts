@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindInOrder, dataColumns, nextUnusedFeature } from '../../src/core/bind';
+import { bindInOrder, dataColumns, nextUnusedFeature, toggleFeature } from '../../src/core/bind';
 import { BUILTIN_DATASETS, loadDataset } from '../../src/core/data';
 import { featureColumn, planeFeatureId, PLANE_FEATURES, featureLabel } from '../../src/core/data/features';
 import type { DataReference, NetworkDocument } from '../../src/core/document';
@@ -95,5 +95,58 @@ describe('binding a network to its data', () => {
   it('offers nothing when the counts differ or everything matches already', () => {
     expect(bindInOrder(worked(), dataColumns(xorData(['x', 'y', 'x2']))!)?.features ?? []).toEqual([]);
     expect(bindInOrder(findTemplate('xor')!.build(), dataColumns(xorData())!)).toBeNull();
+  });
+});
+
+describe('Playground’s feature toggles (toggleFeature)', () => {
+  const spiral = () => findTemplate('spiral')!.build();
+  const inputsOf = (d: NetworkDocument) => d.nodes.filter((n) => n.type === 'input');
+
+  it('ticking x² adds it to the data and an Input for it, wired into the first layer like x and y', () => {
+    const doc = spiral();
+    const r = toggleFeature(doc, 'x2', true);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.doc.data).toMatchObject({ features: ['x', 'y', 'x2'] });
+    const added = inputsOf(r.doc).find((n) => !doc.nodes.some((m) => m.id === n.id))!;
+    expect(added).toMatchObject({ type: 'input', name: 'x²', features: ['x2'] });
+    expect(r.doc.edges.filter((e) => e.source === added.id).map((e) => e.target)).toEqual(['hidden1']);
+    // It trains: the network reads exactly the data's columns.
+    const built = loadDataset(r.doc.data);
+    if (!built.ok) throw new Error(built.message);
+    const made = createTrainingSession(r.doc, built.dataset, {});
+    expect(made.ok ? 'ok' : made.problems[0].message).toBe('ok');
+  });
+
+  it('on XOR (neurons), the new Input feeds every neuron x feeds; unticking takes it and its connections away again', () => {
+    const doc = findTemplate('xor')!.build();
+    const on = toggleFeature(doc, 'sinx', true);
+    if (!on.ok) throw new Error(on.reason);
+    const added = inputsOf(on.doc).find((n) => !doc.nodes.some((m) => m.id === n.id))!;
+    expect(on.doc.edges.filter((e) => e.source === added.id).map((e) => e.target)).toEqual(['h1', 'h2', 'h3', 'h4']);
+    const off = toggleFeature(on.doc, 'sinx', false);
+    if (!off.ok) throw new Error(off.reason);
+    expect(off.doc.nodes).toEqual(doc.nodes);
+    expect(off.doc.edges).toEqual(doc.edges);
+    expect(off.doc.data).toMatchObject({ features: ['x', 'y'] });
+  });
+
+  it('unticking x removes the Input that reads x; the last feature cannot go; other data refuses with a reason', () => {
+    const doc = findTemplate('xor')!.build();
+    const off = toggleFeature(doc, 'x', false);
+    if (!off.ok) throw new Error(off.reason);
+    expect(inputsOf(off.doc).map((n) => n.id)).toEqual(['y']);
+    expect(off.doc.edges.some((e) => e.source === 'x')).toBe(false);
+    const last = toggleFeature(off.doc, 'y', false);
+    expect(last.ok ? '' : last.reason).toMatch(/at least one input feature/);
+    const iris = toggleFeature(findTemplate('iris')!.build(), 'x2', true);
+    expect(iris.ok ? '' : iris.reason).toMatch(/2-D data sets/);
+  });
+
+  it('an Input that already reads "x²" (typed by hand) is not doubled', () => {
+    const doc = findTemplate('xor')!.build();
+    const typed = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'y' && n.type === 'input' ? { ...n, features: ['x²'] } : n)) };
+    const r = toggleFeature(typed, 'x2', true);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.doc.nodes).toHaveLength(typed.nodes.length);
   });
 });

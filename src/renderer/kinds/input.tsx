@@ -7,6 +7,7 @@ import { useAnalysis } from '../editor/analysis';
 import { useEditor } from '../editor/context';
 import { FeatureMenus, featureText, useDataReference } from '../editor/dataBinding';
 import { NumberField } from '../editor/fields';
+import { exampleFromRow, trainRows } from '../editor/exampleTarget';
 import { formatValue } from '../editor/trace';
 import type { InputFlowNode } from '../editor/types';
 import { NAME_FIELD, type RendererKind } from './kind';
@@ -44,9 +45,28 @@ function ExampleFields({ node }: { node: InputNode }) {
   const { view } = useEditor();
   const { example } = useAnalysis();
   const values = example[node.id] ?? [];
+  const { doc, target } = useAnalysis();
+  const rows = trainRows(doc);
   return (
     <section className="inspector-section" aria-label="Example input">
       <h3 className="inspector-section-title">Example input</h3>
+      {rows > 0 && (
+        <NumberField
+          label="Data row"
+          step={1}
+          value={target?.split === 'train' ? target.row + 1 : undefined}
+          integer
+          min={1}
+          max={rows}
+          hint={`Take the example from row 1 to ${rows.toLocaleString('en-US')} of the training data: the Output then shows its true target.`}
+          onCommit={(row) => {
+            const values = exampleFromRow(doc, row - 1);
+            if (!values) return `Choose a row from 1 to ${rows}.`;
+            view.setState((s) => ({ exampleValues: { ...s.exampleValues, ...values } }));
+            return null;
+          }}
+        />
+      )}
       {node.features.map((feature, i) => (
         <NumberField
           key={`${feature}-${i}`}

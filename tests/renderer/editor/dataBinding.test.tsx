@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { loadDataset } from '../../../src/core/data';
+import { OutputView } from '../../../src/renderer/kinds/output';
+import { exampleFromRow } from '../../../src/renderer/editor/exampleTarget';
 import { ReactFlowProvider } from '@xyflow/react';
 import type { DataReference, NetworkDocument } from '../../../src/core/document';
 import { emptyDocument } from '../../../src/core/document';
 import { findTemplate } from '../../../src/core/templates';
 import { Inspector } from '../../../src/renderer/components/Inspector';
-import { AnalysisProvider } from '../../../src/renderer/editor/analysis';
+import { AnalysisProvider, useAnalysis } from '../../../src/renderer/editor/analysis';
 import { EditorContext, createEditor, type Editor } from '../../../src/renderer/editor/context';
 import { BindOffer } from '../../../src/renderer/editor/dataBinding';
 import { select, undo } from '../../../src/renderer/editor/store';
@@ -103,3 +106,36 @@ describe('"x²" typed in an Input’s Features', () => {
     expect(inputs(doc(editor))[0]).toEqual(['petal']);
   });
 });
+
+describe('the Output shows the example’s true target, from the data', () => {
+  it('the worked example’s x = (1, 2) is the data’s row: the Output shows its target 1', () => {
+    const editor = createEditor(findTemplate('worked-example')!.build());
+    renderWith(editor, <Probe />);
+    expect(screen.getByTestId('probe').textContent).toBe('train row 0: 1');
+  });
+
+  it('a row picked from XOR’s data: its features become the example, and the target is the row’s label', () => {
+    const editor = createEditor(findTemplate('xor')!.build());
+    renderWith(editor, <Probe />);
+    // Typed by hand (1, 2): no row of the data, so no target.
+    expect(screen.getByTestId('probe').textContent).toBe('none');
+    const values = exampleFromRow(doc(editor), 4)!;
+    act(() => editor.view.setState({ exampleValues: values }));
+    const built = loadDataset(doc(editor).data);
+    if (!built.ok) throw new Error(built.message);
+    const label = built.dataset.train.y[4]! >= 0.5 ? '1' : '0';
+    expect(screen.getByTestId('probe').textContent).toBe(`train row 4: ${label}`);
+    expect(values).toEqual({ x: built.dataset.train.x[8], y: built.dataset.train.x[9] });
+  });
+
+  it('the Output node draws that target', () => {
+    const editor = createEditor(findTemplate('worked-example')!.build());
+    renderWith(editor, <OutputView {...({ id: 'output', data: { node: doc(editor).nodes.find((n) => n.type === 'output')!, problems: [], values: null }, selected: false } as unknown as Parameters<typeof OutputView>[0])} />);
+    expect(screen.getByTestId('node-target').textContent).toBe('true1');
+  });
+});
+
+function Probe() {
+  const { target } = useAnalysis();
+  return <span data-testid="probe">{target ? `${target.split} row ${target.row}: ${target.label ?? target.values.join(',')}` : 'none'}</span>;
+}
