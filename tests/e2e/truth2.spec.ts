@@ -134,3 +134,93 @@ test.describe('readable at a glance (issue 10 item 14)', () => {
     });
   }
 });
+
+function dock(page: Page): Locator {
+  return page.getByRole('region', { name: 'Training' });
+}
+
+test.describe('inputs and data meet without renaming (issue 10 items 10, 11)', () => {
+  test('new Inputs read the next unused feature of the chosen data, and pick another from a menu', async ({ page }) => {
+    await openApp(page);
+    await page.getByRole('button', { name: 'Empty canvas' }).click();
+    await dock(page).getByRole('button', { name: 'Expand training dock' }).click();
+    await dock(page).getByRole('combobox', { name: 'Data set' }).selectOption({ label: 'XOR' });
+    await page.getByRole('button', { name: 'Add Input' }).click();
+    await page.getByRole('button', { name: 'Add Input' }).click();
+    const inputs = canvas(page).locator('.react-flow__node-input');
+    await expect(inputs).toHaveCount(2);
+    await expect(inputs.nth(0).locator('.nw-rows')).toHaveText(/^x/);
+    await expect(inputs.nth(1).locator('.nw-rows')).toHaveText(/^y/);
+    // The second is selected: its feature menu offers the data's features.
+    const menu = page.getByRole('complementary', { name: 'Inspector' }).getByRole('combobox', { name: 'Feature' });
+    await expect(menu).toHaveValue('y');
+    expect(await menu.locator('option').allTextContents()).toEqual(['x', 'y']);
+    await dock(page).getByRole('checkbox', { name: 'Feature sin x' }).check();
+    // (The toggle adds its own Input for sin x; the menu of the selected Input offers it too.)
+    await expect(inputs).toHaveCount(3);
+    await menu.selectOption({ label: 'sin x' });
+    await expect(inputs.nth(1).locator('.nw-rows')).toHaveText(/^sin x/);
+    await page.screenshot({ path: `${SCREENS}/item10-feature-menu-light.png` });
+  });
+
+  test('the worked example on XOR: one click binds x1, x2 → y to x, y → label, and it trains', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    // Its own data is the textbook's one row: the Output shows that row's true target.
+    await expect(node(page, 'output').getByTestId('node-target')).toHaveText(/true\s*1/);
+    await dock(page).getByRole('combobox', { name: 'Data set' }).selectOption({ label: 'XOR' });
+    await expect(dock(page).getByLabel('Training problem')).toContainText('Can’t train this yet.');
+    const offer = dock(page).getByRole('group', { name: 'Bind to the data' });
+    await expect(offer).toContainText('The network reads “x1”, “x2”, “y”; the data has “x”, “y”, “label”.');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item10-bind-offer-${theme}.png` });
+    }
+    await offer.getByRole('button', { name: 'Bind inputs to x, y and the target to label' }).click();
+    await expect(offer).toHaveCount(0);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await expect(node(page, 'output')).toContainText('label');
+    await button(page, 'Play').click();
+    await expect.poll(async () => Number(((await page.getByTestId('live-step').textContent()) ?? '').replace(/\D/g, '')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await button(page, 'Pause').click();
+    // One undo step takes the binding back.
+    await button(page, 'Undo').click();
+    await expect(dock(page).getByRole('group', { name: 'Bind to the data' })).toBeVisible();
+  });
+
+  test('ticking x² adds a wired Input for it, unticking removes it, each one undo step; the Output shows the row’s true label', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /XOR/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    const before = await nodeIds(page);
+    const edges = canvas(page).locator('.react-flow__edge');
+    const edgeCount = await edges.count();
+    const square = dock(page).getByRole('checkbox', { name: 'Feature x²' });
+    await square.check();
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+    const added = (await nodeIds(page)).find((id) => !before.includes(id))!;
+    await expect(node(page, added)).toContainText('x²');
+    await expect(edges).toHaveCount(edgeCount + 4);
+    for (const h of ['h1', 'h2', 'h3', 'h4']) await expect(canvas(page).locator(`.react-flow__edge[aria-label="Edge from ${added} to ${h}"]`)).toHaveCount(1);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item11-toggle-x2-${theme}.png` });
+    }
+    await button(page, 'Undo').click();
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length);
+    await expect(square).not.toBeChecked();
+    await button(page, 'Redo').click();
+    await expect(square).toBeChecked();
+    await square.uncheck();
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length);
+    await expect(edges).toHaveCount(edgeCount);
+    // A row of the data as the example: the Output shows that row's label (0 or 1), the number the data holds.
+    await selectNode(page, 'x');
+    const row = page.getByRole('complementary', { name: 'Inspector' }).getByRole('textbox', { name: 'Data row', exact: true });
+    await row.fill('5');
+    await row.press('Enter');
+    await expect(node(page, 'output').getByTestId('node-target')).toHaveText(/^true\s*[01]$/);
+  });
+});

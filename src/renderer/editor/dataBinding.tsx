@@ -6,7 +6,7 @@ import { useContext, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { bindInOrder, dataColumns, type DataColumns } from '../../core/bind';
-import { featureLabel } from '../../core/data';
+import { DEFAULT_PLANE_FEATURES, featureLabel } from '../../core/data';
 import type { DataReference, InputNode } from '../../core/document';
 import { setNodeField } from '../../core/edit';
 import { EditorContext, useDoc, useEditor } from './context';
@@ -21,7 +21,10 @@ export function useDataColumns(): DataColumns | null {
 
 /** How a feature reads in the UI: the 2-D sets' ids as their labels ("x2" → "x²"), any other column as it is. */
 export function featureText(data: DataReference, name: string): string {
-  return data.kind === 'builtin' ? featureLabel(name) : name;
+  if (data.kind !== 'builtin') return name;
+  // Only a feature the set really offers: an Input reading "x2" on data of x and y means its own "x2", not x².
+  const chosen = data.features && data.features.length > 0 ? data.features : DEFAULT_PLANE_FEATURES;
+  return (chosen as readonly string[]).includes(name) ? featureLabel(name) : name;
 }
 
 const NO_DATA = createStore(() => ({ data: { kind: 'none' } as DataReference }));
