@@ -224,3 +224,58 @@ test.describe('inputs and data meet without renaming (issue 10 items 10, 11)', (
     await expect(node(page, 'output').getByTestId('node-target')).toHaveText(/^true\s*[01]$/);
   });
 });
+
+async function liveStep(page: Page): Promise<number> {
+  return Number(((await page.getByTestId('live-step').textContent()) ?? '').replace(/\D/g, ''));
+}
+
+test.describe('a trainer that hangs or closes itself (issue 11 item 17, against issue 10’s heartbeat)', () => {
+  const faults = {
+    'loops forever': () => {
+      setTimeout(() => {
+        for (;;) {
+          // busy: never answers again
+        }
+      }, 0);
+    },
+    'calls self.close()': () => {
+      setTimeout(() => (self as unknown as { close(): void }).close(), 0);
+    },
+  };
+  for (const [fault, inject] of Object.entries(faults)) {
+    test(`a Web Worker trainer that ${fault} while training is noticed; Restart trains the same document again`, async ({ page }) => {
+      // A short heartbeat: a ping every 200 ms, 1.5 s to answer.
+      await page.goto('/?heartbeat=200,1500');
+      await expect(page.getByRole('status')).toHaveText(/Trainer ready · protocol v\d+/, { timeout: 20_000 });
+      await openTemplate(page, /XOR/);
+      await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+      await button(page, 'Play').click();
+      await expect.poll(() => liveStep(page), { timeout: 20_000 }).toBeGreaterThan(5);
+      const ids = await nodeIds(page);
+      await expect.poll(() => page.workers().length).toBeGreaterThan(0);
+      const worker = page.workers().at(-1)!;
+      await worker.evaluate(inject);
+
+      const banner = page.getByRole('alert').filter({ hasText: 'trainer' });
+      await expect(banner).toContainText('The trainer stopped answering.', { timeout: 15_000 });
+      await expect(banner).toContainText('Your network is safe');
+      await expect(banner).toContainText('has not answered for 1,500 ms');
+      await expect(page.getByRole('status')).not.toHaveText(/Trainer ready/);
+      // Nothing claims to train: Play is offered again only after a restart, and the document is untouched.
+      await expect(button(page, 'Pause')).toHaveCount(0);
+      expect(await nodeIds(page)).toEqual(ids);
+      await page.screenshot({ path: `${SCREENS}/issue11-item17-${fault.replace(/\W+/g, '-')}-light.png` });
+
+      await banner.getByRole('button', { name: 'Restart' }).click();
+      await expect(page.getByRole('status')).toHaveText(/Trainer ready · protocol v\d+/, { timeout: 20_000 });
+      await expect(banner).toHaveCount(0);
+      expect(await nodeIds(page)).toEqual(ids);
+      await expect(button(page, 'Play')).toBeEnabled({ timeout: 20_000 });
+      const from = await liveStep(page);
+      await button(page, 'Play').click();
+      await expect.poll(() => liveStep(page), { timeout: 20_000 }).toBeGreaterThan(from + 5);
+      await button(page, 'Pause').click();
+      expect(await nodeIds(page)).toEqual(ids);
+    });
+  }
+});
