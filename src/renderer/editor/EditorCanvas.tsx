@@ -7,13 +7,13 @@ import {
   useConnection, useReactFlow, useStore, type Connection, type ReactFlowState, type EdgeChange, type FinalConnectionState, type IsValidConnection,
   type NodeChange, type XYPosition,
 } from '@xyflow/react';
-import type { NodeType, Position } from '../../core/document';
+import type { NetworkDocument, NodeType, Position } from '../../core/document';
 import { connect } from '../../core/edit';
 import { Canvas, GRID_SIZE } from '../components/Canvas';
 import { LiveOverlay } from '../live/LiveOverlay';
 import { useAnalysis } from './analysis';
 import { useEditor, useView } from './context';
-import { createDeriver, type Measured } from './derive';
+import { createDeriver, estimatedSize, type Measured } from './derive';
 import { isFileShortcut, shortcutFor } from './shortcuts';
 import { edit, notify } from './store';
 import type { NetworkFlowNode, WeightFlowEdge } from './types';
@@ -42,18 +42,26 @@ export const READABLE_ZOOM = READABLE_TEXT_PX / MIN_NODE_FONT_PX;
  * it, as an overview). When the readable zoom cannot show all of it, the view starts at its left edge (the inputs,
  * where a network is read from), centred vertically.
  */
-function openReadable(flow: ReturnType<typeof useReactFlow<NetworkFlowNode, WeightFlowEdge>>, pane: Element | null | undefined, large: boolean): void {
+function openReadable(
+  flow: ReturnType<typeof useReactFlow<NetworkFlowNode, WeightFlowEdge>>,
+  pane: Element | null | undefined,
+  bounds: { x: number; y: number; width: number; height: number },
+): void {
   const padding = 0.2;
   const width = pane?.clientWidth ?? 0;
   const height = pane?.clientHeight ?? 0;
-  const bounds = flow.getNodesBounds(flow.getNodes());
-  if (large || width === 0 || height === 0 || bounds.width === 0) {
+  if (width === 0 || height === 0 || bounds.width === 0) {
     void flow.fitView({ padding, maxZoom: 1.5 });
     return;
   }
   const fits = Math.min(width / (bounds.width * (1 + padding)), height / (bounds.height * (1 + padding)));
   if (fits >= READABLE_ZOOM) {
-    void flow.fitView({ padding, maxZoom: 1.5 });
+    const zoom = Math.min(1.5, fits);
+    void flow.setViewport({
+      x: (width - bounds.width * zoom) / 2 - bounds.x * zoom,
+      y: (height - bounds.height * zoom) / 2 - bounds.y * zoom,
+      zoom,
+    });
     return;
   }
   const zoom = READABLE_ZOOM;
@@ -61,6 +69,22 @@ function openReadable(flow: ReturnType<typeof useReactFlow<NetworkFlowNode, Weig
   const x = bounds.width * zoom + 2 * margin <= width ? (width - bounds.width * zoom) / 2 - bounds.x * zoom : margin - bounds.x * zoom;
   const y = bounds.height * zoom + 2 * margin <= height ? (height - bounds.height * zoom) / 2 - bounds.y * zoom : height / 2 - (bounds.y + bounds.height / 2) * zoom;
   void flow.setViewport({ x, y, zoom });
+}
+
+/** The box around every node of `doc`, each of the given size. */
+function boundsOf(doc: NetworkDocument, sizeOf: (n: NetworkDocument['nodes'][number]) => Measured): { x: number; y: number; width: number; height: number } {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const n of doc.nodes) {
+    const size = sizeOf(n);
+    left = Math.min(left, n.position.x);
+    top = Math.min(top, n.position.y);
+    right = Math.max(right, n.position.x + size.width);
+    bottom = Math.max(bottom, n.position.y + size.height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 /** Below this zoom the canvas is an overview: nodes are drawn without their text and shadows (see editor.css). */
@@ -132,11 +156,12 @@ export function EditorCanvas() {
   const measured = useRef(new Map<string, Measured>());
   const [measureVersion, setMeasureVersion] = useState(0);
   const deriver = useMemo(() => createDeriver(), []);
+  const large = doc.nodes.length > LARGE_NODES;
   const { nodes, edges } = useMemo(
-    () => deriver({ doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measured: measured.current }),
+    () => deriver({ doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measured: measured.current, estimate: large }),
     // measureVersion: re-derive when React Flow measured a node
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [deriver, doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measureVersion],
+    [deriver, doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measureVersion, large],
   );
 
   const onNodesChange = useCallback((changes: NodeChange<NetworkFlowNode>[]) => {
@@ -331,12 +356,14 @@ export function EditorCanvas() {
   useEffect(() => {
     const pastEmpty = history.getState().pastStates.length === 0 && history.getState().futureStates.length === 0;
     if (!pastEmpty || fittedDoc.current === doc || doc.nodes.length === 0) return;
-    if (!doc.nodes.every((n) => measured.current.has(n.id))) return;
+    // A large document is placed from estimated sizes: only the nodes in view are ever drawn (and measured).
+    const isLarge = doc.nodes.length > LARGE_NODES;
+    if (!isLarge && !doc.nodes.every((n) => measured.current.has(n.id))) return;
     fittedDoc.current = doc;
-    openReadable(flow, canvasBox.current?.firstElementChild, doc.nodes.length > LARGE_NODES);
+    const sizeOf = (n: NetworkDocument['nodes'][number]) => measured.current.get(n.id) ?? estimatedSize(n.type);
+    openReadable(flow, canvasBox.current?.firstElementChild, boundsOf(doc, sizeOf));
   }, [doc, measureVersion, flow, history]);
 
-  const large = nodes.length > LARGE_NODES;
   const overview = useStore(selectOverview);
   const flowProps = useMemo(() => ({
     onNodesChange,
