@@ -1,10 +1,11 @@
 /**
- * The command line over the core: `info`, `forward`, `train`, `export`, `import`. Every command is a function of its arguments and an
+ * The command line over the core: `info`, `forward`, `train`, `export`, `import`, `import-weights`. Every command is a function of its arguments and an
  * `Io` (files and output), so tests run it in memory; main.ts wires it to Node. Bad arguments and bad files end with a
  * one-line message and a non-zero exit code, never a stack trace.
  */
 import { SETUP_LIMITS, withinLimit, type Limit } from '../core/limits';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILTIN_DATASETS, inspectCsv, loadDataset, type LoadResult } from '../core/data';
 import type { BuiltinDatasetName, DataReference, NetworkDocument, OptimizerName, TrainingHistory, TrainingSetup } from '../core/document';
@@ -13,6 +14,10 @@ import { compileNetwork, writeWeights } from '../core/network';
 import { parseDocument, trySerializeDocument } from '../core/serialize';
 import { createTrainingSession } from '../core/train';
 import { weightsCsv, weightsJson } from '../core/export';
+import { importWeights } from '../core/exchange/importWeights';
+import { exportNumpy } from '../core/exchange/numpy';
+import { exportPyTorch } from '../core/exchange/pytorch';
+import type { Dataset } from '../core/data/types';
 import { exportOnnx } from '../core/onnx/export';
 import { importOnnx } from '../core/onnx/import';
 import { validateDocument } from '../core/validate';
@@ -29,6 +34,8 @@ export interface Io {
   /** Binary files (ONNX); default: node:fs. */
   readBytes?(path: string): Uint8Array;
   writeBytes?(path: string, bytes: Uint8Array): void;
+  /** Create a folder (and its parents) if missing (`export --pytorch DIR`); default: node:fs. */
+  makeDir?(path: string): void;
   /** Polled once per epoch by `train`: true after Ctrl-C (the weights reached so far are then written to --out). */
   interrupted?(): boolean;
   /** At most this many points of per-epoch history are kept (default CLI_HISTORY_POINTS). */
@@ -57,6 +64,9 @@ commands:
   export FILE --onnx OUT         the network as an ONNX model with its weights (opset 17, IR 8; opset 20, IR 9, if it uses gelu)
       --weights-json OUT         every weight and bias as JSON
       --weights-csv OUT          every weight and bias as CSV (from,to,value)
+      --pytorch DIR              a PyTorch project: model.py, weights.json, train.py (one process or torchrun), data.json, README.md
+      --numpy OUT.py             the network as a NumPy script: outputs for the first data rows and one learning step
+  import-weights FILE WEIGHTS --out FILE   trained weights (Netwright's weights JSON, e.g. train.py's) applied to FILE
   import MODEL.onnx --out FILE   an ONNX model (Gemm/MatMul, activations, Add, Concat) as a Netwright network
 common: --json (machine-readable output), --help`;
 
@@ -118,6 +128,8 @@ const FLAGS = {
   onnx: { type: 'string' },
   'weights-json': { type: 'string' },
   'weights-csv': { type: 'string' },
+  pytorch: { type: 'string' },
+  numpy: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>['values'];
@@ -174,11 +186,14 @@ export function runCli(argv: readonly string[], rawIo: Io): number {
         return exportCommand(requireFile(rest, command), flags, io);
       case 'import':
         return importCommand(requireFile(rest, command), flags, io);
+      case 'import-weights':
+        if (rest.length !== 2) throw new CliError(`import-weights takes FILE and WEIGHTS (got ${rest.length} argument${rest.length === 1 ? '' : 's'})`, 2);
+        return importWeightsCommand(rest[0]!, rest[1]!, flags, io);
       default:
         if (/\.netwright$/i.test(command)) {
           throw new CliError(`"${command}" is a file, not a command: to open it, start the Netwright app with it; here, try \`netwright info ${command}\``, 2);
         }
-        throw new CliError(`unknown command "${command}" (commands: info, forward, train, export, import)`, 2);
+        throw new CliError(`unknown command "${command}" (commands: info, forward, train, export, import, import-weights)`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {
@@ -529,8 +544,10 @@ function writeOut(path: string, write: () => void): void {
 
 /** `export FILE --onnx OUT --weights-json OUT --weights-csv OUT`: at least one of them. */
 function exportCommand(path: string, flags: Flags, io: Io): number {
-  const targets = { onnx: flags.onnx, json: flags['weights-json'], csv: flags['weights-csv'] };
-  if (!targets.onnx && !targets.json && !targets.csv) throw new CliError('export needs --onnx OUT, --weights-json OUT or --weights-csv OUT', 2);
+  const targets = { onnx: flags.onnx, json: flags['weights-json'], csv: flags['weights-csv'], pytorch: flags.pytorch, numpy: flags.numpy };
+  if (!targets.onnx && !targets.json && !targets.csv && !targets.pytorch && !targets.numpy) {
+    throw new CliError('export needs --onnx OUT, --weights-json OUT, --weights-csv OUT, --pytorch DIR or --numpy OUT.py', 2);
+  }
   const doc = readDocument(path, io);
   const missing = doc.edges.filter((e) => e.weights === undefined && doc.nodes.some((n) => n.id === e.target && (n.type === 'dense' || n.type === 'neuron')));
   if (missing.length > 0) io.err(`netwright: note: ${path} has ${missing.length} connection(s) without weights; their initial weights (seed ${doc.training.seed}) are exported`);
@@ -556,8 +573,69 @@ function exportCommand(path: string, flags: Flags, io: Io): number {
     writeOut(out, () => io.writeText(out, result.value));
     written.push({ path: out, what: `${result.value.split('\r\n').length - 2} weights and biases as CSV` });
   }
+  if (targets.pytorch || targets.numpy) {
+    const dataset = exportDataset(doc, path, io);
+    if (targets.pytorch) {
+      const result = exportPyTorch(doc, { dataset });
+      if (!result.ok) throw new CliError(`${path}: ${result.message}`);
+      const dir = targets.pytorch;
+      writeOut(dir, () => (io.makeDir ?? ((p) => mkdirSync(p, { recursive: true })))(dir));
+      for (const [name, text] of Object.entries(result.project.files)) {
+        const file = join(dir, name);
+        writeOut(file, () => io.writeText(file, text));
+      }
+      written.push({ path: dir, what: `PyTorch project: ${Object.keys(result.project.files).join(', ')}` });
+    }
+    if (targets.numpy) {
+      const result = exportNumpy(doc, { dataset });
+      if (!result.ok) throw new CliError(`${path}: ${result.message}`);
+      const out = targets.numpy;
+      writeOut(out, () => io.writeText(out, result.script));
+      written.push({ path: out, what: 'NumPy script' });
+    }
+  }
   if (flags.json) io.out(JSON.stringify({ written }));
   else for (const w of written) io.out(`wrote ${w.path} (${w.what})`);
+  return 0;
+}
+
+/** The data set a code export embeds: the document's, or none (with a note) when it names none. */
+function exportDataset(doc: NetworkDocument, path: string, io: Io): Dataset | undefined {
+  if (doc.data.kind === 'none') {
+    io.err(`netwright: note: ${path} names no data set; the export has no data`);
+    return undefined;
+  }
+  const loaded = loadDataset(doc.data);
+  if (!loaded.ok) throw new CliError(`${path}: ${loaded.message}`);
+  return loaded.dataset;
+}
+
+/** `import-weights FILE WEIGHTS --out FILE`: trained weights applied to the network they belong to. */
+function importWeightsCommand(path: string, weightsPath: string, flags: Flags, io: Io): number {
+  const out = flags.out;
+  if (!out) throw new CliError('import-weights needs --out FILE (the .netwright file to write)', 2);
+  const doc = readDocument(path, io);
+  let text: string;
+  try {
+    text = io.readText(weightsPath);
+  } catch (e) {
+    throw new CliError(fileErrorMessage(e, `cannot read ${weightsPath}`));
+  }
+  const result = importWeights(doc, text);
+  if (!result.ok) throw new CliError(`${weightsPath}: ${result.message}`);
+  const saved = trySerializeDocument({ ...result.doc, training: { ...result.doc.training, initializer: 'document' } });
+  if (!saved.ok) throw new CliError(`cannot save: ${saved.message}`);
+  writeOut(out, () => io.writeText(out, saved.text));
+  // The losses of the imported weights on the document's data, to compare with what train.py printed.
+  let losses: { trainLoss: number; testLoss: number | null } | null = null;
+  if (doc.data.kind !== 'none') {
+    const loaded = loadDataset(doc.data);
+    const session = loaded.ok ? createTrainingSession(result.doc, loaded.dataset) : undefined;
+    if (session?.ok) losses = session.session.evaluate();
+  }
+  const lossText = losses === null ? '' : `; train loss ${losses.trainLoss.toPrecision(8)}${losses.testLoss === null ? '' : `, test loss ${losses.testLoss.toPrecision(8)}`}`;
+  if (flags.json) io.out(JSON.stringify({ written: out, parameters: result.parameters, trainLoss: losses?.trainLoss ?? null, testLoss: losses?.testLoss ?? null }));
+  else io.out(`wrote ${out} (${result.parameters} parameters from ${weightsPath}${lossText})`);
   return 0;
 }
 

@@ -3,7 +3,8 @@
  *
  * One row per parameter: `from`, `to`, `value`. A unit is named after its node ("h1"), or "h[2]" for unit 2 of a
  * node of several units (counting from 0); a bias has from = "bias". Nodes whose names repeat get their id added:
- * "h (n7)". Values are float32, written with the fewest digits that read back to the same float32.
+ * "h (n7)". Other learned slots (LayerNorm's gamma, beta) come after the biases, with from = the slot's name.
+ * Values are float32, written with the fewest digits that read back to the same float32.
  * The weights are the compiled network's: the document's own, or freshly initialised ones where the document has
  * none yet, or `params` (e.g. a trained network's) when given.
  */
@@ -22,8 +23,11 @@ export interface WeightsJson {
   network: string;
   /** One entry per connection into a Neuron or Dense: its rows × cols block, row-major (source unit i → unit j). */
   edges: { id: string; from: string; to: string; rows: number; cols: number; weights: number[] }[];
-  biases: { node: string; values: number[] }[];
-  /** The same numbers as rows of from, to, value (what the CSV holds). */
+  /** The 'bias' slot of each node that has one; `id` is the node's id (added for the PyTorch round trip). */
+  biases: { node: string; id: string; values: number[] }[];
+  /** Every other learned slot of a node (LayerNorm's gamma and beta), by slot name. */
+  slots: { node: string; id: string; slot: string; values: number[] }[];
+  /** The same numbers as rows of from, to, value (what the CSV holds): edges, then biases, then other slots. */
   rows: WeightRow[];
 }
 
@@ -39,7 +43,7 @@ export function float32Text(v: number): string {
   return String(f);
 }
 
-function unitNamer(doc: NetworkDocument): (node: NetworkNode, size: number, unit: number) => string {
+export function unitNamer(doc: NetworkDocument): (node: NetworkNode, size: number, unit: number) => string {
   const count = new Map<string, number>();
   for (const n of doc.nodes) count.set(n.name, (count.get(n.name) ?? 0) + 1);
   return (node, size, unit) => {
@@ -57,7 +61,7 @@ export function weightsJson(doc: NetworkDocument, params?: Float32Array): Weight
     const values = params ?? compiled.value.params;
     if (values.length !== layout.size) return { ok: false, message: `Cannot export the weights: ${values.length} parameters were given but the network has ${layout.size}` };
     const name = unitNamer(doc);
-    const out: WeightsJson = { network: doc.name, edges: [], biases: [], rows: [] };
+    const out: WeightsJson = { network: doc.name, edges: [], biases: [], slots: [], rows: [] };
     const num = (v: number) => Number(float32Text(v));
     for (const edge of doc.edges) {
       const block = layout.edges[edge.id];
@@ -79,7 +83,15 @@ export function weightsJson(doc: NetworkDocument, params?: Float32Array): Weight
       if (!bias) continue;
       const biasValues = Array.from(values.subarray(bias.offset, bias.offset + bias.length), num);
       biasValues.forEach((value, j) => out.rows.push({ from: 'bias', to: name(node, bias.length, j), value }));
-      out.biases.push({ node: name(node, 1, 0), values: biasValues });
+      out.biases.push({ node: name(node, 1, 0), id: node.id, values: biasValues });
+    }
+    for (const node of doc.nodes) {
+      for (const [slot, block] of Object.entries(layout.nodes[node.id] ?? {})) {
+        if (slot === 'bias') continue;
+        const slotValues = Array.from(values.subarray(block.offset, block.offset + block.length), num);
+        slotValues.forEach((value, j) => out.rows.push({ from: slot, to: name(node, block.length, j), value }));
+        out.slots.push({ node: name(node, 1, 0), id: node.id, slot, values: slotValues });
+      }
     }
     return { ok: true, value: out };
   } catch (error) {

@@ -59,6 +59,20 @@ export const MAX_EDGES = 2_000;
 
 const figure = (n: number) => n.toLocaleString('en-US');
 
+/**
+ * The most parameters (weights, biases, any stored number of a node or connection) a .netwright file holds. A float32
+ * weight takes up to 27 characters in a file ("-0.0000012345678901234567, ": 17 digits, as a double) and the app opens
+ * and saves files of at most 256 MB, so beyond this a network could not be saved, or not opened again once saved
+ * (8,000,000 × 27 = 216 MB, leaving room for the rest). Saving and ONNX import refuse larger networks with this figure.
+ */
+export const MAX_FILE_PARAMETERS = 8_000_000;
+
+/** Why a network of this many stored numbers cannot be saved, or undefined. */
+export function fileParametersProblem(count: number): string | undefined {
+  if (count <= MAX_FILE_PARAMETERS) return undefined;
+  return `this network has ${figure(count)} weights and biases; a Netwright file holds at most ${figure(MAX_FILE_PARAMETERS)} (files are at most 256 MB). Make the network smaller.`;
+}
+
 const limits = `Netwright opens networks of at most ${figure(MAX_NODES)} nodes and ${figure(MAX_EDGES)} connections`;
 
 /** Why a document of this size is refused, or undefined. `counted: false` when reading stopped past the limit. */

@@ -61,7 +61,9 @@ function concatInFileOrder(doc: RawDocument): RawDocument {
     seenEdges.add(e.id);
     if (typeof e.target !== 'string' || typeOf.get(e.target) !== 'concat') continue;
     if (typeof e.source !== 'string' || !typeOf.has(e.source) || e.source === e.target) continue;
-    into.set(e.target, [...(into.get(e.target) ?? []), e as RawEdge]);
+    const list = into.get(e.target);
+    if (list) list.push(e as RawEdge);
+    else into.set(e.target, [e as RawEdge]);
   }
   const key = (e: RawEdge) => (typeof e.order === 'number' && Number.isFinite(e.order) ? e.order : Infinity);
   const newOrder = new Map<RawEdge, number>();

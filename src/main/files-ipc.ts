@@ -97,6 +97,23 @@ export class FileController {
     return this.openPath(path);
   }
 
+  /** A weights JSON file the user picks, read with the size limit and UTF-8 check; the renderer applies it. */
+  async openWeightsWithDialog(): Promise<OpenResult> {
+    const result = await this.options.dialog.showOpenDialog(this.options.window as BrowserWindow, {
+      title: 'Import trained weights',
+      properties: ['openFile'],
+      filters: [{ name: 'Weights (JSON)', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }],
+      ...(this.currentPath ? { defaultPath: dirname(this.currentPath) } : {}),
+    });
+    const path = result.filePaths[0];
+    if (result.canceled || path === undefined) return canceled;
+    try {
+      return { ok: true, path, name: basename(path), text: await readTextFile(path) };
+    } catch (error) {
+      return fail(messageOf(error));
+    }
+  }
+
   /** Open a path the renderer names: only one from the recent list or one main offered. */
   async openKnown(path: unknown): Promise<OpenResult> {
     if (typeof path !== 'string' || path === '') return fail('No file was named.');
@@ -352,6 +369,7 @@ export function registerFileIpc(
   };
   const handlers: Record<string, (c: FileController, ...args: unknown[]) => unknown> = {
     [IPC.openNetwork]: (c) => c.openWithDialog(),
+    [IPC.openWeights]: (c) => c.openWeightsWithDialog(),
     [IPC.openFile]: (c, path) => c.openKnown(path),
     [IPC.openDropped]: (c, path) => c.openDropped(path),
     [IPC.recentFiles]: (c) => c.recent(),

@@ -91,6 +91,7 @@ export function createNetwrightApi(ipc: IpcSlice, pathForFile: PathForFile = () 
       };
     },
     openNetwork: async () => toOpenResult(await ipc.invoke(IPC.openNetwork)),
+    openWeights: async () => toOpenResult(await ipc.invoke(IPC.openWeights)),
     openFile: async (path: string) => toOpenResult(await ipc.invoke(IPC.openFile, String(path))),
     async openDroppedFile(file: unknown): Promise<OpenResult> {
       let path: string;

@@ -17,6 +17,8 @@ export const IPC = {
   openNetwork: 'files:open',
   /** Open a path from the recent list or one main offered through `openFileRequest` → OpenResult. */
   openFile: 'files:open-path',
+  /** Open dialog for trained weights (Netwright's weights JSON) → OpenResult with its text; the document stays. */
+  openWeights: 'files:open-weights',
   /** Open a file dropped on the window (its path, found by the preload) → OpenResult. */
   openDropped: 'files:open-dropped',
   /** → string[] (newest first). */
@@ -49,6 +51,7 @@ export const IPC = {
 /** Commands the application menu sends to the renderer. */
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'saveAs', 'exportOnnx', 'exportWeightsJson', 'exportWeightsCsv', 'exportPng', 'exportSvg',
+  'exportPytorch', 'exportNumpy', 'importWeights',
   /** The user chose Save in the close confirmation: save, and main closes the window once the save succeeds. */
   'saveBeforeClose',
 ] as const;
@@ -61,6 +64,8 @@ export const EXPORT_KINDS = {
   weightsCsv: { name: 'Weights (CSV)', extension: 'csv' },
   png: { name: 'PNG image', extension: 'png' },
   svg: { name: 'SVG image', extension: 'svg' },
+  pytorch: { name: 'PyTorch project (zip)', extension: 'zip' },
+  numpy: { name: 'NumPy script', extension: 'py' },
 } as const;
 export type ExportKind = keyof typeof EXPORT_KINDS;
 
@@ -111,6 +116,8 @@ export interface NetwrightApi {
 export interface NetwrightFilesApi {
   /** Show the Open dialog and read the chosen file. */
   openNetwork(): Promise<OpenResult>;
+  /** Ask for a weights JSON file and read it (File ▸ Import Trained Weights). */
+  openWeights(): Promise<OpenResult>;
   /** Open a path from getRecentFiles() or one that onOpenFile offered; anything else is refused. */
   openFile(path: string): Promise<OpenResult>;
   /** Open a file dropped on the window (a DOM File; its path is found by the preload). Only .netwright files. */

@@ -37,7 +37,7 @@ describe('weights export', () => {
       { from: 'bias', to: 'h[0]', value: 7 }, { from: 'bias', to: 'h[1]', value: 8 }, { from: 'bias', to: 'h[2]', value: 9 },
     ]);
     expect(json.value.edges).toEqual([{ id: 'e0', from: 'x', to: 'h', rows: 2, cols: 3, weights: [1, 2, 3, 4, 5, 6] }]);
-    expect(json.value.biases).toEqual([{ node: 'h', values: [7, 8, 9] }]);
+    expect(json.value.biases).toEqual([{ node: 'h', id: 'h', values: [7, 8, 9] }]);
   });
 
   it('writes trained parameters when given, and every float32 reads back bit for bit', () => {

@@ -82,6 +82,17 @@ describe('opening', () => {
     expect(recentChanges).toEqual([[path]]);
   });
 
+  it('reads a weights file the dialog returned without adopting it as the document', async () => {
+    const path = join(dir, 'trained-weights.json');
+    await writeFile(path, '{"edges": []}');
+    dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [path] });
+    expect(await controller.openWeightsWithDialog()).toEqual({ ok: true, path, name: 'trained-weights.json', text: '{"edges": []}' });
+    expect(dialog.showOpenDialog.mock.calls[0]![1]).toMatchObject({ title: 'Import trained weights', filters: [{ extensions: ['json'] }, { extensions: ['*'] }] });
+    expect(controller.path).toBeUndefined();
+    expect(await readRecent(userData)).toEqual([]);
+    expect(await controller.openWeightsWithDialog()).toEqual({ ok: false, canceled: true });
+  });
+
   it('reports a cancelled dialog as cancelled and changes nothing', async () => {
     expect(await controller.openWithDialog()).toEqual({ ok: false, canceled: true });
     expect(controller.path).toBeUndefined();
@@ -301,7 +312,7 @@ describe('IPC', () => {
 
   it('registers every file channel and removes them again', () => {
     const { ipc, remove } = setup();
-    const channels = [IPC.openNetwork, IPC.openFile, IPC.openDropped, IPC.recentFiles, IPC.newNetwork, IPC.saveNetwork, IPC.saveNetworkAs,
+    const channels = [IPC.openNetwork, IPC.openWeights, IPC.openFile, IPC.openDropped, IPC.recentFiles, IPC.newNetwork, IPC.saveNetwork, IPC.saveNetworkAs,
       IPC.exportFile, IPC.confirmDiscard, IPC.autosave, IPC.getRecovery, IPC.discardRecovery];
     expect([...ipc.handlers.keys()].sort()).toEqual([...channels].sort());
     expect(ipc.listenerCount(IPC.setDirty)).toBe(1);

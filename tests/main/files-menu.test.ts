@@ -30,12 +30,13 @@ describe('application menu', () => {
     const shortcuts = Object.fromEntries(file.filter((i) => i.label).map((i) => [i.label!.replace(/&/g, ''), i.accelerator ?? null]));
     expect(shortcuts).toEqual({
       'New': 'CmdOrCtrl+N', 'Open…': 'CmdOrCtrl+O', 'Open Recent': null, 'Save': 'CmdOrCtrl+S', 'Save As…': 'CmdOrCtrl+Shift+S',
-      'Export': null, 'Close': 'CmdOrCtrl+W', 'Exit': null,
+      'Export': null, 'Import Trained Weights…': null, 'Close': 'CmdOrCtrl+W', 'Exit': null,
     });
     for (const label of ['New', 'Open…', 'Save', 'Save As…']) click(byLabel(file, label));
     for (const item of items(byLabel(file, 'Export')).filter((i) => i.click)) click(item);
+    click(byLabel(file, 'Import Trained Weights…'));
     click(byLabel(file, 'Close'));
-    expect(a.sent).toEqual(['new', 'open', 'save', 'saveAs', 'exportOnnx', 'exportWeightsJson', 'exportWeightsCsv', 'exportPng', 'exportSvg']);
+    expect(a.sent).toEqual(['new', 'open', 'save', 'saveAs', 'exportOnnx', 'exportWeightsJson', 'exportWeightsCsv', 'exportPng', 'exportSvg', 'exportPytorch', 'exportNumpy', 'importWeights']);
     expect(a.close).toHaveBeenCalledTimes(1);
   });
 

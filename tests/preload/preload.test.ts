@@ -59,7 +59,7 @@ describe('preload: what the page gets', () => {
   it('exposes exactly the NetwrightApi and NetwrightFilesApi members', () => {
     expect(Object.keys(api()).sort()).toEqual([
       'autosave', 'confirmDiscard', 'discardRecovery', 'exportFile', 'getRecentFiles', 'getRecovery', 'newNetwork',
-      'onMenuCommand', 'onOpenFile', 'onTrainerGone', 'openDroppedFile', 'openFile', 'openNetwork', 'platform',
+      'onMenuCommand', 'onOpenFile', 'onTrainerGone', 'openDroppedFile', 'openFile', 'openNetwork', 'openWeights', 'platform',
       'requestTrainerPort', 'restartTrainer', 'saveNetwork', 'saveNetworkAs', 'setDirty',
     ]);
     expect(api().platform).toBe('electron');

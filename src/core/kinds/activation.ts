@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { addInto, type KindDef, type KindNode } from './kind';
-import { activationField, checkActivationAttributes, exampleNetwork, ONNX_ACTIVATION_OF, origin, referenceActivation } from './common';
+import { activationField, checkActivationAttributes, exampleNetwork, ONNX_ACTIVATION_OF, ONNX_ACTIVATION_SCHEMAS, origin, referenceActivation } from './common';
 
 const props = z.object({ activation: activationField() });
 export type ActivationNode = KindNode<'activation', z.infer<typeof props>>;
@@ -52,7 +52,7 @@ export const activation: KindDef<'activation', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: Object.keys(ONNX_ACTIVATION_OF),
+      ops: ONNX_ACTIVATION_SCHEMAS,
       run(ctx) {
         const act = ONNX_ACTIVATION_OF[ctx.onnx.opType]!;
         checkActivationAttributes(ctx, act);
@@ -70,6 +70,17 @@ export const activation: KindDef<'activation', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({
+    init: [],
+    forward: [`${ctx.name} = ${ctx.activation(ctx.node.activation, ctx.inputs[0]!)}`],
+    preactivation: ctx.inputs[0]!,
+    params: [],
+  }),
+  numpy: (ctx) => ({
+    forward: [`${ctx.name} = ${ctx.activation(ctx.node.activation, ctx.inputs[0]!)}`],
+    backward: [`d_${ctx.inputs[0]!} += ${ctx.activationGrad(ctx.node.activation, ctx.inputs[0]!, ctx.name, `d_${ctx.name}`)}`],
+    params: [],
+  }),
   reference: (node, inputs) => referenceActivation(node.activation, inputs[0]!),
   examples: {
     networks: () => ['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'sine', 'linear'].map((act) =>

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { addInto, allocatePlain, nodeLabel, problem, shapeText, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './common';
+import { exampleNetwork, onnxOp, origin } from './common';
 
 const props = z.object({});
 export type AddNode = KindNode<'add', z.infer<typeof props>>;
@@ -51,7 +51,7 @@ export const add: KindDef<'add', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Add', 'Sum'],
+      ops: { Add: onnxOp(1, [2, 2], [1, 1]), Sum: onnxOp(1, [1, 2_147_483_647], [1, 1]) },
       run(ctx) {
         const op = ctx.onnx.opType;
         const values = ctx.ins.map((t) => ctx.value(t));
@@ -89,6 +89,12 @@ export const add: KindDef<'add', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({ init: [], forward: [`${ctx.name} = ${ctx.inputs.join(' + ')}`], params: [] }),
+  numpy: (ctx) => ({
+    forward: [`${ctx.name} = ${ctx.inputs.length === 1 ? `${ctx.inputs[0]!}.copy()` : ctx.inputs.join(' + ')}`],
+    backward: ctx.inputs.map((s) => `d_${s} += d_${ctx.name}`),
+    params: [],
+  }),
   reference: (_node, inputs) => inputs[0]!.map((_, k) => inputs.reduce((s, v) => s + v[k]!, 0)),
   examples: {
     networks: () => [

@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { ACTIVATIONS, ACTIVATION_CONSTANTS } from '../activations';
 import { ACTIVATION_NAMES, emptyDocument, type ActivationName, type NetworkDocument, type NetworkEdge, type NetworkNode } from '../document';
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
-import type { ExplainContext, ExplainForward, ExplainTerm, OnnxExportContext, OnnxImportContext, PlanNode, RunContext, Workspace } from './kind';
+import type {
+  CodeContext, ExplainContext, ExplainForward, ExplainTerm, NumpyCode, OnnxExportContext, OnnxImportContext, OnnxOpSchema, PlanNode, PyTorchCode, PyTorchParam,
+  RunContext, Workspace,
+} from './kind';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field builders (the messages are the file format's plain words)
@@ -143,6 +146,19 @@ export function referenceActivation(activation: ActivationName, zs: readonly num
 }
 
 /** Import helper: the activation an ONNX operator names, if it is one (checking the attributes Netwright fixes). */
+/** An operator's schema (kind.ts, OnnxOpSchema): the first opset with it, its input and output counts, its attributes. */
+export const onnxOp = (since: number, inputs: readonly [number, number], outputs: readonly [number, number], attributes: OnnxOpSchema['attributes'] = {}, required: readonly string[] = []): OnnxOpSchema =>
+  ({ since, inputs, outputs, attributes, required });
+
+/** Element-wise operators of one input and one output. */
+const unary = (attributes: OnnxOpSchema['attributes'] = {}, since = 1) => onnxOp(since, [1, 1], [1, 1], attributes);
+
+/** The schema of each activation operator the importer reads. */
+export const ONNX_ACTIVATION_SCHEMAS: Readonly<Record<string, OnnxOpSchema>> = {
+  Relu: unary(), LeakyRelu: unary({ alpha: 'float' }), Elu: unary({ alpha: 'float' }), Sigmoid: unary(), Tanh: unary(),
+  Gelu: unary({ approximate: 'string' }, 20), Sin: unary({}, 7), Softmax: unary({ axis: 'int' }),
+};
+
 export const ONNX_ACTIVATION_OF: Readonly<Record<string, ActivationName>> = {
   Relu: 'relu', LeakyRelu: 'leakyRelu', Elu: 'elu', Sigmoid: 'sigmoid', Tanh: 'tanh', Gelu: 'gelu', Sin: 'sine', Softmax: 'softmax',
 };
@@ -188,3 +204,49 @@ export function exampleNetwork(name: string, nodes: NetworkNode[], edges: EdgeSp
 
 /** Node builders for the examples: `at` gives every node the origin as position and its id as name. */
 export const origin = { x: 0, y: 0 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code emitters shared by Neuron and Dense (src/core/exchange: the PyTorch project's model.py, the NumPy script)
+
+/** The inputs side by side: one input as it is, several joined along the features. */
+const joined = (inputs: readonly string[], join: string) => (inputs.length === 1 ? inputs[0]! : `${join}([${inputs.join(', ')}], ${join.startsWith('np') ? 'axis' : 'dim'}=1)`);
+
+/** nn.Linear over the inputs joined end to end (the edges' blocks stacked, as in the ONNX export), then the activation. */
+export function pytorchWeighted(ctx: CodeContext<{ activation: ActivationName }>): PyTorchCode {
+  const { name, plan: p, inputs, edges } = ctx;
+  const rows = ctx.inputSizes.reduce((t, s) => t + s, 0);
+  const act = ctx.node.activation;
+  const x = joined(inputs, 'torch.cat');
+  const linear = act === 'linear';
+  const z = linear ? name : `${name}_z`;
+  const forward = [`${z} = self.${name}(${x})`];
+  if (!linear) forward.push(`${name} = ${ctx.activation(act, z)}`);
+  const params: PyTorchParam[] = [{ path: `${name}.weight`, parts: edges.map((e) => ({ edge: e.id })), transpose: true, regularized: true }];
+  if (p.bias) params.push({ path: `${name}.bias`, parts: [{ slot: 'bias' }], transpose: false, regularized: false });
+  return {
+    init: [`self.${name} = nn.Linear(${rows}, ${p.size}, bias=${p.bias ? 'True' : 'False'})`],
+    forward,
+    preactivation: z,
+    params,
+  };
+}
+
+/** z = Σ_e input_e @ w_e + b, a = f(z); backward: dz, then each weight's and input's gradient. */
+export function numpyWeighted(ctx: CodeContext<{ activation: ActivationName }>): NumpyCode {
+  const { name, plan: p, inputs, edges } = ctx;
+  const act = ctx.node.activation;
+  const weights = edges.map((e, k) => ({ variable: `w_${inputs[k]}_${name}`, part: { edge: e.id }, shape: [ctx.inputSizes[k]!, p.size] as const }));
+  const bias = p.bias ? { variable: `b_${name}`, part: { slot: 'bias' }, shape: [p.size] as const } : null;
+  const sum = [...weights.map((w, k) => `${inputs[k]} @ ${w.variable}`), ...(bias ? [bias.variable] : [])].join(' + ');
+  const backward = [`d_${name}_z = ${ctx.activationGrad(act, `${name}_z`, name, `d_${name}`)}`];
+  weights.forEach((w, k) => {
+    backward.push(`g_${w.variable} = ${inputs[k]}.T @ d_${name}_z`);
+    backward.push(`d_${inputs[k]} += d_${name}_z @ ${w.variable}.T`);
+  });
+  if (bias) backward.push(`g_${bias.variable} = d_${name}_z.sum(axis=0)`);
+  return {
+    forward: [`${name}_z = ${sum}`, `${name} = ${ctx.activation(act, `${name}_z`)}`],
+    backward,
+    params: [...weights, ...(bias ? [bias] : [])],
+  };
+}

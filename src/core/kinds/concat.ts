@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { NetworkEdge, NetworkNode } from '../document';
 import { nodeLabel, problem, allocatePlain, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './common';
+import { exampleNetwork, onnxOp, origin } from './common';
 
 const props = z.object({});
 export type ConcatNode = KindNode<'concat', z.infer<typeof props>>;
@@ -78,7 +78,7 @@ export const concat: KindDef<'concat', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Concat'],
+      ops: { Concat: onnxOp(1, [1, 2_147_483_647], [1, 1], { axis: 'int' }, ['axis']) },
       run(ctx) {
         const axis = ctx.intAttr('axis', 1);
         if (axis !== 1 && axis !== -1) throw ctx.fail(`Concat along axis ${axis} is not supported (only axis 1, the features)`);
@@ -92,6 +92,20 @@ export const concat: KindDef<'concat', typeof props> = {
         ctx.set({ kind: 'node', nodeId: id, size: sources.reduce((t, s) => t + s.size, 0) });
       },
     },
+  },
+  pytorch: (ctx) => ({
+    init: [],
+    forward: [`${ctx.name} = ${ctx.inputs.length === 1 ? ctx.inputs[0]! : `torch.cat([${ctx.inputs.join(', ')}], dim=1)`}`],
+    params: [],
+  }),
+  numpy: (ctx) => {
+    let offset = 0;
+    const backward = ctx.inputs.map((s, k) => {
+      const line = `d_${s} += d_${ctx.name}[:, ${offset}:${offset + ctx.inputSizes[k]!}]`;
+      offset += ctx.inputSizes[k]!;
+      return line;
+    });
+    return { forward: [`${ctx.name} = np.concatenate([${ctx.inputs.join(', ')}], axis=1)`], backward, params: [] };
   },
   reference: (_node, inputs) => inputs.flat(),
   examples: {

@@ -10,8 +10,8 @@ import type { NetworkNode } from '../document';
 import { describeNumber, nodeLabel, plural, problem, type KindDef, type KindNode } from './kind';
 import { UNITS } from '../limits';
 import {
-  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, origin,
-  positiveInt, referenceWeighted,
+  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, numpyWeighted, origin,
+  onnxOp, positiveInt, pytorchWeighted, referenceWeighted,
 } from './common';
 
 const props = z.object({
@@ -73,7 +73,10 @@ export const dense: KindDef<'dense', typeof props> = {
   onnx: {
     export: exportWeighted,
     import: {
-      ops: ['Gemm', 'MatMul'],
+      ops: {
+        Gemm: onnxOp(1, [2, 3], [1, 1], { alpha: 'float', beta: 'float', transA: 'int', transB: 'int' }),
+        MatMul: onnxOp(1, [2, 2], [1, 1]),
+      },
       run(ctx) {
         const op = ctx.onnx.opType;
         const a = ctx.sourceOf(ctx.value(ctx.ins[0] ?? ''));
@@ -111,6 +114,8 @@ export const dense: KindDef<'dense', typeof props> = {
       },
     },
   },
+  pytorch: pytorchWeighted,
+  numpy: numpyWeighted,
   reference: (node, inputs, params) => referenceWeighted(node.activation, inputs, params.edges, node.useBias !== false ? params.node.bias : undefined, node.units),
   examples: {
     networks: () => [

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { DROPOUT_RATE } from '../limits';
 import { addInto, nodeLabel, problem, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, finite, origin } from './common';
+import { exampleNetwork, finite, onnxOp, origin } from './common';
 
 const props = z.object({
   /** Fraction of units dropped while training, in [0, 1). */
@@ -77,12 +77,25 @@ export const dropout: KindDef<'dropout', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Dropout'],
+      ops: { Dropout: onnxOp(12, [1, 3], [1, 2], { seed: 'int' }) },
       run(ctx) {
+        // Dropout(data, ratio, training_mode): with training_mode absent it passes its data through (inference).
+        if (ctx.onnx.inputs[2] !== undefined && ctx.onnx.inputs[2] !== '') throw ctx.fail('Dropout with a training_mode input is not supported (Netwright imports models for inference)');
         ctx.set(ctx.value(ctx.ins[0] ?? ''));
       },
     },
   },
+  pytorch: (ctx) => ({
+    init: [`self.${ctx.name} = nn.Dropout(p=${String(ctx.node.rate)})`],
+    forward: [`${ctx.name} = self.${ctx.name}(${ctx.inputs[0]!})`],
+    params: [],
+  }),
+  numpy: (ctx) => ({
+    // The script runs the network as at inference (and its step without dropout), so Dropout passes values on.
+    forward: [`${ctx.name} = ${ctx.inputs[0]!}  # dropout (rate ${String(ctx.node.rate)}) is off outside training`],
+    backward: [`d_${ctx.inputs[0]!} += d_${ctx.name}`],
+    params: [],
+  }),
   reference: (_node, inputs) => [...inputs[0]!],
   examples: {
     networks: () => [

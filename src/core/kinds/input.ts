@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { allocatePlain, nodeLabel, problem, type KindDef, type KindNode } from './kind';
-import { exampleNetwork, origin } from './common';
+import { exampleNetwork, onnxOp, origin } from './common';
 import { featureColumn } from '../data/features';
 
 const props = z.object({
@@ -49,7 +49,7 @@ export const input: KindDef<'input', typeof props> = {
       return ctx.base;
     },
     import: {
-      ops: ['Gather'],
+      ops: { Gather: onnxOp(1, [2, 2], [1, 1], { axis: 'int' }) },
       run(ctx) {
         const data = ctx.value(ctx.ins[0] ?? '');
         const indices = ctx.value(ctx.ins[1] ?? '');
@@ -68,6 +68,12 @@ export const input: KindDef<'input', typeof props> = {
       },
     },
   },
+  pytorch: (ctx) => ({ init: [], forward: [`${ctx.name} = ${ctx.modelInput}[:, [${Array.from(ctx.plan.columns!).join(', ')}]]`], params: [] }),
+  numpy: (ctx) => ({
+    forward: [`${ctx.name} = ${ctx.modelInput}[:, [${Array.from(ctx.plan.columns!).join(', ')}]]  # ${ctx.node.features.join(', ')}`],
+    backward: [],
+    params: [],
+  }),
   reference: (node, _inputs, _params, x, featureNames) => node.features.map((f) => x[featureColumn(featureNames, f)]!),
   examples: {
     networks: () => [

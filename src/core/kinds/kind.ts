@@ -353,10 +353,89 @@ export interface OnnxImportContext {
   fail(message: string): Error;
 }
 
+/** The kind of an ONNX attribute, as its schema declares it. */
+export type OnnxAttributeKind = 'int' | 'float' | 'string' | 'ints' | 'floats' | 'tensor';
+
+/**
+ * What ONNX Runtime checks of a node before it runs it, for one operator: the first opset that has it (in the form
+ * the importer reads), how many inputs and outputs it takes, and its attributes with their kinds. The importer refuses
+ * a node that breaks it (an unknown attribute, an extra input) naming the node, as ONNX Runtime does.
+ */
+export interface OnnxOpSchema {
+  since: number;
+  inputs: readonly [min: number, max: number];
+  outputs: readonly [min: number, max: number];
+  attributes: Readonly<Record<string, OnnxAttributeKind>>;
+  /** Attributes it cannot do without (Concat's axis). */
+  required?: readonly string[];
+}
+
 export interface OnnxImporter {
-  /** The operator types it reads ('Gemm', 'MatMul'). */
-  ops: readonly string[];
+  /** The operator types it reads ('Gemm', 'MatMul') with their schemas. */
+  ops: Readonly<Record<string, OnnxOpSchema>>;
   run(ctx: OnnxImportContext): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code emitters: PyTorch (model.py of the PyTorch project) and NumPy (the NumPy script), src/core/exchange
+
+/** What a kind's code emitters get: the node, its plan entry, its Python name and its inputs' Python names. */
+export interface CodeContext<N> {
+  node: N;
+  plan: PlanNode;
+  /** The node's variable (and module attribute) name: the user's node name, sanitised and unique. */
+  name: string;
+  /** The variable holding each input's values (batch × size), in input order. */
+  inputs: readonly string[];
+  /** Each input's number of values per example, in input order. */
+  inputSizes: readonly number[];
+  /** The incoming edges, parallel to `inputs`. */
+  edges: readonly NetworkEdge[];
+  /** The whole model input (batch × features). */
+  modelInput: string;
+  /** The activation `act` applied to the Python expression `expr`, in the target library. */
+  activation(act: ActivationName, expr: string): string;
+  /** NumPy: dLoss/dz of the activation `act` from the variables of z, a = f(z) and dLoss/da (softmax: its Jacobian-vector product). */
+  activationGrad(act: ActivationName, z: string, a: string, da: string): string;
+  /** The current parameters (the NumPy script writes them inline). */
+  params: Float32Array;
+  /** A Python literal of float32 values laid out as `shape` (NumPy: np.array([...], dtype=np.float32)). */
+  literal(values: ArrayLike<number>, shape: readonly number[]): string;
+}
+
+/** One torch parameter of model.py and the Netwright parameter blocks it holds. */
+export interface PyTorchParam {
+  /** Its path in the module's state_dict: "hidden_1.weight". */
+  path: string;
+  /** The blocks it holds, stacked along the first axis in this order: edge slots by edge id, node slots by name. */
+  parts: ({ edge: string } | { slot: string })[];
+  /** Transposed after stacking (nn.Linear keeps its weight as out × in, Netwright's block is in × out). */
+  transpose: boolean;
+  /** L1/L2 apply to it (the slot's `regularized`). */
+  regularized: boolean;
+}
+
+export interface PyTorchCode {
+  /** Lines of __init__ that declare its modules or parameters (`self.<name> = nn.Linear(2, 4)`); [] for none. */
+  init: string[];
+  /** Lines of forward that set the variable `name` from the inputs' variables. */
+  forward: string[];
+  /** The variable holding its pre-activation, if it has one (a fused loss starts from it). */
+  preactivation?: string;
+  /** Its torch parameters and the Netwright blocks they hold; [] when it learns nothing. */
+  params: PyTorchParam[];
+}
+
+export interface NumpyCode {
+  /** Lines of the forward function that set the variable `name` (and `<name>_z`, the pre-activation, if any). */
+  forward: string[];
+  /**
+   * Lines of the backward function: from `d_<name>` (dLoss/d<name>, batch × size, already summed over its readers)
+   * add into each input's `d_<input>` (every one exists, zeroed) and set `g_<variable>` for each of its parameters.
+   */
+  backward: string[];
+  /** Its parameter variables (globals of the script): the variable, the Netwright block, its shape. */
+  params: { variable: string; part: { edge: string } | { slot: string }; shape: readonly number[] }[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -434,6 +513,10 @@ export interface KindDef<T extends string, S extends z.ZodObject, N = KindNode<T
     /** The ONNX operators that import as this kind (none: it is never imported, e.g. Output, made by the importer). */
     import: OnnxImporter | null;
   };
+  /** Its part of the PyTorch project's model.py (src/core/exchange/pytorch.ts). */
+  pytorch(ctx: CodeContext<N>): PyTorchCode;
+  /** Its part of the NumPy script, forward and backward (src/core/exchange/numpy.ts). */
+  numpy(ctx: CodeContext<N>): NumpyCode;
   reference: Reference<N>;
   examples: KindExamples;
 }

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
-import { exampleNetwork, finite, origin } from './common';
+import { exampleNetwork, finite, onnxOp, origin } from './common';
 
 const props = z.object({
   /** Added to the variance before the square root, so a row of equal values does not divide by zero. */
@@ -144,7 +144,7 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
       return base;
     },
     import: {
-      ops: ['LayerNormalization'],
+      ops: { LayerNormalization: onnxOp(17, [2, 3], [1, 3], { axis: 'int', epsilon: 'float', stash_type: 'int' }) },
       run(ctx) {
         const from = ctx.sourceOf(ctx.value(ctx.ins[0] ?? ''));
         const axis = ctx.intAttr('axis', -1);
@@ -163,6 +163,37 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
         ctx.set({ kind: 'node', nodeId: id, size: from.size });
       },
     },
+  },
+  pytorch: (ctx) => ({
+    init: [`self.${ctx.name} = nn.LayerNorm(${lastAxis(ctx.plan)}, eps=${String(ctx.node.epsilon)})`],
+    forward: [`${ctx.name} = self.${ctx.name}(${ctx.inputs[0]!})`],
+    params: [
+      { path: `${ctx.name}.weight`, parts: [{ slot: 'gamma' }], transpose: false, regularized: false },
+      { path: `${ctx.name}.bias`, parts: [{ slot: 'beta' }], transpose: false, regularized: false },
+    ],
+  }),
+  numpy(ctx) {
+    const { name } = ctx;
+    const x = ctx.inputs[0]!;
+    const c = lastAxis(ctx.plan);
+    return {
+      forward: [
+        `${name}_mean = ${x}.mean(axis=-1, keepdims=True)`,
+        `${name}_rstd = 1 / np.sqrt(((${x} - ${name}_mean) ** 2).mean(axis=-1, keepdims=True) + np.float32(${String(ctx.node.epsilon)}))`,
+        `${name}_xhat = (${x} - ${name}_mean) * ${name}_rstd`,
+        `${name} = gamma_${name} * ${name}_xhat + beta_${name}`,
+      ],
+      backward: [
+        `g_gamma_${name} = (d_${name} * ${name}_xhat).sum(axis=0)`,
+        `g_beta_${name} = d_${name}.sum(axis=0)`,
+        `${name}_g = d_${name} * gamma_${name}`,
+        `d_${x} += (${name}_g - ${name}_g.mean(axis=-1, keepdims=True) - ${name}_xhat * (${name}_g * ${name}_xhat).mean(axis=-1, keepdims=True)) * ${name}_rstd`,
+      ],
+      params: [
+        { variable: `gamma_${name}`, part: { slot: 'gamma' }, shape: [c] },
+        { variable: `beta_${name}`, part: { slot: 'beta' }, shape: [c] },
+      ],
+    };
   },
   reference(node, inputs, params) {
     const x = inputs[0]!;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { nodeLabel, problem, type KindDef, type KindNode } from './kind';
 import {
-  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, origin,
+  activationField, allocateWeighted, backwardWeighted, exampleNetwork, explainWeighted, exportWeighted, finite, forwardWeighted, numpyWeighted, origin, pytorchWeighted,
   referenceWeighted,
 } from './common';
 
@@ -46,6 +46,8 @@ export const neuron: KindDef<'neuron', typeof props> = {
   backward: backwardWeighted,
   explain: explainWeighted,
   onnx: { export: exportWeighted, import: null },
+  pytorch: pytorchWeighted,
+  numpy: numpyWeighted,
   reference: (node, inputs, params) => referenceWeighted(node.activation, inputs, params.edges, params.node.bias, 1),
   examples: {
     networks: () => [

@@ -82,6 +82,8 @@ export const output: KindDef<'output', typeof props> = {
     },
     import: null,
   },
+  pytorch: (ctx) => ({ init: [], forward: [`${ctx.name} = ${ctx.inputs[0]!}`], params: [] }),
+  numpy: (ctx) => ({ forward: [`${ctx.name} = ${ctx.inputs[0]!}`], backward: [`d_${ctx.inputs[0]!} += d_${ctx.name}`], params: [] }),
   reference: (_node, inputs) => [...inputs[0]!],
   examples: {
     networks: () => [

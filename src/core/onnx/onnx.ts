@@ -2,6 +2,7 @@
  * The part of the ONNX format (onnx/onnx.proto, IR version 8+) that Netwright writes and reads: a model with one
  * graph of nodes, float32/int64 initializers, typed inputs and outputs, and metadata. Field numbers are ONNX's.
  */
+import { MAX_EDGES, MAX_NODES } from '../limits';
 import { Message, ProtobufError, Writer } from './protobuf';
 
 export const TensorType = { FLOAT: 1, INT64: 7 } as const;
@@ -234,14 +235,39 @@ function readValueInfo(m: Message): OnnxValueInfo {
   return info;
 }
 
+/**
+ * The most nodes a model may have, and inputs a node may have, checked on the counts before the nodes are decoded:
+ * a network has at most MAX_NODES nodes and MAX_EDGES connections, and each of its nodes takes a few ONNX nodes at
+ * most (a composed gelu is ten), so a larger graph cannot become a network and is refused at once.
+ */
+export const MAX_MODEL_NODES = 20 * MAX_NODES;
+
+/** A well-formed model beyond the limits above. */
+export class ModelTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelTooLargeError';
+  }
+}
+export const MAX_NODE_INPUTS = MAX_EDGES;
+
 /** Decode a model. Throws ProtobufError with a message saying what is wrong and where. */
 export function decodeModel(bytes: Uint8Array): OnnxModel {
   const m = Message.decode(bytes, 'model');
   const g = m.message(7, 'graph');
   if (!g) throw new ProtobufError('model: there is no graph in this file, so it is not an ONNX model');
+  const nodeCount = g.count(1);
+  if (nodeCount > MAX_MODEL_NODES) {
+    throw new ModelTooLargeError(`the model has ${nodeCount.toLocaleString('en-US')} nodes; Netwright reads models of at most ${MAX_MODEL_NODES.toLocaleString('en-US')} (its networks have at most ${MAX_NODES.toLocaleString('en-US')} nodes)`);
+  }
+  const nodes = g.messages(1, 'node');
+  nodes.forEach((n, k) => {
+    const inputs = n.count(1);
+    if (inputs > MAX_NODE_INPUTS) throw new ModelTooLargeError(`model.graph.node[${k}] has ${inputs.toLocaleString('en-US')} inputs; Netwright's networks have at most ${MAX_EDGES.toLocaleString('en-US')} connections`);
+  });
   const graph: OnnxGraph = {
     name: g.string(2, 'name'),
-    nodes: g.messages(1, 'node').map((n) => ({
+    nodes: nodes.map((n) => ({
       inputs: n.strings(1, 'input'),
       outputs: n.strings(2, 'output'),
       name: n.string(3, 'name'),

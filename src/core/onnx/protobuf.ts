@@ -155,71 +155,127 @@ export class Writer {
 
 /** One field as read: varints as numbers (int64 beyond 2^53 loses precision, never silently: see `int`), bytes as views. */
 export type FieldValue =
-  | { wire: typeof VARINT; value: bigint }
-  | { wire: typeof FIXED64; bytes: Uint8Array }
-  | { wire: typeof LENGTH_DELIMITED; bytes: Uint8Array }
-  | { wire: typeof FIXED32; bytes: Uint8Array };
+  | { wire: typeof VARINT; value: bigint | number }
+  | Span<typeof FIXED64>
+  | Span<typeof LENGTH_DELIMITED>
+  | Span<typeof FIXED32>;
+
+/** Bytes start…end of `buf`: kept as offsets, since a subarray per field is slow to make and to collect. */
+export interface Span<W extends number> {
+  wire: W;
+  buf: Uint8Array;
+  start: number;
+  end: number;
+}
+
+const spanBytes = (v: Span<number>) => v.buf.subarray(v.start, v.end);
+
+const scratch = new DataView(new ArrayBuffer(4));
+function float32At(buf: Uint8Array, at: number): number {
+  scratch.setUint8(0, buf[at]!);
+  scratch.setUint8(1, buf[at + 1]!);
+  scratch.setUint8(2, buf[at + 2]!);
+  scratch.setUint8(3, buf[at + 3]!);
+  return scratch.getFloat32(0, true);
+}
+
+/** Reads varints from a buffer; one shared instance, so decoding a message makes no closures. */
+const cursor: { bytes: Uint8Array; at: number; start: number; end: number; where: string | (() => string) } = { bytes: new Uint8Array(0), at: 0, start: 0, end: 0, where: '' };
+
+function whereText(w: string | (() => string)): string {
+  return typeof w === 'string' ? w : w();
+}
+
+function cursorFail(what: string): never {
+  throw new ProtobufError(`${whereText(cursor.where)}: ${what} at byte ${cursor.at - cursor.start} of ${cursor.end - cursor.start}`);
+}
+
+/** A varint as a number when it has at most 7 bytes (< 2^49, exact), else as a bigint: the common case makes no garbage. */
+function readVarint(): bigint | number {
+  const { bytes, end } = cursor;
+  const first = cursor.at;
+  let small = 0;
+  let scale = 1;
+  for (let i = 0; i < 7; i++) {
+    if (cursor.at >= end) cursorFail('the data ends inside a number');
+    const b = bytes[cursor.at++]!;
+    small += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) return small;
+    scale *= 128;
+  }
+  cursor.at = first;
+  let result = 0n;
+  let shift = 0n;
+  for (let i = 0; i < 10; i++) {
+    if (cursor.at >= end) cursorFail('the data ends inside a number');
+    const b = bytes[cursor.at++]!;
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return BigInt.asUintN(64, result);
+    shift += 7n;
+  }
+  return cursorFail('a number is longer than 10 bytes');
+}
 
 /** A decoded message: every field number with its values in order. */
 export class Message {
   constructor(
     readonly fields: Map<number, FieldValue[]>,
-    /** Where this message sits, for error messages ("ModelProto.graph.node[3]"). */
-    readonly where: string,
+    /** Where this message sits, for error messages ("model.graph.node[3]"); made only when a message needs it. */
+    private readonly whereOf: string | (() => string),
   ) {}
 
-  static decode(bytes: Uint8Array, where: string): Message {
+  get where(): string {
+    return whereText(this.whereOf);
+  }
+
+  /** Decode bytes[start, end) (the whole array by default). */
+  static decode(bytes: Uint8Array, where: string | (() => string), start = 0, end = bytes.length): Message {
     const fields = new Map<number, FieldValue[]>();
-    let at = 0;
-    const fail = (what: string): never => {
-      throw new ProtobufError(`${where}: ${what} at byte ${at} of ${bytes.length}`);
-    };
-    const readVarint = (): bigint => {
-      let result = 0n;
-      let shift = 0n;
-      for (let i = 0; i < 10; i++) {
-        if (at >= bytes.length) fail('the data ends inside a number');
-        const b = bytes[at++]!;
-        result |= BigInt(b & 0x7f) << shift;
-        if ((b & 0x80) === 0) return BigInt.asUintN(64, result);
-        shift += 7n;
-      }
-      return fail('a number is longer than 10 bytes');
-    };
-    while (at < bytes.length) {
-      const key = readVarint();
-      const field = Number(key >> 3n);
-      const wire = Number(key & 7n);
-      if (field === 0 || field > 536_870_911) fail(`field number ${field} is not valid`);
-      let value: FieldValue;
-      switch (wire) {
-        case VARINT:
-          value = { wire, value: readVarint() };
-          break;
-        case FIXED64:
-          if (at + 8 > bytes.length) fail('the data ends inside an 8-byte value');
-          value = { wire, bytes: bytes.subarray(at, at + 8) };
-          at += 8;
-          break;
-        case LENGTH_DELIMITED: {
-          const len = readVarint();
-          if (len > BigInt(bytes.length - at)) fail(`a field of ${len} bytes is longer than the data left`);
-          const n = Number(len);
-          value = { wire, bytes: bytes.subarray(at, at + n) };
-          at += n;
-          break;
+    const saved = { ...cursor };
+    cursor.bytes = bytes;
+    cursor.at = start;
+    cursor.start = start;
+    cursor.end = end;
+    cursor.where = where;
+    try {
+      while (cursor.at < end) {
+        const key = readVarint();
+        const field = typeof key === 'number' ? Math.floor(key / 8) : Number(key >> 3n);
+        const wire = typeof key === 'number' ? key % 8 : Number(key & 7n);
+        if (field === 0 || field > 536_870_911) cursorFail(`field number ${field} is not valid`);
+        const at = cursor.at;
+        let value: FieldValue;
+        switch (wire) {
+          case VARINT:
+            value = { wire, value: readVarint() };
+            break;
+          case FIXED64:
+            if (at + 8 > end) cursorFail('the data ends inside an 8-byte value');
+            value = { wire, buf: bytes, start: at, end: at + 8 };
+            cursor.at += 8;
+            break;
+          case LENGTH_DELIMITED: {
+            const len = readVarint();
+            if (typeof len === 'bigint' || len > end - cursor.at) cursorFail(`a field of ${len} bytes is longer than the data left`);
+            const n = Number(len);
+            value = { wire, buf: bytes, start: cursor.at, end: cursor.at + n };
+            cursor.at += n;
+            break;
+          }
+          case FIXED32:
+            if (at + 4 > end) cursorFail('the data ends inside a 4-byte value');
+            value = { wire, buf: bytes, start: at, end: at + 4 };
+            cursor.at += 4;
+            break;
+          default:
+            return cursorFail(`wire type ${wire} is not valid`);
         }
-        case FIXED32:
-          if (at + 4 > bytes.length) fail('the data ends inside a 4-byte value');
-          value = { wire, bytes: bytes.subarray(at, at + 4) };
-          at += 4;
-          break;
-        default:
-          return fail(`wire type ${wire} is not valid`);
+        const list = fields.get(field);
+        if (list) list.push(value);
+        else fields.set(field, [value]);
       }
-      const list = fields.get(field);
-      if (list) list.push(value);
-      else fields.set(field, [value]);
+    } finally {
+      Object.assign(cursor, saved);
     }
     return new Message(fields, where);
   }
@@ -232,12 +288,18 @@ export class Message {
     return this.fields.has(field);
   }
 
+  /** How many values a field has (a repeated field's length), without decoding them. */
+  count(field: number): number {
+    return this.fields.get(field)?.length ?? 0;
+  }
+
   /** The last value of an integer field (protobuf's "last one wins"), as a number; `fallback` when absent. */
   int(field: number, name: string, fallback = 0): number {
     const list = this.all(field);
     if (list.length === 0) return fallback;
     const v = list[list.length - 1]!;
     if (v.wire !== VARINT) throw new ProtobufError(`${this.where}.${name}: expected an integer`);
+    if (typeof v.value === 'number') return v.value;
     const signed = BigInt.asIntN(64, v.value);
     if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < BigInt(Number.MIN_SAFE_INTEGER)) {
       throw new ProtobufError(`${this.where}.${name}: ${signed} is too large`);
@@ -249,9 +311,9 @@ export class Message {
   ints(field: number, name: string): number[] {
     const out: number[] = [];
     for (const v of this.all(field)) {
-      if (v.wire === VARINT) out.push(toSafe(BigInt.asIntN(64, v.value), `${this.where}.${name}`));
+      if (v.wire === VARINT) out.push(typeof v.value === 'number' ? v.value : toSafe(BigInt.asIntN(64, v.value), `${this.where}.${name}`));
       else if (v.wire === LENGTH_DELIMITED) {
-        const packed = Message.decodePackedVarints(v.bytes, `${this.where}.${name}`);
+        const packed = Message.decodePackedVarints(spanBytes(v), `${this.where}.${name}`);
         for (const x of packed) out.push(x);
       } else throw new ProtobufError(`${this.where}.${name}: expected integers`);
     }
@@ -263,18 +325,19 @@ export class Message {
     if (list.length === 0) return fallback;
     const v = list[list.length - 1]!;
     if (v.wire !== FIXED32) throw new ProtobufError(`${this.where}.${name}: expected a float`);
-    return new DataView(v.bytes.buffer, v.bytes.byteOffset, 4).getFloat32(0, true);
+    return float32At(v.buf, v.start);
   }
 
   /** A repeated float field, packed or not. */
   floats(field: number, name: string): number[] {
     const out: number[] = [];
     for (const v of this.all(field)) {
-      if (v.wire === FIXED32) out.push(new DataView(v.bytes.buffer, v.bytes.byteOffset, 4).getFloat32(0, true));
+      if (v.wire === FIXED32) out.push(float32At(v.buf, v.start));
       else if (v.wire === LENGTH_DELIMITED) {
-        if (v.bytes.length % 4 !== 0) throw new ProtobufError(`${this.where}.${name}: packed floats of ${v.bytes.length} bytes (not a multiple of 4)`);
-        const view = new DataView(v.bytes.buffer, v.bytes.byteOffset, v.bytes.length);
-        for (let i = 0; i < v.bytes.length; i += 4) out.push(view.getFloat32(i, true));
+        const length = v.end - v.start;
+        if (length % 4 !== 0) throw new ProtobufError(`${this.where}.${name}: packed floats of ${length} bytes (not a multiple of 4)`);
+        const view = new DataView(v.buf.buffer, v.buf.byteOffset + v.start, length);
+        for (let i = 0; i < length; i += 4) out.push(view.getFloat32(i, true));
       } else throw new ProtobufError(`${this.where}.${name}: expected floats`);
     }
     return out;
@@ -285,30 +348,38 @@ export class Message {
     if (list.length === 0) return undefined;
     const v = list[list.length - 1]!;
     if (v.wire !== LENGTH_DELIMITED) throw new ProtobufError(`${this.where}.${name}: expected bytes`);
-    return v.bytes;
+    return spanBytes(v);
+  }
+
+  private span(field: number, name: string): Span<typeof LENGTH_DELIMITED> | undefined {
+    const list = this.all(field);
+    if (list.length === 0) return undefined;
+    const v = list[list.length - 1]!;
+    if (v.wire !== LENGTH_DELIMITED) throw new ProtobufError(`${this.where}.${name}: expected bytes`);
+    return v;
   }
 
   string(field: number, name: string, fallback = ''): string {
-    const b = this.bytes(field, name);
-    return b === undefined ? fallback : decodeText(b, `${this.where}.${name}`);
+    const v = this.span(field, name);
+    return v === undefined ? fallback : decodeText(v, this, name);
   }
 
   strings(field: number, name: string): string[] {
     return this.all(field).map((v, i) => {
       if (v.wire !== LENGTH_DELIMITED) throw new ProtobufError(`${this.where}.${name}[${i}]: expected text`);
-      return decodeText(v.bytes, `${this.where}.${name}[${i}]`);
+      return decodeText(v, this, `${name}[${i}]`);
     });
   }
 
   message(field: number, name: string): Message | undefined {
-    const b = this.bytes(field, name);
-    return b === undefined ? undefined : Message.decode(b, `${this.where}.${name}`);
+    const v = this.span(field, name);
+    return v === undefined ? undefined : Message.decode(v.buf, () => `${this.where}.${name}`, v.start, v.end);
   }
 
   messages(field: number, name: string): Message[] {
     return this.all(field).map((v, i) => {
       if (v.wire !== LENGTH_DELIMITED) throw new ProtobufError(`${this.where}.${name}[${i}]: expected a message`);
-      return Message.decode(v.bytes, `${this.where}.${name}[${i}]`);
+      return Message.decode(v.buf, () => `${this.where}.${name}[${i}]`, v.start, v.end);
     });
   }
 
@@ -316,6 +387,25 @@ export class Message {
     const out: number[] = [];
     let at = 0;
     while (at < bytes.length) {
+      // the common case (< 2^49) in numbers, without garbage
+      const start = at;
+      let small = 0;
+      let scale = 1;
+      let quick = false;
+      for (let i = 0; i < 7 && at < bytes.length; i++) {
+        const b = bytes[at++]!;
+        small += (b & 0x7f) * scale;
+        scale *= 128;
+        if ((b & 0x80) === 0) {
+          quick = true;
+          break;
+        }
+      }
+      if (quick) {
+        out.push(small);
+        continue;
+      }
+      at = start;
       let result = 0n;
       let shift = 0n;
       let done = false;
@@ -340,8 +430,17 @@ function toSafe(v: bigint, where: string): number {
   return Number(v);
 }
 
-function decodeText(bytes: Uint8Array, where: string): string {
-  const text = utf8Decode(bytes);
-  if (text === undefined) throw new ProtobufError(`${where}: expected UTF-8 text`);
+function decodeText(v: Span<number>, m: Message, name: string): string {
+  // ASCII (nearly every name in a model) without building the string one character at a time
+  let ascii = v.end - v.start <= 1024;
+  for (let i = v.start; ascii && i < v.end; i++) if (v.buf[i]! >= 0x80) ascii = false;
+  if (ascii && v.end - v.start <= 32) {
+    let out = '';
+    for (let i = v.start; i < v.end; i++) out += String.fromCharCode(v.buf[i]!);
+    return out;
+  }
+  if (ascii) return String.fromCharCode.apply(null, v.buf.subarray(v.start, v.end) as unknown as number[]);
+  const text = utf8Decode(spanBytes(v));
+  if (text === undefined) throw new ProtobufError(`${m.where}.${name}: expected UTF-8 text`);
   return text;
 }

@@ -81,6 +81,8 @@ export const EXPORT_ITEMS: { kind: ExportKind; label: string }[] = [
   { kind: 'weightsCsv', label: 'Weights as CSV…' },
   { kind: 'png', label: 'Image of the graph (PNG)…' },
   { kind: 'svg', label: 'Image of the graph (SVG)…' },
+  { kind: 'pytorch', label: 'PyTorch project…' },
+  { kind: 'numpy', label: 'NumPy script…' },
 ];
 
 /** The Export button and its menu (drawn in a portal, so the toolbar's scrolling does not clip it). */
@@ -148,6 +150,19 @@ export function ExportMenu() {
               <span className="files-menu-ext">.{EXPORT_KINDS[item.kind].extension}</span>
             </button>
           ))}
+          <div className="files-menu-separator" role="separator" />
+          <button
+            type="button"
+            role="menuitem"
+            className="files-menu-item"
+            onClick={() => {
+              setOpen(false);
+              void controller.importTrainedWeights();
+            }}
+          >
+            <span>Import trained weights…</span>
+            <span className="files-menu-ext">.json</span>
+          </button>
         </div>,
         document.body,
       )}

@@ -13,11 +13,16 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { emptyDocument, type NetworkDocument, type TrainingHistory } from '../../core/document';
+import { zipSync, strToU8 } from 'fflate';
+import { loadDataset } from '../../core/data';
 import { weightsCsv, weightsJson } from '../../core/export';
+import { importWeights } from '../../core/exchange/importWeights';
+import { exportNumpy } from '../../core/exchange/numpy';
+import { exportPyTorch } from '../../core/exchange/pytorch';
 import { exportOnnx } from '../../core/onnx/export';
 import { parseDocument, trySerializeDocument } from '../../core/serialize';
 import type { ExportKind, MenuCommand, OpenResult, Recovery, SaveResult } from '../../shared/ipc';
-import { load, notify, type EditorStores } from '../editor/store';
+import { edit, load, notify, type EditorStores } from '../editor/store';
 import type { ChartHistory, TrainingStore } from '../training/store';
 import { baseName, type FileService } from './service';
 
@@ -63,6 +68,8 @@ export interface FileController {
   save(): Promise<boolean>;
   saveAs(): Promise<boolean>;
   exportAs(kind: ExportKind): Promise<boolean>;
+  /** Ask for a weights JSON file (train.py's trained-weights.json) and apply it to the network, as one undoable edit. */
+  importTrainedWeights(): Promise<boolean>;
   /** Offer the recovery copy of a previous run (call once at start). */
   checkRecovery(): Promise<void>;
   recover(): void;
@@ -329,6 +336,23 @@ export function createFileController(options: FileControllerOptions): FileContro
       const result = kind === 'weightsJson' ? weightsJson(current) : weightsCsv(current);
       if (!result.ok) return refuseExport(result.message);
       data = typeof result.value === 'string' ? result.value : `${JSON.stringify(result.value, null, 2)}\n`;
+    } else if (kind === 'pytorch' || kind === 'numpy') {
+      const loaded = current.data.kind === 'none' ? null : loadDataset(current.data);
+      if (loaded && !loaded.ok) return refuseExport(`Cannot export: ${loaded.message}`);
+      const dataset = loaded?.dataset;
+      if (kind === 'numpy') {
+        const result = exportNumpy(current, { dataset });
+        if (!result.ok) return refuseExport(result.message);
+        data = result.script;
+      } else {
+        const result = exportPyTorch(current, { dataset });
+        if (!result.ok) return refuseExport(result.message);
+        // One folder in the zip, named after the document, so unpacking it makes the project's folder.
+        const folder = displayName().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'network';
+        const entries: Record<string, Uint8Array> = {};
+        for (const [name, text] of Object.entries(result.project.files)) entries[`${folder}/${name}`] = strToU8(text);
+        data = zipSync(entries, { level: 6, mtime: new Date('2026-01-01T00:00:00Z') });
+      }
     } else {
       if (!options.renderImage) return refuseExport('The graph cannot be drawn as an image here.');
       try {
@@ -344,6 +368,24 @@ export function createFileController(options: FileControllerOptions): FileContro
     }
     notify(editor, 'info', `Exported ${result.name}`);
     return true;
+  }
+
+  async function importTrainedWeights(): Promise<boolean> {
+    training?.getState().applySnapshotToDocument();
+    const result = await busy(() => service.openWeights());
+    if (!result.ok) {
+      if (!result.canceled) refuse(`Not imported: ${result.message}`);
+      return false;
+    }
+    let parameters = 0;
+    const applied = edit(editor, (doc) => {
+      const imported = importWeights(doc, result.text);
+      if (!imported.ok) return { ok: false, reason: `Not imported: ${result.name}: ${imported.message}` };
+      parameters = imported.parameters;
+      return { ok: true, doc: imported.doc };
+    });
+    if (applied) notify(editor, 'info', `Imported ${parameters} trained weights from ${result.name}`);
+    return applied;
   }
 
   function refuseExport(message: string): false {
@@ -394,6 +436,7 @@ export function createFileController(options: FileControllerOptions): FileContro
     save: () => write('save'),
     saveAs: () => write('saveAs'),
     exportAs,
+    importTrainedWeights,
     async checkRecovery() {
       // Copies are offered newest first (desktop keeps a small ring of them); unreadable or empty ones are dropped.
       for (let tries = 0; tries < 16; tries++) {
@@ -442,6 +485,9 @@ export function createFileController(options: FileControllerOptions): FileContro
         case 'exportWeightsCsv': void exportAs('weightsCsv'); break;
         case 'exportPng': void exportAs('png'); break;
         case 'exportSvg': void exportAs('svg'); break;
+        case 'exportPytorch': void exportAs('pytorch'); break;
+        case 'exportNumpy': void exportAs('numpy'); break;
+        case 'importWeights': void importTrainedWeights(); break;
       }
     },
     attach,

@@ -19,6 +19,8 @@ export interface FileService {
   open(): Promise<OpenResult>;
   /** Read a file dropped on the window. */
   openDropped(file: File): Promise<OpenResult>;
+  /** Let the user pick a weights JSON file (File ▸ Import trained weights) and read it. */
+  openWeights(): Promise<OpenResult>;
   /** Save to the current file (desktop), or download `<name>.netwright` (browser). */
   save(text: string, name: string): Promise<SaveResult>;
   /** Ask where / under which name, then save. */
@@ -74,6 +76,7 @@ export function createDesktopFileService(api: NetwrightDesktopApi): FileService 
     kind: 'desktop',
     open: () => guard('The file could not be opened', () => api.openNetwork()),
     openDropped: (file) => guard('The dropped file could not be opened', () => api.openDroppedFile(file)),
+    openWeights: () => guard('The weights file could not be opened', () => api.openWeights()),
     save: (text) => guard('The file could not be saved', () => api.saveNetwork(text)),
     saveAs: (text) => guard('The file could not be saved', () => api.saveNetworkAs(text)),
     exportFile: (kind, data, name) => guard('The export could not be written', () => api.exportFile(kind, data, safeFileName(name))),
@@ -121,6 +124,8 @@ const MIME: Record<ExportKind | 'network', string> = {
   weightsCsv: 'text/csv',
   png: 'image/png',
   svg: 'image/svg+xml',
+  pytorch: 'application/zip',
+  numpy: 'text/x-python',
 };
 
 /** Pick one file through a hidden file input; null when the user cancels. */
@@ -175,6 +180,20 @@ export async function readNetworkFile(file: File): Promise<OpenResult> {
   }
 }
 
+/** Read a picked weights file: .json only, and not absurdly large. */
+export async function readWeightsFile(file: File): Promise<OpenResult> {
+  const name = file.name;
+  if (!/\.json$/i.test(name)) return { ok: false, canceled: false, message: `"${name}" is not a weights file: Netwright imports weights as JSON (train.py writes trained-weights.json).` };
+  if (file.size > MAX_FILE_BYTES) return { ok: false, canceled: false, message: `"${name}" is too large to be a weights file (${Math.round(file.size / 1048576)} MB).` };
+  try {
+    const text = decodeUtf8(new Uint8Array(await file.arrayBuffer()));
+    if (!text.ok) return { ok: false, canceled: false, message: `"${name}": ${text.message}` };
+    return { ok: true, path: name, name, text: text.text };
+  } catch (error) {
+    return failure(error, `"${name}" could not be read`);
+  }
+}
+
 export function createBrowserFileService(options: BrowserFileServiceOptions): FileService {
   const storage = options.storage ?? createIndexedDbStorage('netwright');
   const pickFile = options.pickFile ?? pickWithInput;
@@ -201,6 +220,15 @@ export function createBrowserFileService(options: BrowserFileServiceOptions): Fi
       return file ? readNetworkFile(file) : { ok: false, canceled: true };
     },
     openDropped: (file) => readNetworkFile(file),
+    async openWeights() {
+      let file: File | null;
+      try {
+        file = await pickFile('.json,application/json');
+      } catch (error) {
+        return failure(error, 'The file picker could not be shown');
+      }
+      return file ? readWeightsFile(file) : { ok: false, canceled: true };
+    },
     save: (text, name) => Promise.resolve(saveNetwork(text, name)),
     async saveAs(text, name) {
       const chosen = await options.ask.fileName(safeFileName(name));

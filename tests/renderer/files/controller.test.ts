@@ -465,3 +465,39 @@ describe('historyFromChart', () => {
     expect(historyFromChart({ step: [], trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [] })).toBeUndefined();
   });
 });
+
+describe('PyTorch project, NumPy script and trained weights', () => {
+  it('downloads the PyTorch project as a zip of one folder and the NumPy script', async () => {
+    const h = harness({ initial: template('spiral') });
+    expect(await h.controller.exportAs('pytorch')).toBe(true);
+    expect(await h.controller.exportAs('numpy')).toBe(true);
+    await settled(h);
+    expect(h.downloads.map((d) => [d.name, d.type])).toEqual([['Spiral.zip', 'application/zip'], ['Spiral.py', 'text/x-python']]);
+    expect(h.downloads[1]!.text).toContain('def learning_step(x, target, lr):');
+  });
+
+  it('applies trained weights as one undoable edit, and refuses another network\'s with the reason', async () => {
+    const h = harness({ initial: template('worked-example') });
+    const { weightsJson } = await import('../../../src/core/export');
+    const w = weightsJson(doc(h));
+    if (!w.ok) throw new Error(w.message);
+    w.value.edges[0]!.weights = [0.875];
+    h.pick.next = fileOf(JSON.stringify(w.value), 'trained-weights.json');
+    expect(await h.controller.importTrainedWeights()).toBe(true);
+    expect(doc(h).edges.find((e) => e.id === w.value.edges[0]!.id)!.weights).toEqual([0.875]);
+    expect(h.editor.view.getState().notice?.text).toBe('Imported 9 trained weights from trained-weights.json');
+    h.editor.document.temporal.getState().undo();
+    expect(doc(h).edges.find((e) => e.id === w.value.edges[0]!.id)!.weights).not.toEqual([0.875]);
+
+    w.value.edges[0]!.rows = 3;
+    h.pick.next = fileOf(JSON.stringify(w.value), 'other.json');
+    const before = doc(h);
+    expect(await h.controller.importTrainedWeights()).toBe(false);
+    expect(doc(h)).toBe(before);
+    expect(h.editor.view.getState().notice).toMatchObject({ kind: 'refused', text: expect.stringMatching(/^Not imported: other\.json: The weights file has 3×1 weights/) });
+
+    h.pick.next = fileOf('{}', 'model.netwright');
+    expect(await h.controller.importTrainedWeights()).toBe(false);
+    expect(h.editor.view.getState().notice?.text).toMatch(/is not a weights file/);
+  });
+});

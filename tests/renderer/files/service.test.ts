@@ -24,6 +24,7 @@ function fakeDesktop(overrides: Partial<NetwrightDesktopApi> = {}) {
     restartTrainer: () => Promise.resolve(),
     onTrainerGone: () => () => undefined,
     openNetwork: () => Promise.resolve({ ok: false, canceled: true }),
+    openWeights: () => { calls.push('openWeights'); return Promise.resolve({ ok: true, path: '/x/trained-weights.json', name: 'trained-weights.json', text: '{}' }); },
     openFile: (path) => {
       calls.push(`openFile ${path}`);
       return Promise.resolve({ ok: true, path, name: baseNameOf(path), text: xorText() });
@@ -114,6 +115,21 @@ describe('the desktop file service', () => {
     await vi.waitFor(() => expect(desktop.calls).toContain('exportFile onnx object Worked example'));
     expect(await controller.exportAs('weightsJson')).toBe(true);
     expect(desktop.calls).toContain('exportFile weightsJson string Worked example');
+  });
+
+  it('exports the PyTorch project as zip bytes through main, and asks main for the weights file on Import trained weights', async () => {
+    const desktop = fakeDesktop();
+    const editor = createEditorStores(TEMPLATES.find((t) => t.id === 'worked-example')!.build());
+    const controller = createFileController({ editor, service: createDesktopFileService(desktop.api), setTitle: () => undefined });
+    controller.attach();
+    desktop.sendMenu('exportPytorch');
+    await vi.waitFor(() => expect(desktop.calls).toContain('exportFile pytorch object Worked example'));
+    desktop.sendMenu('exportNumpy');
+    await vi.waitFor(() => expect(desktop.calls).toContain('exportFile numpy string Worked example'));
+    desktop.sendMenu('importWeights');
+    await vi.waitFor(() => expect(desktop.calls).toContain('openWeights'));
+    // '{}' is no weights file: refused with the reason, the network unchanged.
+    await vi.waitFor(() => expect(editor.view.getState().notice?.text).toMatch(/^Not imported: trained-weights\.json: The weights file is not Netwright's weights JSON: edges: /));
   });
 
   it('turns a rejected IPC call into a message instead of a throw', async () => {
