@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/**/*.ts', 'src/node/**/*.ts', 'src/preload/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.{ts,tsx}', '*.config.{ts,js,cjs}', 'bin/**/*.mjs', 'build/**/*.mjs'],
+    files: ['src/main/**/*.ts', 'src/node/**/*.ts', 'src/preload/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'tests/**/*.{ts,tsx}', '*.config.{ts,js,cjs}', 'bin/**/*.mjs', 'build/**/*.{mjs,ts}'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -8,11 +8,15 @@
  * fraction of bench/standalone-tfjs-wasm.ts, a minimal tfjs-wasm script of the same network run in the same rounds.
  * Ends with a summary of every ratio.
  *
- * Options: --rounds N (3), --warmup S (2), --measure S (3), --scenario id[,id], --impl name[,name].
+ * Then the matrix products (bench/gemm.ts): GFLOP/s of gemmNN/TN/NT next to tfjs-wasm's tf.matMul at 1024³, MLP and
+ * LeNet im2col shapes, and the single-core peak.
+ *
+ * Options: --rounds N (3), --warmup S (2), --measure S (3), --scenario id[,id], --impl name[,name], --no-gemm, --gemm-only.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS, SUSPECT_RATIO as SUSPECT_LIMIT, type PeerConfig, type ScenarioId } from './common';
+import { runGemmBench } from './gemm';
 
 const STANDALONE = 'tfjs-wasm-standalone';
 const IMPL_NAMES = ['netwright', 'tfjs-cpu', 'tfjs-wasm', 'brain.js', STANDALONE];
@@ -34,7 +38,8 @@ function arg(name: string, fallback: string): string {
 const rounds = Number(arg('rounds', '3'));
 const warmup = arg('warmup', '2');
 const measure = arg('measure', '3');
-const scenarioIds = arg('scenario', Object.keys(SCENARIOS).join(',')).split(',') as ScenarioId[];
+const gemmOnly = process.argv.includes('--gemm-only');
+const scenarioIds = (gemmOnly ? [] : arg('scenario', Object.keys(SCENARIOS).join(',')).split(',')) as ScenarioId[];
 const implFilter = arg('impl', IMPL_NAMES.join(',')).split(',');
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const standalonePath = fileURLToPath(new URL('./standalone-tfjs-wasm.ts', import.meta.url));
@@ -132,5 +137,6 @@ for (const id of scenarioIds) {
     }
   }
 }
+if (!process.argv.includes('--no-gemm')) summary.push(...runGemmBench(rounds, 1));
 console.log(`\n## Summary (median, min–max over ${rounds} interleaved rounds; > 1× means Netwright is faster)`);
 for (const line of summary) console.log(`  ${line}`);

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILTIN_DATASETS, inspectCsv, loadDataset, type LoadResult } from '../core/data';
-import type { BuiltinDatasetName, DataReference, NetworkDocument, OptimizerName, TrainingHistory, TrainingSetup } from '../core/document';
+import type { BuiltinDatasetName, DataReference, NetworkDocument, NetworkNode, OptimizerName, TrainingHistory, TrainingSetup } from '../core/document';
 import { OPTIMIZER_NAMES } from '../core/document';
 import { compileNetwork, writeWeights } from '../core/network';
 import { parseDocument, trySerializeDocument } from '../core/serialize';
@@ -25,6 +25,7 @@ import { bindInOrder } from '../core/bind';
 import { parseNumber } from '../shared/numbers';
 import { BoundedSeries, CLI_HISTORY_POINTS } from './curve';
 import { escapeControls } from './terminal';
+import { decodePng, type DecodedImage } from './png';
 
 export interface Io {
   readText(path: string): string;
@@ -54,6 +55,7 @@ const USAGE = `usage: netwright <command> [options]
 commands:
   info FILE                      nodes, parameters, memory and validation messages
   forward FILE --input 1,2       the outputs for one example (repeat --input for more); --trace: every node's z and a
+  forward FILE --image D.png     the same for an image input (a PNG of the Input's size, or a CSV row); --invert: 1 − grey
   train FILE [options]           train and print loss and accuracy per epoch (every setting: netwright train --help)
       --dataset NAME             a built-in set: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')}
       --csv PATH --target COL    your own data (all other numeric columns are features)
@@ -111,6 +113,8 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
   json: { type: 'boolean' },
   input: { type: 'string', multiple: true },
+  image: { type: 'string', multiple: true },
+  invert: { type: 'boolean' },
   trace: { type: 'boolean' },
   dataset: { type: 'string' },
   csv: { type: 'string' },
@@ -242,6 +246,7 @@ function info(path: string, flags: Flags, io: Io): number {
       nodeTypes: Object.fromEntries(counts),
       parameters: report.parameterCount,
       memory: report.memory,
+      shapes: Object.fromEntries(report.analysis.order.map((id) => [id, report.shapes[id] ?? null])),
       errors: report.errors.map(({ code, message, nodeIds, edgeIds }) => ({ code, message, nodeIds, edgeIds })),
       warnings: report.warnings.map(({ code, message, nodeIds, edgeIds }) => ({ code, message, nodeIds, edgeIds })),
     }, null, 2));
@@ -252,6 +257,14 @@ function info(path: string, flags: Flags, io: Io): number {
   io.out(`  edges       ${doc.edges.length}`);
   io.out(`  parameters  ${report.parameterCount}`);
   io.out(`  memory      ${formatBytes(report.memory.fp32)} fp32 · ${formatBytes(report.memory.fp16)} fp16 · ${formatBytes(report.memory.int8)} int8`);
+  // Each node's output shape, in the order the network computes them ("?" where it cannot be worked out).
+  const order = report.analysis.order.length > 0 ? report.analysis.order : doc.nodes.map((n) => n.id);
+  for (const id of order) {
+    const node = report.analysis.nodesById[id] ?? doc.nodes.find((n) => n.id === id);
+    if (!node) continue;
+    const shape = report.shapes[id];
+    io.out(`  node        ${node.name} (${node.type}) ${shape === undefined ? '?' : shape.length === 1 ? String(shape[0]) : `[${shape.join('×')}]`}`);
+  }
   if (report.errors.length === 0 && report.warnings.length === 0) io.out('  valid       ✓ no problems');
   for (const p of report.errors) io.out(`  error       ${p.message}`);
   for (const p of report.warnings) io.out(`  warning     ${p.message}`);
@@ -264,20 +277,56 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(2)} MiB`;
 }
 
+/**
+ * One input row from an image file: a PNG of exactly the Input's height × width (grey levels 0 = black … 1 = white,
+ * or RGB for 3 channels; --invert gives 1 − v, for dark ink on light paper, as the digits store ink as 1), or a CSV
+ * file whose first non-empty line is the row's numbers.
+ */
+function imageRow(doc: NetworkDocument, file: string, size: number, invert: boolean, io: Io): number[] {
+  if (/\.csv$/i.test(file)) {
+    const line = io.readText(file).split(/\r?\n/).find((l) => l.trim() !== '');
+    if (line === undefined) throw new CliError(`--image ${file}: the file has no row of numbers`, 2);
+    return parseNumberList(line, `--image ${file}`);
+  }
+  const input = doc.nodes.find((n): n is Extract<NetworkNode, { type: 'input' }> => n.type === 'input' && Array.isArray((n as { shape?: unknown }).shape));
+  if (!input || input.shape === undefined || input.shape.length !== 3) throw new CliError(`--image ${file}: the network has no Input of an image shape [height, width, channels]`, 2);
+  const [h, w, c] = input.shape as [number, number, number];
+  if (c !== 1 && c !== 3) throw new CliError(`--image ${file}: the Input has ${c} channels; a PNG gives 1 (grey) or 3 (RGB)`, 2);
+  let decoded: DecodedImage;
+  try {
+    decoded = decodePng((io.readBytes ?? ((p) => new Uint8Array(readFileSync(p))))(file));
+  } catch (error) {
+    throw new CliError(`--image ${file}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+  if (decoded.width !== w || decoded.height !== h) throw new CliError(`--image ${file} is ${decoded.width}×${decoded.height} pixels; the Input takes ${w}×${h}`, 2);
+  const row: number[] = [];
+  for (let p = 0; p < w * h; p++) {
+    const rgb = [decoded.rgb[p * 3]!, decoded.rgb[p * 3 + 1]!, decoded.rgb[p * 3 + 2]!];
+    const values = c === 1 ? [(rgb[0]! + rgb[1]! + rgb[2]!) / 3] : rgb;
+    for (const v of values) row.push(invert ? 1 - v : v);
+  }
+  if (row.length !== size) throw new CliError(`--image ${file}: the image gives ${row.length} values but the network reads ${size}`, 2);
+  return row;
+}
+
 function forward(path: string, flags: Flags, io: Io): number {
   const doc = readDocument(path, io);
   const compiled = compileNetwork(doc);
   if (!compiled.ok) throw new CliError(`${path}: ${compiled.problems[0].message}`);
   const net = compiled.net;
   const inputs = flags.input ?? [];
-  if (inputs.length === 0) {
-    throw new CliError(`forward needs --input with ${net.inputSize} number${net.inputSize === 1 ? '' : 's'} (${net.featureNames.join(', ')})`, 2);
+  const images = flags.image ?? [];
+  if (inputs.length === 0 && images.length === 0) {
+    throw new CliError(`forward needs --input with ${net.inputSize} number${net.inputSize === 1 ? '' : 's'} (${net.featureNames.join(', ')}), or --image PATH.png for an image input`, 2);
   }
   const names = new Map(doc.nodes.map((n) => [n.id, n.name]));
-  const results = inputs.map((text, k) => {
-    const x = parseNumberList(text, `--input ${k + 1}`);
+  const rows = [
+    ...inputs.map((text, k) => ({ label: `--input ${k + 1}`, x: parseNumberList(text, `--input ${k + 1}`) })),
+    ...images.map((file) => ({ label: `--image ${file}`, x: imageRow(doc, file, net.inputSize, flags.invert === true, io) })),
+  ];
+  const results = rows.map(({ label, x }) => {
     if (x.length !== net.inputSize) {
-      throw new CliError(`--input ${k + 1} has ${x.length} value${x.length === 1 ? '' : 's'}; the network takes ${net.inputSize} (${net.featureNames.join(', ')})`, 2);
+      throw new CliError(`${label} has ${x.length} value${x.length === 1 ? '' : 's'}; the network takes ${net.inputSize}${net.inputSize <= 20 ? ` (${net.featureNames.join(', ')})` : ''}`, 2);
     }
     const row = Float32Array.from(x);
     const output = Array.from(net.forward(row, 1));

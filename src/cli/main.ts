@@ -8,6 +8,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { runCli } from './commands';
 import { nodeIo } from './nodeIo';
+import { prepareForArgv } from './prepare';
 
 // `netwright info x | head -1` closes the pipe early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -21,6 +22,7 @@ interface TrainJob { argv: string[]; flag: Int32Array }
 
 if (!isMainThread && parentPort) {
   const { argv, flag } = workerData as TrainJob;
+  await prepareForArgv(argv);
   const code = runCli(argv, nodeIo({ interrupted: () => Atomics.load(flag, 0) === 1, syncOutput: true }));
   parentPort.postMessage(code);
 } else {
@@ -44,6 +46,7 @@ if (!isMainThread && parentPort) {
     });
     worker.on('exit', () => process.off('SIGINT', onInterrupt));
   } else {
+    await prepareForArgv(argv);
     process.exitCode = runCli(argv, nodeIo());
   }
 }

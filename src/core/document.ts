@@ -18,8 +18,11 @@ import type { NodeKind, NodeOfKind } from './kinds';
 import type { OptimizerName } from './optimizers';
 
 export const DOCUMENT_FORMAT = 'netwright';
-/** Version 2 added the optional training history (AddTrainingHistory); 3 orders Concat inputs by file order (ConcatInFileOrder). */
-export const DOCUMENT_VERSION = 3;
+/**
+ * Version 2 added the optional training history (AddTrainingHistory); 3 orders Concat inputs by file order
+ * (ConcatInFileOrder); 4 adds the optional runs kept for comparison (AddTrainingRuns).
+ */
+export const DOCUMENT_VERSION = 4;
 
 /** Names saved in files. These strings are the file format: never rename one. */
 export const ACTIVATION_NAMES = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'sine', 'softmax'] as const;
@@ -98,7 +101,7 @@ export interface TrainingSetup {
 }
 
 export type BuiltinDatasetName =
-  | 'circle' | 'xor' | 'gaussians' | 'spiral' | 'moons' | 'plane' | 'sine' | 'iris' | 'cars';
+  | 'circle' | 'xor' | 'gaussians' | 'spiral' | 'moons' | 'plane' | 'sine' | 'iris' | 'cars' | 'digits';
 
 export type DataReference =
   | { kind: 'none' }
@@ -141,6 +144,25 @@ export interface TrainingHistory {
   accuracy: (number | null)[];
 }
 
+/**
+ * A finished (or put aside) training run, kept so runs can be compared: its hyper-parameters, the network's size and
+ * speed, its loss curve and where it ended.
+ */
+export interface TrainingRun {
+  /** Unique within the file. */
+  id: string;
+  /** What the learner calls it ("Run 2", "6 hidden layers"). */
+  name: string;
+  /** The training setup the run ended with. */
+  setup: TrainingSetup;
+  /** Trainable numbers in the network it trained. */
+  parameters: number;
+  /** Optimiser steps per second near the end (null: not measured). */
+  stepsPerSecond: number | null;
+  curve: TrainingHistory;
+  final: { step: number; epoch: number; trainLoss: number | null; testLoss: number | null; accuracy: number | null };
+}
+
 export interface NetworkDocument {
   format: typeof DOCUMENT_FORMAT;
   version: typeof DOCUMENT_VERSION;
@@ -156,6 +178,8 @@ export interface NetworkDocument {
   nextId?: number;
   /** The training history (loss curve), if the file keeps one. Since version 2. */
   history?: TrainingHistory;
+  /** Runs kept for comparison, oldest first. Since version 4. */
+  runs?: TrainingRun[];
 }
 
 export const DEFAULT_TRAINING: TrainingSetup = {

@@ -197,8 +197,10 @@ export function setNodeField(doc: NetworkDocument, nodeId: string, field: string
   const checked = checkSchema(schema as typeof nodeSchemas.neuron, updated);
   if (!checked.ok) return { ok: false, reason: `${nodeLabel(node)}: ${checked.message}.` };
   const slot = kindOf(node.type).slots.find((s) => s.on === 'node' && s.name === field);
-  const shape = analyzeGraph(doc).shapes[node.id];
-  const want = slot && shape ? slot.shape(checked.value, shape, undefined) : null;
+  const analysis = analyzeGraph(doc);
+  const shape = analysis.shapes[node.id];
+  const firstIn = (analysis.incoming[node.id] ?? [])[0];
+  const want = slot && shape ? slot.shape(checked.value, shape, firstIn === undefined ? undefined : analysis.shapes[firstIn.source]) : null;
   if (want && Array.isArray(value) && value.length !== shapeSize(want)) {
     const n = shapeSize(want);
     return { ok: false, reason: `${nodeLabel(node)} gives ${n} value${n === 1 ? '' : 's'} (shape ${shapeText(want)}), so it needs ${n} ${field} values, not ${value.length}.` };
@@ -229,7 +231,8 @@ function dropReshapedWeights(before: NetworkDocument, after: NetworkDocument): N
       if (slot.on !== 'node' || !slot.read || !slot.clear) continue;
       const stored = slot.read(out);
       if (!Array.isArray(stored)) continue;
-      const want = shape === undefined ? null : slot.shape(out, shape, undefined);
+      const firstIn = (b.incoming[node.id] ?? [])[0];
+      const want = shape === undefined ? null : slot.shape(out, shape, firstIn === undefined ? undefined : b.shapes[firstIn.source]);
       if (want === null || stored.length === shapeSize(want)) continue;
       changed = true;
       out = slot.clear(out) as NetworkNode;

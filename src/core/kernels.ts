@@ -8,26 +8,37 @@ import { createSimdGemm, type SimdGemm } from './simd';
  *   gemmTN: C += Aᵀ·B    A: K×M, B: K×N   weight grad    dW += Xᵀ · dZ   (K = batch)
  *   gemmNT: C += A·Bᵀ    A: M×K, B: N×K   input grad     dX += dZ · Wᵀ
  *
- * The fast versions compute 4×4 tiles of C in sixteen local accumulators (registers), reading each loaded A and B
- * value four times; the ragged edges (M or N not a multiple of 4) use 1×4 and 4×1 tiles, the corner a dot product.
- * The `...Plain` versions are the textbook loops, kept to test the fast ones against.
- * Sums are formed in float64 locals and rounded once when added to C.
+ * Products of at least SIMD_MIN_WORK multiply-adds run in the packed, cache-blocked WebAssembly SIMD kernel
+ * (wasm/gemm.wat, driven by simd.ts) when the runtime can compile it, summing in float32: deterministic, but not
+ * bit-equal to the TypeScript kernels. Where the engine has relaxed SIMD its fused multiply-add is used
+ * (setRelaxedSimdEnabled(false) turns that off; docs/kernels.md says what differs). setSimdEnabled(false) keeps
+ * everything in TypeScript.
  *
- * Large products (≥ SIMD_MIN_WORK multiply-adds) run their 4×4-tiled interior in a WebAssembly SIMD
- * kernel (simd.ts) when the runtime can compile it: about 6× faster, summing in float32 (deterministic, but not
- * bit-equal to the TypeScript tiles). setSimdEnabled(false) keeps everything in TypeScript.
+ * The TypeScript kernels compute 4×4 tiles of C in sixteen local accumulators (registers), reading each loaded A and
+ * B value four times; the ragged edges (M or N not a multiple of 4) use 1×4 and 4×1 tiles, the corner a dot product.
+ * Sums are formed in float64 locals and rounded once when added to C. The `...Plain` versions are the textbook
+ * loops, kept to test the fast ones against.
  */
 
-let simd: SimdGemm | null | undefined;
 let simdEnabled = true;
+let relaxedEnabled = true;
+let kernel: SimdGemm | null | undefined;
 
 /** Products with fewer multiply-adds than this stay in TypeScript (copying into WebAssembly would cost more). */
 export const SIMD_MIN_WORK = 2048;
+let minWork = SIMD_MIN_WORK;
+
+/** Route products of at least `work` multiply-adds to the SIMD kernel (tests pass 1 to send every product there). */
+export function setSimdMinWork(work: number): void {
+  minWork = Math.max(1, work);
+}
 
 function simdKernel(): SimdGemm | null {
   if (!simdEnabled) return null;
-  if (simd === undefined) simd = createSimdGemm();
-  return simd;
+  if (kernel === undefined || (kernel !== null && kernel.relaxed && !relaxedEnabled)) {
+    kernel = (relaxedEnabled ? createSimdGemm(true) : null) ?? createSimdGemm(false);
+  }
+  return kernel;
 }
 
 /** Turn the WebAssembly SIMD path on or off (tests compare the two). Returns whether SIMD is now in use. */
@@ -39,6 +50,21 @@ export function setSimdEnabled(on: boolean): boolean {
 /** Whether the kernels currently use WebAssembly SIMD for large products. */
 export function simdInUse(): boolean {
   return simdKernel() !== null;
+}
+
+/**
+ * Allow or forbid relaxed SIMD's fused multiply-add (tests force it off to compare; it is on by default where the
+ * engine has it). Returns whether the kernel now in use fuses.
+ */
+export function setRelaxedSimdEnabled(on: boolean): boolean {
+  if (on !== relaxedEnabled) kernel = undefined;
+  relaxedEnabled = on;
+  return relaxedSimdInUse();
+}
+
+/** Whether large products currently use relaxed SIMD's fused multiply-add. */
+export function relaxedSimdInUse(): boolean {
+  return simdKernel()?.relaxed ?? false;
 }
 
 /** C[i,j] += Σ_k A[aOff + i·ai + k·ak] · B[bOff + k·bk + j·bj] for i in [i0, i1), j in [j0, j1). */
@@ -104,23 +130,12 @@ export function gemmNN(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
+  const fast = M * N * K >= minWork ? simdKernel() : null;
+  if (fast !== null) return fast.gemm(M, N, K, A, aOff, M * K, K, 1, B, bOff, K * N, N, 1, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
-  const fast = M4 * N4 * K >= SIMD_MIN_WORK ? simdKernel() : null;
-  if (fast !== null) {
-    const p = fast.product(M4, N4, K, A, aOff, K, 1, M4 * K, B, bOff, N, (K - 1) * N + N4);
-    addInterior(M4, N4, N, fast.heap, p, C, cOff);
-  } else gemmNNTiles(M4, N4, N, K, A, aOff, B, bOff, C, cOff);
+  gemmNNTiles(M4, N4, N, K, A, aOff, B, bOff, C, cOff);
   edges(M, N, K, M4, N4, A, aOff, K, 1, B, bOff, N, 1, C, cOff);
-}
-
-/** C[i·N + j] += P[i·N4 + j] over the interior. */
-function addInterior(M4: number, N4: number, N: number, P: Float32Array, pOff: number, C: Float32Array, cOff: number): void {
-  for (let i = 0; i < M4; i++) {
-    const c = cOff + i * N;
-    const p = pOff + i * N4;
-    for (let j = 0; j < N4; j++) C[c + j] += P[p + j]!;
-  }
 }
 
 function gemmNNTiles(
@@ -160,13 +175,11 @@ export function gemmTN(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
+  const fast = M * N * K >= minWork ? simdKernel() : null;
+  if (fast !== null) return fast.gemm(M, N, K, A, aOff, K * M, 1, M, B, bOff, K * N, N, 1, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
-  const fast = M4 * N4 * K >= SIMD_MIN_WORK ? simdKernel() : null;
-  if (fast !== null) {
-    const p = fast.product(M4, N4, K, A, aOff, 1, M, (K - 1) * M + M4, B, bOff, N, (K - 1) * N + N4);
-    addInterior(M4, N4, N, fast.heap, p, C, cOff);
-  } else gemmTNTiles(M, M4, N4, N, K, A, aOff, B, bOff, C, cOff);
+  gemmTNTiles(M, M4, N4, N, K, A, aOff, B, bOff, C, cOff);
   edges(M, N, K, M4, N4, A, aOff, 1, M, B, bOff, N, 1, C, cOff);
 }
 
@@ -204,13 +217,11 @@ export function gemmNT(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
+  const fast = M * N * K >= minWork ? simdKernel() : null;
+  if (fast !== null) return fast.gemm(M, N, K, A, aOff, M * K, K, 1, B, bOff, N * K, 1, K, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
-  const fast = M4 * N4 * K >= SIMD_MIN_WORK ? simdKernel() : null;
-  if (fast !== null) {
-    const p = fast.productBt(M4, N4, K, A, aOff, K, 1, M4 * K, B, bOff);
-    addInterior(M4, N4, N, fast.heap, p, C, cOff);
-  } else gemmNTTiles(M4, N4, N, K, A, aOff, B, bOff, C, cOff);
+  gemmNTTiles(M4, N4, N, K, A, aOff, B, bOff, C, cOff);
   edges(M, N, K, M4, N4, A, aOff, K, 1, B, bOff, 1, K, C, cOff);
 }
 

@@ -13,6 +13,8 @@
  *      of the edge list), no longer sorted by edge id as plain strings (where "e10" < "e11" < "e9"). A version 2 file
  *      whose Concat relied on the id sort gets explicit orders 0, 1, … on that Concat's edges, in the old order, so
  *      it computes exactly what it did; any other file only changes its version.
+ *   4  AddTrainingRuns: optional `runs`, training runs kept for comparison (hyper-parameters, curve, final metrics).
+ *      A version 3 file has none; a `runs` field in one was ignored by version 3, so it is dropped.
  */
 import { DOCUMENT_VERSION } from './document';
 
@@ -42,6 +44,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'ConcatInFileOrder',
     up: concatInFileOrder,
+  },
+  {
+    version: 4,
+    name: 'AddTrainingRuns',
+    up: ({ runs: _ignored, ...doc }) => doc,
   },
 ];
 

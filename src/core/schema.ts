@@ -11,7 +11,7 @@ import {
 import { KINDS, isNodeKind } from './kinds';
 import { SETUP_LIMITS, UNITS, type Limit } from './limits';
 
-export const BUILTIN_DATASET_NAMES = ['circle', 'xor', 'gaussians', 'spiral', 'moons', 'plane', 'sine', 'iris', 'cars'] as const satisfies readonly BuiltinDatasetName[];
+export const BUILTIN_DATASET_NAMES = ['circle', 'xor', 'gaussians', 'spiral', 'moons', 'plane', 'sine', 'iris', 'cars', 'digits'] as const satisfies readonly BuiltinDatasetName[];
 
 /** Larger layers than this are refused when loading: a file must not be able to make the app allocate without bound. */
 export const MAX_UNITS = UNITS.max;
@@ -147,6 +147,22 @@ export const historySchema = z.object({
   }
 });
 
+/** More runs than this are refused on load (the app keeps fewer). */
+export const MAX_RUNS = 100;
+
+const wholeSteps = () => z.number().int({ error: 'expected a whole number of steps' }).min(0, { error: 'expected a whole number of steps' });
+const fractionOrNull = () => finite().min(0, { error: 'expected a fraction from 0 to 1' }).max(1, { error: 'expected a fraction from 0 to 1' }).nullable();
+
+export const runSchema = z.object({
+  id,
+  name: z.string().max(200, { error: 'expected a name of at most 200 characters' }),
+  setup: trainingSchema,
+  parameters: z.number().int({ error: 'expected a whole number' }).min(0, { error: 'expected a whole number' }),
+  stepsPerSecond: nonNegative().nullable(),
+  curve: historySchema,
+  final: z.object({ step: wholeSteps(), epoch: wholeSteps(), trainLoss: finite().nullable(), testLoss: finite().nullable(), accuracy: fractionOrNull() }),
+});
+
 export const documentSchema = z.object({
   format: z.literal(DOCUMENT_FORMAT),
   version: z.literal(DOCUMENT_VERSION),
@@ -157,6 +173,7 @@ export const documentSchema = z.object({
   data: dataSchema,
   nextId: positiveInt().optional(),
   history: historySchema.optional(),
+  runs: z.array(runSchema).max(MAX_RUNS, { error: `expected at most ${MAX_RUNS} runs` }).optional(),
 }) satisfies z.ZodType<NetworkDocument>;
 
 /** `nodes[3].units` from ['nodes', 3, 'units']. */

@@ -10,6 +10,7 @@ import {
   DEFAULT_TRAINING, emptyDocument,
   type DataReference, type NetworkDocument, type NetworkEdge, type NetworkNode, type Position, type TrainingSetup,
 } from './document';
+import { DIGIT_CLASSES, DIGIT_FEATURES, DIGIT_SHAPE } from './data/digits';
 import { createNode, type NodeOverrides } from './nodes';
 import type { NodeType } from './document';
 
@@ -145,6 +146,42 @@ function regression(): NetworkDocument {
     .doc('Sine regression', { optimizer: 'adam', learningRate: 0.01, batchSize: 10, epochs: 200 }, plane('sine', 0.05, 500));
 }
 
+const digits: DataReference = { kind: 'builtin', name: 'digits', noise: 0, trainRatio: 0.8, seed: 1 };
+
+/** 784 pixels → 128 ReLU units → 10 softmax classes. */
+function digitsMlp(): NetworkDocument {
+  return new Builder()
+    .node('input', 'pixels', at(0), { features: [...DIGIT_FEATURES] })
+    .node('dense', 'hidden', at(1), { units: 128, activation: 'relu' })
+    .node('dense', 'digit', at(2), { units: 10, activation: 'softmax' })
+    .node('output', 'output', at(3), { loss: 'softmaxCrossEntropy', targets: [...DIGIT_CLASSES] })
+    .edge('pixels', 'hidden')
+    .edge('hidden', 'digit')
+    .edge('digit', 'output')
+    .doc('Digits: MLP', { optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 10, initializer: 'he' }, digits);
+}
+
+/** [28×28×1] → Conv 8@3×3 → MaxPool 2×2 → Conv 16@3×3 → MaxPool 2×2 → Flatten → Dense 10 softmax. */
+function digitsCnn(): NetworkDocument {
+  return new Builder()
+    .node('input', 'image', at(0), { features: [...DIGIT_FEATURES], shape: [...DIGIT_SHAPE] })
+    .node('conv2d', 'conv1', at(1), { filters: 8, kernelSize: [3, 3], strides: [1, 1], padding: 'valid', activation: 'relu' })
+    .node('maxPool2d', 'pool1', at(2), { kernelSize: [2, 2], strides: [2, 2], padding: 'valid' })
+    .node('conv2d', 'conv2', at(3), { filters: 16, kernelSize: [3, 3], strides: [1, 1], padding: 'valid', activation: 'relu' })
+    .node('maxPool2d', 'pool2', at(4), { kernelSize: [2, 2], strides: [2, 2], padding: 'valid' })
+    .node('flatten', 'flatten', at(5))
+    .node('dense', 'digit', at(6), { units: 10, activation: 'softmax' })
+    .node('output', 'output', at(7), { loss: 'softmaxCrossEntropy', targets: [...DIGIT_CLASSES] })
+    .edge('image', 'conv1')
+    .edge('conv1', 'pool1')
+    .edge('pool1', 'conv2')
+    .edge('conv2', 'pool2')
+    .edge('pool2', 'flatten')
+    .edge('flatten', 'digit')
+    .edge('digit', 'output')
+    .doc('Digits: small CNN', { optimizer: 'adam', learningRate: 0.002, batchSize: 32, epochs: 5, initializer: 'he' }, digits);
+}
+
 export const TEMPLATES: readonly Template[] = [
   {
     id: 'worked-example',
@@ -175,6 +212,18 @@ export const TEMPLATES: readonly Template[] = [
     title: 'Regression (sine)',
     description: 'A hidden tanh layer and a linear output fit a smooth surface with mean squared error.',
     build: regression,
+  },
+  {
+    id: 'digits-mlp',
+    title: 'Digits: MLP',
+    description: 'Real handwritten digits (MNIST): 784 pixels → 128 ReLU units → 10 classes.',
+    build: digitsMlp,
+  },
+  {
+    id: 'digits-cnn',
+    title: 'Digits: small CNN',
+    description: 'Two convolutions and two max-pools read 28×28 digits; watch the filters form as it learns.',
+    build: digitsCnn,
   },
 ];
 

@@ -46,7 +46,20 @@ export interface Evaluation {
   testAccuracy?: number;
   /** Classification only: counts[true class][predicted class], on the test split (the training split if it is empty). */
   confusion?: number[][];
+  /** Multiclass only: the first test examples (up to MAX_MISCLASSIFIED, in split order) the network gets wrong. */
+  misclassified?: Misclassified[];
 }
+
+/** A test example the network gets wrong: its row in the test split, the true and the predicted class, and the
+ *  predicted probabilities (the output values) of every class. */
+export interface Misclassified {
+  row: number;
+  truth: number;
+  guess: number;
+  probabilities: number[];
+}
+
+export const MAX_MISCLASSIFIED = 24;
 
 export interface TrainingSession {
   readonly net: Network;
@@ -57,7 +70,9 @@ export interface TrainingSession {
   stepBatches(n: number): StepResult;
   /** Train to the end of the current epoch. */
   stepEpoch(): StepResult;
-  evaluate(): Evaluation;
+  /** Loss and accuracy over the splits; `maxTrainRows` measures the training split on its first rows only (it is
+   *  shuffled, so a sample), for live views of large data sets. The test split is always measured whole. */
+  evaluate(options?: { maxTrainRows?: number }): Evaluation;
   /** Set the base learning rate (the schedule still applies on top). */
   setLearningRate(lr: number): void;
   setSetup(changes: Partial<TrainingSetup>): void;
@@ -264,7 +279,7 @@ export function createTrainingSession(
   };
 
   /** Loss and accuracy over one split; confusion counts if asked. */
-  const measure = (split: DataSplit, confusion: number[][] | null) => {
+  const measure = (split: DataSplit, confusion: number[][] | null, wrong: Misclassified[] | null = null) => {
     const classes = dataset.task === 'multiclass' ? net.outputSize : dataset.task === 'binary' ? 2 : 0;
     const cols = net.targetColumns;
     let lossSum = 0;
@@ -291,6 +306,9 @@ export function createTrainingSession(
           }
         }
         if (truth === guess) correct++;
+        else if (wrong && dataset.task === 'multiclass' && wrong.length < MAX_MISCLASSIFIED) {
+          wrong.push({ row: r0 + r, truth, guess, probabilities: Array.from(p.subarray(r * k, (r + 1) * k)) });
+        }
         if (confusion) confusion[truth]![guess]!++;
       }
     }
@@ -310,18 +328,24 @@ export function createTrainingSession(
     },
     stepBatches: (n) => run(Math.max(0, Math.floor(n)), false),
     stepEpoch: () => run(0, true),
-    evaluate() {
+    evaluate(options = {}) {
       const classification = dataset.task !== 'regression';
       const classes = dataset.task === 'multiclass' ? net.outputSize : 2;
       const confusion = classification ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : null;
       const hasTest = dataset.test.n > 0;
-      const trainM = measure(train, hasTest ? null : confusion);
-      const testM = hasTest ? measure(dataset.test, confusion) : null;
+      const cap = options.maxTrainRows;
+      const trainPart = cap !== undefined && cap < train.n
+        ? { n: cap, x: train.x.subarray(0, cap * inW), y: train.y.subarray(0, cap * outW) }
+        : train;
+      const trainM = measure(trainPart, hasTest ? null : confusion);
+      const wrong: Misclassified[] | null = dataset.task === 'multiclass' && hasTest ? [] : null;
+      const testM = hasTest ? measure(dataset.test, confusion, wrong) : null;
       const result: Evaluation = { trainLoss: trainM.loss, testLoss: testM ? testM.loss : null };
       if (classification) {
         result.trainAccuracy = trainM.accuracy;
         if (testM) result.testAccuracy = testM.accuracy;
         result.confusion = confusion!;
+        if (wrong) result.misclassified = wrong;
       }
       return result;
     },

@@ -105,6 +105,12 @@ export function countParameters(analysis: GraphAnalysis): number {
   return count;
 }
 
+/** The shape of a node's first input (what a node slot's shape may depend on: a convolution's channels). */
+export const firstInputShape = (analysis: GraphAnalysis, id: string): Shape | undefined => {
+  const edge = (analysis.incoming[id] ?? [])[0];
+  return edge === undefined ? undefined : analysis.shapes[edge.source];
+};
+
 /** A node's parameter slots with their shapes, where the shapes are known: node slots, then one per incoming edge. */
 export function slotShapes(analysis: GraphAnalysis, node: NetworkNode): { name: string; edgeId?: string; shape: Shape }[] {
   const out: { name: string; edgeId?: string; shape: Shape }[] = [];
@@ -112,7 +118,7 @@ export function slotShapes(analysis: GraphAnalysis, node: NetworkNode): { name: 
   if (shape === undefined) return out;
   for (const slot of kindOf(node.type).slots) {
     if (slot.on === 'node') {
-      const s = slot.shape(node, shape, undefined);
+      const s = slot.shape(node, shape, firstInputShape(analysis, node.id));
       if (s) out.push({ name: slot.name, shape: s });
     } else {
       for (const edge of analysis.incoming[node.id] ?? []) {
@@ -262,7 +268,7 @@ function nodeSlotProblems(analysis: GraphAnalysis, node: NetworkNode): Problem[]
     if (slot.on !== 'node' || slot.name === 'bias' || !slot.read) continue;
     const stored = slot.read(node);
     if (stored === undefined) continue;
-    const want = shape === undefined ? null : slot.shape(node, shape, undefined);
+    const want = shape === undefined ? null : slot.shape(node, shape, firstInputShape(analysis, node.id));
     const n = want === null ? undefined : shapeSize(want);
     if (!Array.isArray(stored) || (n !== undefined && stored.length !== n)) {
       out.push(problem('error', 'param-wrong-length',

@@ -43,7 +43,13 @@ export interface FileControllerOptions {
   /** Called when the recent list changes (rebuild the menu). */
   onRecentChanged?: (recent: string[]) => void;
   log?: (message: string) => void;
+  /** The clock (tests drive it). */
+  now?: () => number;
 }
+
+/** How long after its drop a dropped file may be opened, and how many drops are remembered. */
+export const DROP_MAX_AGE_MS = 60_000;
+export const MAX_DROPS = 32;
 
 const fail = (message: string): { ok: false; canceled: false; message: string } => ({ ok: false, canceled: false, message });
 const canceled = { ok: false, canceled: true } as const;
@@ -53,6 +59,8 @@ export class FileController {
   private currentPath: string | undefined;
   private dirty = false;
   private readonly allowed = new PathAllowList();
+  /** Paths the preload registered as dropped by the user (fileDropped), with when: openDropped opens only these. */
+  private readonly dropped = new Map<string, number>();
   /** Paths main offered to the renderer (command line, second instance, Open Recent): openFile may open them. */
   private readonly offered = new Set<string>();
   private readonly pendingOffers: string[] = [];
@@ -126,11 +134,34 @@ export class FileController {
     return this.openPath(path);
   }
 
-  /** A file dropped on the window: only .netwright files. */
+  /**
+   * The preload saw the user drop this file (a trusted drop event, its path from webUtils.getPathForFile) and says so
+   * at once, on its own channel. Only .netwright paths are kept, at most MAX_DROPS, each for DROP_MAX_AGE_MS.
+   */
+  registerDrop(path: unknown): void {
+    if (typeof path !== 'string' || path === '' || !isNetworkPath(path)) return;
+    const now = this.now();
+    for (const [key, at] of this.dropped) if (now - at > DROP_MAX_AGE_MS) this.dropped.delete(key);
+    this.dropped.set(pathKey(path, this.platform), now);
+    while (this.dropped.size > MAX_DROPS) this.dropped.delete(this.dropped.keys().next().value!);
+  }
+
+  /**
+   * A file dropped on the window: only a .netwright path registered by registerDrop, once, within a minute of the
+   * drop; so the page alone cannot name a path for main to open (and later let Save overwrite).
+   */
   async openDropped(path: unknown): Promise<OpenResult> {
     if (typeof path !== 'string' || path === '') return fail('The dropped item has no path on disk.');
     if (!isNetworkPath(path)) return fail(`${basename(path)} is not a Netwright network (a .netwright file).`);
+    const key = pathKey(path, this.platform);
+    const at = this.dropped.get(key);
+    this.dropped.delete(key);
+    if (at === undefined || this.now() - at > DROP_MAX_AGE_MS) return fail(`${basename(path)} was not dropped on the window just now; use File ▸ Open to choose it.`);
     return this.openPath(path);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private async openPath(path: string): Promise<OpenResult> {
@@ -396,6 +427,13 @@ export function registerFileIpc(
     [IPC.openFileReady]: (event) => {
       try {
         guard(IPC.openFileReady, event).rendererReady();
+      } catch (error) {
+        log(messageOf(error));
+      }
+    },
+    [IPC.fileDropped]: (event, path) => {
+      try {
+        guard(IPC.fileDropped, event).registerDrop(path);
       } catch (error) {
         log(messageOf(error));
       }

@@ -24,11 +24,12 @@ export class TrustedDrops {
   private readonly paths = new Map<string, number>();
   constructor(private readonly now: () => number = () => Date.now(), private readonly maxAgeMs = 60_000) {}
 
-  /** A drop event as the preload's listener sees it. */
-  record(event: DropEventLike, pathForFile: PathForFile): void {
-    if (event.isTrusted !== true) return;
+  /** A drop event as the preload's listener sees it. Returns the paths it recorded. */
+  record(event: DropEventLike, pathForFile: PathForFile): string[] {
+    if (event.isTrusted !== true) return [];
     const files = event.dataTransfer?.files;
-    if (!files) return;
+    if (!files) return [];
+    const recorded: string[] = [];
     for (let i = 0; i < files.length; i++) {
       let path: string;
       try {
@@ -36,8 +37,12 @@ export class TrustedDrops {
       } catch {
         continue;
       }
-      if (path) this.paths.set(path, this.now());
+      if (path) {
+        this.paths.set(path, this.now());
+        recorded.push(path);
+      }
     }
+    return recorded;
   }
 
   /** Was `path` dropped by the user just now? Consumes it. */
@@ -59,8 +64,14 @@ export interface DropTarget {
 }
 
 /** Record every trusted drop on `target` (capture phase: before the page's own listeners). */
-export function watchDrops(target: DropTarget, drops: TrustedDrops, pathForFile: PathForFile): void {
-  target.addEventListener('drop', (event) => drops.record(event, pathForFile), true);
+/**
+ * Listen to drops in the preload's own world; each trusted drop's paths are recorded here and registered with main at
+ * once (`register`, IPC.fileDropped), which opens a dropped path only if it was registered.
+ */
+export function watchDrops(target: DropTarget, drops: TrustedDrops, pathForFile: PathForFile, register: (path: string) => void = () => {}): void {
+  target.addEventListener('drop', (event) => {
+    for (const path of drops.record(event, pathForFile)) register(path);
+  }, true);
 }
 
 export function createNetwrightApi(ipc: IpcSlice, pathForFile: PathForFile = () => '', drops?: TrustedDrops): NetwrightDesktopApi {

@@ -17,6 +17,11 @@ import { DropHint, ExportMenu, FileDialogs, FilesContext, createWindowFiles, use
 import { Dock, TrainingStatusItem } from './training/Dock';
 import { TrainingStoreContext, createTrainingStore, type TrainingStore } from './training/store';
 import { useTrainingToolbar } from './training/toolbar';
+import { LearnMenu, LessonFileProblem } from './learn/LearnMenu';
+import { LessonPanel } from './learn/LessonPanel';
+import { QuantizeDialog } from './learn/QuantizeDialog';
+import { RunsDialog } from './learn/RunsDialog';
+import { useLesson } from './learn/store';
 import './App.css';
 import './editor/editor.css';
 
@@ -67,6 +72,7 @@ function EditorToolbar() {
         onTemplates: actions.toggleTemplates,
         templatesOpen,
         templatesMenu: <TemplatesMenu />,
+        learnMenu: <LearnMenu />,
         onLayout: layout,
         onFit: fit,
         onHelp: actions.toggleHelp,
@@ -106,6 +112,7 @@ export function App({ trainer, editor: given, training: givenTraining, files: gi
   const [training] = useState(() => givenTraining ?? createTrainingStore({ trainer, editor }));
   const [files] = useState(() => givenFiles ?? createWindowFiles(editor, training));
   const draggingFile = useFilesWiring(files);
+  const learning = useLesson((s) => s.lesson !== null);
   useEffect(() => {
     void trainer.getState().start();
     return () => trainer.getState().stop();
@@ -118,11 +125,15 @@ export function App({ trainer, editor: given, training: givenTraining, files: gi
         <FilesContext.Provider value={files}>
         <ReactFlowProvider>
           <AnalysisProvider>
-            <div className="app">
+            <div className={learning ? 'app learning' : 'app'}>
               <EditorToolbar />
               <EditorPalette />
               <EditorCanvas />
               <Inspector />
+              <LessonPanel />
+              <LessonFileProblem />
+              <QuantizeDialog />
+              <RunsDialog />
               <Dock />
               <StatusBar network={<NetworkStatus />} training={<TrainingStatusItem />} />
               <TrainerBanner />

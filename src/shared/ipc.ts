@@ -19,8 +19,13 @@ export const IPC = {
   openFile: 'files:open-path',
   /** Open dialog for trained weights (Netwright's weights JSON) → OpenResult with its text; the document stays. */
   openWeights: 'files:open-weights',
-  /** Open a file dropped on the window (its path, found by the preload) → OpenResult. */
+  /** Open a file dropped on the window (its path, found by the preload) → OpenResult. Only a path registered by `fileDropped`. */
   openDropped: 'files:open-dropped',
+  /**
+   * send, from the preload's own drop listener (trusted events only, in the drop itself): the path of a file the user
+   * dropped (webUtils.getPathForFile). Main opens a dropped path only if it was registered so, once, within a minute.
+   */
+  fileDropped: 'files:dropped',
   /** → string[] (newest first). */
   recentFiles: 'files:recent',
   /** Forget the current file: a new, untitled document (Save will ask where). */

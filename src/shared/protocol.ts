@@ -91,6 +91,9 @@ export interface EvaluationSnapshot {
   testAccuracy?: number;
   /** counts[true class][predicted class] on the test split (the training split if it is empty). */
   confusion?: number[][];
+  /** Multiclass: the first test examples the network gets wrong (row in the test split, true and predicted class,
+   *  the predicted probabilities). */
+  misclassified?: { row: number; truth: number; guess: number; probabilities: number[] }[];
 }
 
 /** Everything the window needs to draw the network as it is now. Sent paced by acks, latest wins. */

@@ -5,7 +5,7 @@
  * slice the snapshot pacer is told that the state changed; it sends a fresh snapshot only when the client has
  * acknowledged the previous one (latest wins), so a busy window never makes this process queue messages.
  */
-import { PLANE_EXTENT, loadDataset, type Dataset } from '../core/data';
+import { PLANE_EXTENT, digitsIfLoaded, loadDataset, prepareDataset, type Dataset } from '../core/data';
 import { DEFAULT_TRAINING, type NetworkDocument } from '../core/document';
 import { documentSchema, checkSchema } from '../core/schema';
 import { trainingMemoryProblem } from '../core/trainingMemory';
@@ -21,6 +21,9 @@ import { createYielder, type Yielder } from './schedule';
 const SLICE_MS = 12;
 /** The whole-data-set evaluation in a snapshot is reused for this long while training runs. */
 const EVALUATION_MAX_AGE_MS = 100;
+/** Live training metrics measure at most this many (shuffled) training rows, so a large set keeps the trainer
+ *  answering; the test split is measured whole. */
+const LIVE_TRAIN_ROWS = 2000;
 /** Steps per second are measured over windows of about this length. */
 const RATE_WINDOW_MS = 1000;
 /** Diagnostics (dead units, gradient flags) are recomputed at most this often while training runs. */
@@ -88,13 +91,20 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     send: (snapshot, id) => channel?.send({ type: 'snapshot', id, ...snapshot }),
   });
 
+  /** How long the last whole-data-set evaluation took (ms). */
+  let evaluationCost = 0;
+
   function evaluate(force: boolean): EvaluationSnapshot {
     const { session } = loaded!;
     const t = now();
-    if (!force && evaluation && (evaluation.step === session.state.step || (running && t - evaluation.at < EVALUATION_MAX_AGE_MS))) {
+    // While running, an evaluation is reused for EVALUATION_MAX_AGE_MS, or for 9× what it took when that is longer:
+    // a large data set (10,000 digits through a CNN take seconds) then costs at most a tenth of the training time.
+    const maxAge = Math.max(EVALUATION_MAX_AGE_MS, 9 * evaluationCost);
+    if (!force && evaluation && (evaluation.step === session.state.step || (running && t - evaluation.at < maxAge))) {
       return evaluation.value;
     }
-    const value = toSnapshot(session.evaluate());
+    const value = toSnapshot(session.evaluate({ maxTrainRows: LIVE_TRAIN_ROWS }));
+    evaluationCost = now() - t;
     evaluation = { at: t, step: session.state.step, value };
     return value;
   }
@@ -300,6 +310,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   /** The loaded network's validation report: a later setup change is checked against the memory limit with it. */
   let loadedReport: Pick<ValidationReport, 'parameterCount' | 'sizes'> | undefined;
 
+  let digitsTried = false;
   const handlers: HandlerTable = {
     load(command, context) {
       channel = context;
@@ -328,6 +339,12 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
           return;
         }
         dataRef = data.value as NetworkDocument['data'];
+      }
+      // The digits' asset is imported on first use: load it, then take this command again (once).
+      if (dataRef.kind === 'builtin' && dataRef.name === 'digits' && digitsIfLoaded() === null && !digitsTried) {
+        digitsTried = true;
+        void prepareDataset(dataRef).then(() => handlers.load!(command, context));
+        return;
       }
       const made = loadDataset(dataRef);
       if (!made.ok) {
@@ -497,6 +514,7 @@ function toSnapshot(e: Evaluation): EvaluationSnapshot {
   if (e.trainAccuracy !== undefined) out.trainAccuracy = e.trainAccuracy;
   if (e.testAccuracy !== undefined) out.testAccuracy = e.testAccuracy;
   if (e.confusion) out.confusion = e.confusion;
+  if (e.misclassified) out.misclassified = e.misclassified;
   return out;
 }
 

@@ -64,7 +64,7 @@ describe('netwright export', () => {
   });
 
   it('says in one line what is missing or wrong', () => {
-    expect(run(['export', 'w.netwright'], { 'w.netwright': WORKED })).toMatchObject({ code: 2, stderr: 'netwright: export needs --onnx OUT, --weights-json OUT or --weights-csv OUT' });
+    expect(run(['export', 'w.netwright'], { 'w.netwright': WORKED })).toMatchObject({ code: 2, stderr: 'netwright: export needs --onnx OUT, --weights-json OUT, --weights-csv OUT, --pytorch DIR or --numpy OUT.py' });
     const broken = serializeDocument({ ...findTemplate('worked-example')!.build(), edges: [] });
     const r = run(['export', 'b.netwright', '--onnx', 'b.onnx'], { 'b.netwright': broken });
     expect(r.code).toBe(1);

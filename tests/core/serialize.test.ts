@@ -372,7 +372,7 @@ describe('migrations', () => {
   it('ConcatInFileOrder (2 → 3) writes the id-sorted order onto a Concat that relied on it, and leaves the rest alone', () => {
     const v2 = Object.freeze(JSON.parse(fixture('v2-concat-by-id.netwright')) as Record<string, unknown>);
     const edgesBefore = structuredClone(v2.edges);
-    const result = migrate(v2);
+    const result = runMigrations(v2, MIGRATIONS, 3);
     if (!result.ok) throw new Error(result.message);
     expect(result.applied).toEqual(['ConcatInFileOrder']);
     expect(result.migratedFrom).toBe(2);
@@ -405,7 +405,7 @@ describe('migrations', () => {
     ['edges into something else', [{ id: 'e9', source: 'a', target: 'b' }, { id: 'e10', source: 'a', target: 'b' }]],
   ])('ConcatInFileOrder changes nothing but the version for %s', (_what, edges) => {
     const nodes = [{ id: 'a', type: 'input' }, { id: 'b', type: 'input' }, { id: 'cat', type: 'concat' }];
-    const result = migrate({ format: 'netwright', version: 2, nodes, edges });
+    const result = runMigrations({ format: 'netwright', version: 2, nodes, edges }, MIGRATIONS, 3);
     expect(result).toEqual({ ok: true, doc: { format: 'netwright', version: 3, nodes, edges }, migratedFrom: 2, applied: ['ConcatInFileOrder'] });
   });
 
@@ -415,6 +415,35 @@ describe('migrations', () => {
     const result = migrate({ format: 'netwright', version: 2, nodes, edges });
     if (!result.ok) throw new Error(result.message);
     expect(cat2(result.doc.edges as Record<string, unknown>[])).toEqual([['e9', 2], ['e10', 1], ['e11', 0]]);
+  });
+
+  it('AddTrainingRuns (3 → 4) moves a v3 file to version 4, dropping a runs field v3 never read, without touching the input', () => {
+    const v3 = Object.freeze({ ...JSON.parse(serializeDocument(worked())), version: 3, runs: [{ id: 'r1' }] }) as Record<string, unknown>;
+    const result = migrate(v3);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.applied).toEqual(['AddTrainingRuns']);
+    expect(result.migratedFrom).toBe(3);
+    expect(result.doc.version).toBe(4);
+    expect('runs' in result.doc).toBe(false);
+    expect(v3.runs).toEqual([{ id: 'r1' }]);
+    const parsed = parseDocument(JSON.stringify(v3));
+    expect(parsed).toMatchObject({ ok: true, migratedFrom: 3 });
+    expect(parsed.ok && parsed.doc.runs).toBeUndefined();
+  });
+
+  it('a version 4 file keeps its runs: saved and read back the same', () => {
+    const run = {
+      id: 'run1', name: 'Run 1', setup: worked().training, parameters: 9, stepsPerSecond: 1200,
+      curve: { step: [0, 10], trainLoss: [0.3, 0.2], testLoss: [null, null], accuracy: [null, null] },
+      final: { step: 10, epoch: 10, trainLoss: 0.2, testLoss: null, accuracy: null },
+    };
+    const doc = { ...worked(), runs: [run] };
+    const text = serializeDocument(doc);
+    const back = parseDocument(text);
+    if (!back.ok) throw new Error(back.message);
+    expect(back.doc.runs).toEqual([run]);
+    const bad = parseDocument(text.replace('"parameters": 9', '"parameters": -1'));
+    expect(bad).toMatchObject({ ok: false, path: 'runs[0].parameters' });
   });
 
   // The machinery, with migrations made up here.

@@ -13,11 +13,13 @@ const EXPECTED_PARAMETERS: Record<string, number> = {
   spiral: 2 * 8 + 8 + 8 * 8 + 8 + 8 + 1, // 105
   iris: 4 * 8 + 8 + 8 * 3 + 3, // 67
   regression: 2 * 8 + 8 + 8 + 1, // 33
+  'digits-mlp': 784 * 128 + 128 + 128 * 10 + 10, // 101,770
+  'digits-cnn': 3 * 3 * 1 * 8 + 8 + 3 * 3 * 8 * 16 + 16 + 400 * 10 + 10, // 5,258
 };
 
 describe('templates', () => {
-  it('has the five templates of the menu, with distinct ids', () => {
-    expect(TEMPLATES.map((t) => t.id)).toEqual(['worked-example', 'xor', 'spiral', 'iris', 'regression']);
+  it('has the seven templates of the menu, with distinct ids', () => {
+    expect(TEMPLATES.map((t) => t.id)).toEqual(['worked-example', 'xor', 'spiral', 'iris', 'regression', 'digits-mlp', 'digits-cnn']);
   });
 
   describe.each(TEMPLATES.map((t) => [t.id, t] as const))('%s', (id, template) => {
@@ -99,8 +101,17 @@ describe('templates', () => {
     expect(doc.data.kind === 'builtin' && doc.data.features).toEqual(['x', 'y']);
   });
 
-  it('the committed examples/worked-example.netwright is exactly what serializeDocument writes', () => {
-    const path = fileURLToPath(new URL('../../examples/worked-example.netwright', import.meta.url));
-    expect(readFileSync(path, 'utf8')).toBe(serializeDocument(findTemplate('worked-example')!.build()));
+  it.each(['worked-example', 'digits-mlp', 'digits-cnn'])('the committed examples/%s.netwright is exactly what serializeDocument writes', (id) => {
+    const path = fileURLToPath(new URL(`../../examples/${id}.netwright`, import.meta.url));
+    expect(readFileSync(path, 'utf8')).toBe(serializeDocument(findTemplate(id)!.build()));
+  });
+
+  it('the digits CNN reads 28×28×1 images through conv, pool, conv, pool and flatten into 10 classes', () => {
+    const doc = findTemplate('digits-cnn')!.build();
+    const shapes = validateDocument(doc).shapes;
+    expect(doc.nodes.map((n) => [n.type, shapes[n.id]])).toEqual([
+      ['input', [28, 28, 1]], ['conv2d', [26, 26, 8]], ['maxPool2d', [13, 13, 8]], ['conv2d', [11, 11, 16]], ['maxPool2d', [5, 5, 16]],
+      ['flatten', [400]], ['dense', [10]], ['output', [10]],
+    ]);
   });
 });

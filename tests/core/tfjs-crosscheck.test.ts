@@ -4,11 +4,12 @@
  * loss curve (1e-3). TF.js builds its reference from its own ops and its own losses and optimisers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivationName, LossName } from '../../src/core/document';
 import { createOptimizer, type OptimizerSettings } from '../../src/core/optimizers';
 import { compileOrThrow, mlp, randomBatch } from './nn-helpers';
 import type { Network } from '../../src/core/network';
+import { KERNEL_MODES, useDefaultKernels, useKernelMode } from './helpers/kernel-modes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -82,72 +83,79 @@ function tfModel(net: Network, c: Case) {
 
 const relClose = (ours: number, ref: number, tol: number, floor: number) => Math.abs(ours - ref) <= tol * Math.max(Math.abs(ref), floor);
 
-describe('TF.js cross-check', () => {
-  for (const c of cases) {
-    it(`same outputs and gradients: ${title(c)}`, () => {
-      const net = compileOrThrow(mlp(c.inputs, c.layers, c.loss, 7));
-      const { x, y } = randomBatch(net, c.batch, c.loss, 99);
-      const model = tfModel(net, c);
-      const xt = tf.tensor2d(x, [c.batch, net.inputSize]);
-      const yt = tf.tensor2d(y, [c.batch, net.outputSize]);
+for (const mode of KERNEL_MODES) {
+  describe(`with the ${mode.name}`, () => {
+    beforeAll(() => useKernelMode(mode));
+    afterAll(() => useDefaultKernels());
 
-      const ours = net.forward(x, c.batch).slice();
-      const ref = model.logits(xt).a.dataSync();
-      for (let i = 0; i < ours.length; i++) expect(relClose(ours[i]!, ref[i]!, 1e-5, 1e-3), `output ${i}: ${ours[i]} vs ${ref[i]}`).toBe(true);
-      expect(relClose(net.loss(y, c.batch), model.loss(xt, yt).dataSync()[0]!, 1e-5, 1e-3)).toBe(true);
+    describe('TF.js cross-check', () => {
+      for (const c of cases) {
+        it(`same outputs and gradients: ${title(c)}`, () => {
+          const net = compileOrThrow(mlp(c.inputs, c.layers, c.loss, 7));
+          const { x, y } = randomBatch(net, c.batch, c.loss, 99);
+          const model = tfModel(net, c);
+          const xt = tf.tensor2d(x, [c.batch, net.inputSize]);
+          const yt = tf.tensor2d(y, [c.batch, net.outputSize]);
 
-      net.zeroGrads();
-      net.backward(y, c.batch);
-      const { grads } = tf.variableGrads(() => model.loss(xt, yt), model.vars);
-      model.vars.forEach((v, k) => {
-        const layer = Math.floor(k / 2);
-        const prev = layer === 0 ? 'in' : `d${layer}`;
-        const block = k % 2 === 0 ? net.layout.edges[`${prev}->d${layer + 1}`]! : net.layout.biases[`d${layer + 1}`]!;
-        const g = grads[v.name]!.dataSync();
-        for (let i = 0; i < g.length; i++) {
-          const o = net.grads[block.offset + i]!;
-          expect(relClose(o, g[i]!, 1e-4, 1e-3), `${v.name}[${i}]: ${o} vs ${g[i]}`).toBe(true);
-        }
-      });
-      tf.dispose([xt, yt, ...model.vars, ...Object.values(grads)]);
-    });
-  }
+          const ours = net.forward(x, c.batch).slice();
+          const ref = model.logits(xt).a.dataSync();
+          for (let i = 0; i < ours.length; i++) expect(relClose(ours[i]!, ref[i]!, 1e-5, 1e-3), `output ${i}: ${ours[i]} vs ${ref[i]}`).toBe(true);
+          expect(relClose(net.loss(y, c.batch), model.loss(xt, yt).dataSync()[0]!, 1e-5, 1e-3)).toBe(true);
 
-  const optimizers: { name: string; ours: Partial<OptimizerSettings>; theirs: (lr: number) => tf.Optimizer; lr: number }[] = [
-    { name: 'sgd', ours: { kind: 'sgd' }, theirs: (lr) => tf.train.sgd(lr), lr: 0.5 },
-    { name: 'adam', ours: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, theirs: (lr) => tf.train.adam(lr, 0.9, 0.999, 1e-7), lr: 0.01 },
-    { name: 'momentum', ours: { kind: 'momentum', momentum: 0.9, nesterov: false }, theirs: (lr) => tf.train.momentum(lr, 0.9, false), lr: 0.02 },
-    { name: 'momentum (Nesterov)', ours: { kind: 'momentum', momentum: 0.9, nesterov: true }, theirs: (lr) => tf.train.momentum(lr, 0.9, true), lr: 0.02 },
-  ];
-  for (const o of optimizers) {
-    for (const c of [cases[0]!, cases[1]!, cases[2]!]) {
-      it(`100 steps of ${o.name} give the same loss curve: ${title(c)}`, () => {
-        const net = compileOrThrow(mlp(c.inputs, c.layers, c.loss, 3));
-        const { x, y } = randomBatch(net, c.batch, c.loss, 5);
-        const model = tfModel(net, c);
-        const xt = tf.tensor2d(x, [c.batch, net.inputSize]);
-        const yt = tf.tensor2d(y, [c.batch, net.outputSize]);
-        const settings: OptimizerSettings = { kind: 'sgd', learningRate: o.lr, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l1: 0, l2: 0, ...o.ours };
-        const optimizer = createOptimizer(settings, net.params.length, net.layout.isWeight);
-        const theirs = o.theirs(o.lr);
-        const oursCurve: number[] = [];
-        const theirCurve: number[] = [];
-        for (let s = 0; s < 100; s++) {
-          net.forward(x, c.batch);
-          oursCurve.push(net.loss(y, c.batch));
           net.zeroGrads();
           net.backward(y, c.batch);
-          optimizer.step(net.params, net.grads);
-          const l = theirs.minimize(() => model.loss(xt, yt), true, model.vars) as tf.Scalar;
-          theirCurve.push(l.dataSync()[0]!);
-          l.dispose();
+          const { grads } = tf.variableGrads(() => model.loss(xt, yt), model.vars);
+          model.vars.forEach((v, k) => {
+            const layer = Math.floor(k / 2);
+            const prev = layer === 0 ? 'in' : `d${layer}`;
+            const block = k % 2 === 0 ? net.layout.edges[`${prev}->d${layer + 1}`]! : net.layout.biases[`d${layer + 1}`]!;
+            const g = grads[v.name]!.dataSync();
+            for (let i = 0; i < g.length; i++) {
+              const o = net.grads[block.offset + i]!;
+              expect(relClose(o, g[i]!, 1e-4, 1e-3), `${v.name}[${i}]: ${o} vs ${g[i]}`).toBe(true);
+            }
+          });
+          tf.dispose([xt, yt, ...model.vars, ...Object.values(grads)]);
+        });
+      }
+
+      const optimizers: { name: string; ours: Partial<OptimizerSettings>; theirs: (lr: number) => tf.Optimizer; lr: number }[] = [
+        { name: 'sgd', ours: { kind: 'sgd' }, theirs: (lr) => tf.train.sgd(lr), lr: 0.5 },
+        { name: 'adam', ours: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, theirs: (lr) => tf.train.adam(lr, 0.9, 0.999, 1e-7), lr: 0.01 },
+        { name: 'momentum', ours: { kind: 'momentum', momentum: 0.9, nesterov: false }, theirs: (lr) => tf.train.momentum(lr, 0.9, false), lr: 0.02 },
+        { name: 'momentum (Nesterov)', ours: { kind: 'momentum', momentum: 0.9, nesterov: true }, theirs: (lr) => tf.train.momentum(lr, 0.9, true), lr: 0.02 },
+      ];
+      for (const o of optimizers) {
+        for (const c of [cases[0]!, cases[1]!, cases[2]!]) {
+          it(`100 steps of ${o.name} give the same loss curve: ${title(c)}`, () => {
+            const net = compileOrThrow(mlp(c.inputs, c.layers, c.loss, 3));
+            const { x, y } = randomBatch(net, c.batch, c.loss, 5);
+            const model = tfModel(net, c);
+            const xt = tf.tensor2d(x, [c.batch, net.inputSize]);
+            const yt = tf.tensor2d(y, [c.batch, net.outputSize]);
+            const settings: OptimizerSettings = { kind: 'sgd', learningRate: o.lr, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l1: 0, l2: 0, ...o.ours };
+            const optimizer = createOptimizer(settings, net.params.length, net.layout.isWeight);
+            const theirs = o.theirs(o.lr);
+            const oursCurve: number[] = [];
+            const theirCurve: number[] = [];
+            for (let s = 0; s < 100; s++) {
+              net.forward(x, c.batch);
+              oursCurve.push(net.loss(y, c.batch));
+              net.zeroGrads();
+              net.backward(y, c.batch);
+              optimizer.step(net.params, net.grads);
+              const l = theirs.minimize(() => model.loss(xt, yt), true, model.vars) as tf.Scalar;
+              theirCurve.push(l.dataSync()[0]!);
+              l.dispose();
+            }
+            for (let s = 0; s < 100; s++) expect(Math.abs(oursCurve[s]! - theirCurve[s]!), `step ${s}`).toBeLessThanOrEqual(1e-3);
+            // The curve really moved: this is a training run, not two flat lines.
+            expect(oursCurve[99]!).toBeLessThan(oursCurve[0]! * 0.95);
+            theirs.dispose();
+            tf.dispose([xt, yt, ...model.vars]);
+          });
         }
-        for (let s = 0; s < 100; s++) expect(Math.abs(oursCurve[s]! - theirCurve[s]!), `step ${s}`).toBeLessThanOrEqual(1e-3);
-        // The curve really moved: this is a training run, not two flat lines.
-        expect(oursCurve[99]!).toBeLessThan(oursCurve[0]! * 0.95);
-        theirs.dispose();
-        tf.dispose([xt, yt, ...model.vars]);
-      });
-    }
-  }
-});
+      }
+    });
+  });
+}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, makeIris, makePlaneSet } from '../../src/core/data';
 import type { Dataset } from '../../src/core/data/types';
 import type { NetworkDocument, TrainingSetup } from '../../src/core/document';
@@ -6,6 +6,7 @@ import { compileNetwork, writeWeights } from '../../src/core/network';
 import { findTemplate } from '../../src/core/templates';
 import { createTrainingSession, type TrainingSession } from '../../src/core/train';
 import { dataset, dense, doc, edge, input, mlp, names, output } from './nn-helpers';
+import { KERNEL_MODES, useDefaultKernels, useKernelMode } from './helpers/kernel-modes';
 
 function session(d: NetworkDocument, data: Dataset, setup: Partial<TrainingSetup> = {}): TrainingSession {
   const made = createTrainingSession(d, data, setup);
@@ -69,57 +70,64 @@ describe('learning', () => {
   });
 });
 
-describe('determinism', () => {
-  it('gives bit-identical parameters for the same document, data and seed, with dropout and shuffling', () => {
-    const made = makePlaneSet('moons', { samples: 200, noise: 0.1, seed: 3 });
-    if (!made.ok) throw new Error(made.message);
-    const d = doc(
-      [input('in', ['x', 'y']), dense('h', 8, 'relu'), { type: 'dropout', id: 'dr', name: 'dr', position: { x: 0, y: 0 }, rate: 0.3 }, dense('o', 1, 'sigmoid'), output('out', 'binaryCrossEntropy', ['label'])],
-      [edge('in', 'h'), edge('h', 'dr'), edge('dr', 'o'), edge('o', 'out')],
-      5,
-    );
-    const run = () => {
-      const s = session(d, made.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
-      s.stepBatches(123);
-      return s.net.params.slice();
-    };
-    const a = run();
-    const b = run();
-    expect(Array.from(b)).toEqual(Array.from(a));
-    // A different seed gives different parameters (so the comparison above can fail).
-    const other = session({ ...d, training: { ...d.training, seed: 6 } }, made.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
-    other.stepBatches(123);
-    expect(Array.from(other.net.params)).not.toEqual(Array.from(a));
-  });
+for (const mode of KERNEL_MODES) {
+  describe(`with the ${mode.name}`, () => {
+    beforeAll(() => useKernelMode(mode));
+    afterAll(() => useDefaultKernels());
 
-  it('is not disturbed by heatmaps, traces and evaluations between steps', () => {
-    const plain = session(binaryNet([4], 'tanh', 3), XOR, { optimizer: 'adam', learningRate: 0.05, batchSize: 4 });
-    plain.stepBatches(6);
-    const watched = session(binaryNet([4], 'tanh', 3), XOR, { optimizer: 'adam', learningRate: 0.05, batchSize: 4 });
-    for (let k = 0; k < 6; k++) {
-      watched.stepBatches(1);
-      // A 2×2 grid is a batch of 4, the training batch size.
-      watched.net.gridOutputs(['h1', 'o'], { xRange: [0, 1], yRange: [0, 1], resolution: 2 });
-      watched.net.trace(Float32Array.of(0, 1));
-      watched.evaluate();
-    }
-    expect(Array.from(watched.net.params)).toEqual(Array.from(plain.net.params));
-  });
+    describe('determinism', () => {
+      it('gives bit-identical parameters for the same document, data and seed, with dropout and shuffling', () => {
+        const made = makePlaneSet('moons', { samples: 200, noise: 0.1, seed: 3 });
+        if (!made.ok) throw new Error(made.message);
+        const d = doc(
+          [input('in', ['x', 'y']), dense('h', 8, 'relu'), { type: 'dropout', id: 'dr', name: 'dr', position: { x: 0, y: 0 }, rate: 0.3 }, dense('o', 1, 'sigmoid'), output('out', 'binaryCrossEntropy', ['label'])],
+          [edge('in', 'h'), edge('h', 'dr'), edge('dr', 'o'), edge('o', 'out')],
+          5,
+        );
+        const run = () => {
+          const s = session(d, made.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
+          s.stepBatches(123);
+          return s.net.params.slice();
+        };
+        const a = run();
+        const b = run();
+        expect(Array.from(b)).toEqual(Array.from(a));
+        // A different seed gives different parameters (so the comparison above can fail).
+        const other = session({ ...d, training: { ...d.training, seed: 6 } }, made.dataset, { optimizer: 'adam', learningRate: 0.01, batchSize: 7 });
+        other.stepBatches(123);
+        expect(Array.from(other.net.params)).not.toEqual(Array.from(a));
+      });
 
-  it('reset() starts the same run again, reset(seed) starts a different one', () => {
-    const s = session(binaryNet([4], 'tanh', 2), XOR, { optimizer: 'momentum', learningRate: 0.1, batchSize: 3 });
-    const initial = s.net.params.slice();
-    s.stepBatches(10);
-    const after10 = s.net.params.slice();
-    s.reset();
-    expect(s.state).toEqual({ step: 0, epoch: 0, sampleInEpoch: 0 });
-    expect(Array.from(s.net.params)).toEqual(Array.from(initial));
-    s.stepBatches(10);
-    expect(Array.from(s.net.params)).toEqual(Array.from(after10));
-    s.reset(99);
-    expect(Array.from(s.net.params)).not.toEqual(Array.from(initial));
+      it('is not disturbed by heatmaps, traces and evaluations between steps', () => {
+        const plain = session(binaryNet([4], 'tanh', 3), XOR, { optimizer: 'adam', learningRate: 0.05, batchSize: 4 });
+        plain.stepBatches(6);
+        const watched = session(binaryNet([4], 'tanh', 3), XOR, { optimizer: 'adam', learningRate: 0.05, batchSize: 4 });
+        for (let k = 0; k < 6; k++) {
+          watched.stepBatches(1);
+          // A 2×2 grid is a batch of 4, the training batch size.
+          watched.net.gridOutputs(['h1', 'o'], { xRange: [0, 1], yRange: [0, 1], resolution: 2 });
+          watched.net.trace(Float32Array.of(0, 1));
+          watched.evaluate();
+        }
+        expect(Array.from(watched.net.params)).toEqual(Array.from(plain.net.params));
+      });
+
+      it('reset() starts the same run again, reset(seed) starts a different one', () => {
+        const s = session(binaryNet([4], 'tanh', 2), XOR, { optimizer: 'momentum', learningRate: 0.1, batchSize: 3 });
+        const initial = s.net.params.slice();
+        s.stepBatches(10);
+        const after10 = s.net.params.slice();
+        s.reset();
+        expect(s.state).toEqual({ step: 0, epoch: 0, sampleInEpoch: 0 });
+        expect(Array.from(s.net.params)).toEqual(Array.from(initial));
+        s.stepBatches(10);
+        expect(Array.from(s.net.params)).toEqual(Array.from(after10));
+        s.reset(99);
+        expect(Array.from(s.net.params)).not.toEqual(Array.from(initial));
+      });
+    });
   });
-});
+}
 
 describe('divergence', () => {
   it('stops with the step and keeps the last good, finite weights when the learning rate is 1e6', () => {

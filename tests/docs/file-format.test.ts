@@ -150,11 +150,11 @@ describe('docs/exchange.md', () => {
       return r.message.replace(/^Cannot import: /, '');
     };
     const quoted = [
-      message(model('Conv', 'Conv_3')),
+      message(model('LSTM', 'LSTM_3')),
       message(model('LeakyRelu', 'lr', [{ name: 'alpha', type: AttributeType.FLOAT, f: 0.2 }])),
       message(new Uint8Array([0x3a, 52, 1, 2, 3, 4, 5, 6, 7, 8])),
     ];
-    expect(quoted[0]).toBe("node 'Conv_3': Conv is not supported");
+    expect(quoted[0]).toBe("node 'LSTM_3': LSTM is not supported");
     for (const m of quoted) expect(flat(exchange)).toContain(m);
   });
 });

@@ -33,8 +33,11 @@ test.describe('PyTorch project', () => {
     await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
     const before = Number(await page.getByTestId('test-loss').getAttribute('data-value'));
 
+    const item = await menuItem(page, /PyTorch project/);
+    await expect(page.getByRole('menu', { name: 'Export' }).getByRole('menuitem', { name: /Import trained weights/ })).toBeVisible();
+    await page.screenshot({ path: join(process.env.NETWRIGHT_SCREENS_DIR ?? testInfo.outputDir, 'pytorch-export-menu.png') });
     const pending = page.waitForEvent('download');
-    await (await menuItem(page, /PyTorch project/)).click();
+    await item.click();
     const download = await pending;
     expect(download.suggestedFilename()).toBe('Spiral.zip');
     const root = await mkdtemp(join(tmpdir(), 'nw-e2e-pytorch-'));

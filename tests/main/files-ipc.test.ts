@@ -136,8 +136,45 @@ describe('opening', () => {
   it('opens only .netwright files that are dropped', async () => {
     const path = join(dir, 'd.netwright');
     await writeFile(path, docText());
+    controller.registerDrop(path);
     expect(await controller.openDropped(join(dir, 'notes.txt'))).toMatchObject({ ok: false, message: 'notes.txt is not a Netwright network (a .netwright file).' });
     expect(await controller.openDropped(path)).toMatchObject({ ok: true, path });
+  });
+
+  describe('dropped paths come from the preload\'s drop listener, not from the page (issue 11 item 22)', () => {
+    let clock = 1_000;
+    beforeEach(() => {
+      clock = 1_000;
+      controller = new FileController({ window: window as unknown as WindowLike, dialog: dialog as never, userData, platform: 'linux', now: () => clock });
+    });
+
+    it('refuses a path nothing registered as dropped, without reading it', async () => {
+      const path = join(dir, 'secret.netwright');
+      await writeFile(path, docText());
+      expect(await controller.openDropped(path)).toEqual({ ok: false, canceled: false, message: 'secret.netwright was not dropped on the window just now; use File ▸ Open to choose it.' });
+      expect(controller.path).toBeUndefined();
+    });
+
+    it('opens a registered drop once, and not after a minute', async () => {
+      const path = join(dir, 'd.netwright');
+      await writeFile(path, docText());
+      controller.registerDrop(path);
+      expect(await controller.openDropped(path)).toMatchObject({ ok: true, path });
+      expect(await controller.openDropped(path)).toMatchObject({ ok: false, message: expect.stringMatching(/was not dropped on the window just now/) });
+      controller.registerDrop(path);
+      clock += 60_001;
+      expect(await controller.openDropped(path)).toMatchObject({ ok: false, message: expect.stringMatching(/was not dropped on the window just now/) });
+    });
+
+    it('keeps only .netwright paths, and only the latest 32', async () => {
+      const path = join(dir, 'first.netwright');
+      await writeFile(path, docText());
+      controller.registerDrop(join(dir, 'notes.txt'));
+      controller.registerDrop(42);
+      controller.registerDrop(path);
+      for (let k = 0; k < 32; k++) controller.registerDrop(join(dir, `other${k}.netwright`));
+      expect(await controller.openDropped(path)).toMatchObject({ ok: false, message: expect.stringMatching(/was not dropped on the window just now/) });
+    });
   });
 
   it('holds command-line files until the renderer listens, then offers them', () => {
@@ -310,12 +347,24 @@ describe('IPC', () => {
     expect(dialog.showSaveDialog).not.toHaveBeenCalled();
   });
 
+  it('registers drops only from our window, over IPC', async () => {
+    const { ipc, trusted, iframe, log } = setup();
+    const path = join(dir, 'dropped.netwright');
+    await writeFile(path, docText());
+    ipc.emit(IPC.fileDropped, iframe, path);
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/^refused files:dropped/));
+    expect(await ipc.handlers.get(IPC.openDropped)!(trusted, path)).toMatchObject({ ok: false });
+    ipc.emit(IPC.fileDropped, trusted, path);
+    expect(await ipc.handlers.get(IPC.openDropped)!(trusted, path)).toMatchObject({ ok: true, path });
+  });
+
   it('registers every file channel and removes them again', () => {
     const { ipc, remove } = setup();
     const channels = [IPC.openNetwork, IPC.openWeights, IPC.openFile, IPC.openDropped, IPC.recentFiles, IPC.newNetwork, IPC.saveNetwork, IPC.saveNetworkAs,
       IPC.exportFile, IPC.confirmDiscard, IPC.autosave, IPC.getRecovery, IPC.discardRecovery];
     expect([...ipc.handlers.keys()].sort()).toEqual([...channels].sort());
     expect(ipc.listenerCount(IPC.setDirty)).toBe(1);
+    expect(ipc.listenerCount(IPC.fileDropped)).toBe(1);
     remove();
     expect(ipc.handlers.size).toBe(0);
     expect(ipc.listenerCount(IPC.setDirty)).toBe(0);

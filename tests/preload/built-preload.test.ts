@@ -45,7 +45,7 @@ describe('built preload (out/preload/index.cjs) in a sandbox-like context', () =
     const api = exposed.get('netwright') as NetwrightApi;
     expect(Object.keys(api).sort()).toEqual([
       'autosave', 'confirmDiscard', 'discardRecovery', 'exportFile', 'getRecentFiles', 'getRecovery', 'newNetwork',
-      'onMenuCommand', 'onOpenFile', 'onTrainerGone', 'openDroppedFile', 'openFile', 'openNetwork', 'platform',
+      'onMenuCommand', 'onOpenFile', 'onTrainerGone', 'openDroppedFile', 'openFile', 'openNetwork', 'openWeights', 'platform',
       'requestTrainerPort', 'restartTrainer', 'saveNetwork', 'saveNetworkAs', 'setDirty',
     ]);
     api.requestTrainerPort();

@@ -48,12 +48,16 @@ describe('preload: files', () => {
     const ipc = Object.assign(new EventEmitter(), { send: vi.fn(), invoke: vi.fn(async () => ({ ok: true, path: '/d/m.netwright', name: 'm.netwright', text: '{}' })) });
     const api = createNetwrightApi(ipc as never, pathOf, drops);
     const listeners: ((e: unknown) => void)[] = [];
-    watchDrops({ addEventListener: (_type, l, capture) => { expect(capture).toBe(true); listeners.push(l as never); } }, drops, pathOf);
-    // a drop the page made up (dispatchEvent) is not trusted: nothing recorded
+    const registered: string[] = [];
+    watchDrops({ addEventListener: (_type, l, capture) => { expect(capture).toBe(true); listeners.push(l as never); } }, drops, pathOf, (p) => registered.push(p));
+    // a drop the page made up (dispatchEvent) is not trusted: nothing recorded, nothing registered with main
     listeners[0]!({ isTrusted: false, dataTransfer: { files: ['other'] } });
+    expect(registered).toEqual([]);
     expect(await api.openDroppedFile('other')).toMatchObject({ ok: false, message: 'Only a file dropped on the window can be opened this way. Use File ▸ Open.' });
     // the user's drop
     listeners[0]!({ isTrusted: true, dataTransfer: { files: ['the file'] } });
+    // registered with main in the drop itself, so main can check what openDropped names
+    expect(registered).toEqual(['/d/m.netwright']);
     expect(await api.openDroppedFile('the file')).toMatchObject({ ok: true, path: '/d/m.netwright' });
     expect(ipc.invoke).toHaveBeenCalledTimes(1);
     expect(ipc.invoke).toHaveBeenCalledWith(IPC.openDropped, '/d/m.netwright');

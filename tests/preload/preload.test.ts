@@ -24,6 +24,7 @@ vi.mock('electron', () => ({
   get ipcRenderer() {
     return electron.ipcRenderer;
   },
+  webUtils: { getPathForFile: (file: unknown) => (file === 'the dropped file' ? '/home/u/m.netwright' : '') },
 }));
 
 let ipc: FakeIpcRenderer;
@@ -48,6 +49,14 @@ function api(): NetwrightApi {
 describe('preload: dropped files', () => {
   it('listens to drops itself, in the capture phase, before the page does', () => {
     expect(page.addEventListener).toHaveBeenCalledWith('drop', expect.any(Function), true);
+  });
+
+  it('registers a trusted drop\'s path with main at once, and never a drop the page made up', () => {
+    const listener = page.addEventListener.mock.calls.find((c) => c[0] === 'drop')![1] as (e: unknown) => void;
+    listener({ isTrusted: false, dataTransfer: { files: ['the dropped file'] } });
+    expect(ipc.send).not.toHaveBeenCalled();
+    listener({ isTrusted: true, dataTransfer: { files: ['the dropped file'] } });
+    expect(ipc.send.mock.calls).toEqual([[IPC.fileDropped, '/home/u/m.netwright']]);
   });
 });
 

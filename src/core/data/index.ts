@@ -8,6 +8,7 @@ import { datasetFromCsv, type CsvError } from './csv';
 import { DEFAULT_PLANE_FEATURES, PLANE_FEATURES } from './features';
 import { DEFAULT_SAMPLES, PLANE_SETS, isPlaneSetName, makePlaneSet } from './synthetic';
 import { CARS_FEATURES, IRIS_FEATURES, makeCars, makeIris } from './tabular';
+import { DIGIT_CLASSES, DIGIT_FEATURES, DIGIT_SHAPE, DIGITS_DEFAULT_TRAIN_RATIO, digitsIfLoaded, loadDigits, makeDigits } from './digits';
 import type { DataSplit, Dataset, Task } from './types';
 
 export type { DataSplit, Dataset, Task } from './types';
@@ -19,6 +20,8 @@ export type { FeatureMapper, PlaneFeature } from './features';
 export { DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, PLANE_SET_NAMES, makePlaneSet } from './synthetic';
 export type { PlaneSet, PlaneSetName, PlaneSetOptions, PlaneSetResult } from './synthetic';
 export { CARS_FEATURES, CARS_TARGET, IRIS_CLASSES, IRIS_FEATURES, makeCars, makeIris } from './tabular';
+export { DIGIT_CLASSES, DIGIT_FEATURES, DIGIT_PIXELS, DIGIT_SHAPE, DIGIT_SIDE, decodeDigits, digitsIfLoaded, loadDigits, makeDigits } from './digits';
+export type { Digits } from './digits';
 export { MAX_CSV_ROWS, datasetFromCsv, inspectCsv } from './csv';
 export type { ColumnKind, ColumnRole, CsvColumn, CsvError, CsvInspection, CsvOptions, CsvResult } from './csv';
 
@@ -26,8 +29,11 @@ export interface BuiltinDatasetInfo {
   id: BuiltinDatasetName;
   title: string;
   task: Task;
-  /** 'plane': generated 2-D points (samples, noise, engineered features apply); 'tabular': a fixed table. */
-  kind: 'plane' | 'tabular';
+  /** 'plane': generated 2-D points (samples, noise, engineered features apply); 'tabular': a fixed table;
+   *  'image': a fixed set of images (features are pixels; `imageShape` says how an Input reads them). */
+  kind: 'plane' | 'tabular' | 'image';
+  /** 'image' sets: the shape of one example, [height, width, channels]. */
+  imageShape?: readonly number[];
   /** Generated sets: the number of points when the reference gives none. */
   defaultSamples?: number;
   defaultTrainRatio: number;
@@ -88,7 +94,27 @@ export const BUILTIN_DATASETS: readonly BuiltinDatasetInfo[] = [
     targets: ['Miles_per_Gallon'],
     description: 'Cars of 1970–1982: fuel economy (miles per gallon) from engine and weight.',
   },
+  {
+    id: 'digits',
+    title: 'Digits (MNIST)',
+    task: 'multiclass',
+    kind: 'image',
+    imageShape: DIGIT_SHAPE,
+    defaultTrainRatio: DIGITS_DEFAULT_TRAIN_RATIO,
+    features: DIGIT_FEATURES,
+    defaultFeatures: DIGIT_FEATURES,
+    targets: DIGIT_CLASSES,
+    description: '10,000 real handwritten digits, 28×28 pixels → which digit, 0–9.',
+  },
 ];
+
+/**
+ * Load what a reference needs before `loadDataset` can build it synchronously (the digits asset, imported on
+ * demand); resolves at once for everything else. Never rejects: a failure shows up as loadDataset's message.
+ */
+export async function prepareDataset(ref: DataReference | undefined): Promise<void> {
+  if (ref?.kind === 'builtin' && ref.name === 'digits') await loadDigits().catch(() => undefined);
+}
 
 export type LoadResult =
   | {
@@ -125,6 +151,16 @@ export function loadDataset(ref: DataReference): LoadResult {
         if (!made.ok) return made;
         const notes = [...made.notes];
         if (ref.noise) notes.push('Noise applies only to the generated 2-D sets; ignored here.');
+        return { ok: true, dataset: made.dataset, notes };
+      }
+      if (ref.name === 'digits') {
+        const digits = digitsIfLoaded();
+        if (!digits) return { ok: false, message: 'The digits are still loading; try again in a moment.' };
+        const made = makeDigits(digits, { trainRatio: ref.trainRatio, seed: ref.seed });
+        if (!made.ok) return made;
+        const notes = [...made.notes];
+        if (ref.noise) notes.push('Noise applies only to the generated 2-D sets; ignored here.');
+        if (ref.features !== undefined) notes.push('The digits always use all 784 pixels; the feature choice is ignored.');
         return { ok: true, dataset: made.dataset, notes };
       }
       return { ok: false, message: `Unknown built-in data set "${String(ref.name)}".` };

@@ -56,17 +56,20 @@ export const activation: KindDef<'activation', typeof props> = {
       run(ctx) {
         const act = ONNX_ACTIVATION_OF[ctx.onnx.opType]!;
         checkActivationAttributes(ctx, act);
-        const from = ctx.sourceOf(ctx.value(ctx.ins[0] ?? ''));
+        const value = ctx.value(ctx.ins[0] ?? '');
+        const from = ctx.sourceOf(value);
+        // An image stays an image (in the same layout) through an activation.
+        const image = value.kind === 'node' && value.image ? { image: value.image } : {};
         const producer = ctx.node(from.id);
-        if (producer && (producer.type === 'dense' || producer.type === 'neuron') && producer.activation === 'linear' && ctx.readers(ctx.ins[0]!) === 1) {
+        if (producer && (producer.type === 'dense' || producer.type === 'neuron' || producer.type === 'conv2d') && producer.activation === 'linear' && ctx.readers(ctx.ins[0]!) === 1) {
           producer.activation = act;
           producer.name = ctx.name;
-          ctx.set({ kind: 'node', nodeId: producer.id, size: from.size });
+          ctx.set({ kind: 'node', nodeId: producer.id, size: from.size, ...image });
           return;
         }
         const id = ctx.addNode({ id: '', type: 'activation', name: ctx.name, position: { ...origin }, activation: act });
         ctx.connect(from.id, id);
-        ctx.set({ kind: 'node', nodeId: id, size: from.size });
+        ctx.set({ kind: 'node', nodeId: id, size: from.size, ...image });
       },
     },
   },

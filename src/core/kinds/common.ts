@@ -113,7 +113,7 @@ export function exportWeighted(ctx: OnnxExportContext<{ activation: ActivationNa
     w.set(params.subarray(b.offset, b.offset + b.rows * b.cols), r * p.size);
     r += b.rows;
   }
-  const gemmInputs = [a, ctx.constant(ctx.unique(`${base}/W`), [rows, p.size], w)];
+  const gemmInputs = [a, (ctx.weights ?? ctx.constant)(ctx.unique(`${base}/W`), [rows, p.size], w)];
   if (p.bias) gemmInputs.push(ctx.constant(ctx.unique(`${base}/b`), [p.size], params.subarray(p.bias.offset, p.bias.offset + p.bias.length)));
   const act = ctx.node.activation;
   const zName = act === 'linear' ? base : ctx.unique(`${base}/z`);

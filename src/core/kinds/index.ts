@@ -6,15 +6,20 @@
  */
 import { activation } from './activation';
 import { add } from './add';
+import { batchNorm } from './batchNorm';
 import { concat } from './concat';
+import { conv2d } from './conv2d';
 import { dense } from './dense';
 import { dropout } from './dropout';
+import { flatten } from './flatten';
+import { globalAveragePool } from './globalAveragePool';
 import { input } from './input';
 import { layerNorm } from './layerNorm';
 import type { z } from 'zod';
 import type { AnyKind, KindNode } from './kind';
 import { neuron } from './neuron';
 import { output } from './output';
+import { averagePool2d, maxPool2d } from './pool';
 
 export const KINDS = {
   input,
@@ -23,6 +28,12 @@ export const KINDS = {
   activation,
   dropout,
   layerNorm,
+  conv2d,
+  maxPool2d,
+  averagePool2d,
+  globalAveragePool,
+  flatten,
+  batchNorm,
   add,
   concat,
   output,

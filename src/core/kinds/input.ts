@@ -1,6 +1,7 @@
 /**
  * Input: feeds one feature (or a vector of features) of each example into the network.
- * Shape [k] for k feature names. It reads its columns of the data row; it learns nothing and takes no input.
+ * Shape [k] for k feature names, or the optional `shape` it declares (an image: [height, width, channels], the
+ * features being its values in row-major order, channels last), whose values must number as many as its features. It reads its columns of the data row; it learns nothing and takes no input.
  * ONNX: Gather(input, its columns, axis=1); imported from the same Gather (or the whole model input).
  */
 import { z } from 'zod';
@@ -12,6 +13,8 @@ import { featureColumn } from '../data/features';
 const props = z.object({
   /** The feature names this input feeds: one name for a scalar input, k names for a feature vector. */
   features: z.array(z.string()).min(1, { error: 'expected at least one feature name' }),
+  /** The shape its features form, e.g. [28, 28, 1] for a grey image; absent: a vector of its features. */
+  shape: z.array(z.number().int({ error: 'expected whole numbers' }).min(1, { error: 'expected sizes of at least 1' })).min(1, { error: 'expected at least one axis' }).max(3, { error: 'expected at most 3 axes (height, width, channels)' }).optional(),
 });
 export type InputNode = KindNode<'input', z.infer<typeof props>>;
 
@@ -28,6 +31,18 @@ export const input: KindDef<'input', typeof props> = {
   role: 'input',
   features: (node) => node.features,
   infer({ node }) {
+    if (Array.isArray(node.features) && node.features.length > 0 && node.shape !== undefined) {
+      const shape = node.shape;
+      const ok = Array.isArray(shape) && shape.length >= 1 && shape.length <= 3 && shape.every((d) => Number.isInteger(d) && d >= 1);
+      const n = ok ? shape.reduce((a, b) => a * b, 1) : NaN;
+      if (ok && n === node.features.length) return { shape: [...shape] };
+      return {
+        problem: problem('error', 'shape-mismatch', ok
+          ? `${nodeLabel(node)} is declared as [${shape.join('×')}], which holds ${n} values, but it feeds ${node.features.length} features: make the shape hold exactly one value per feature.`
+          : `${nodeLabel(node)} has the shape ${JSON.stringify(shape)}: a shape is 1 to 3 whole numbers of at least 1, like [28, 28, 1].`,
+        [node.id], [], 'shape'),
+      };
+    }
     if (Array.isArray(node.features) && node.features.length > 0) return { shape: [node.features.length] };
     return { problem: problem('error', 'input-no-features', `${nodeLabel(node)} feeds no feature: give it at least one feature name.`, [node.id], [], 'features') };
   },

@@ -155,8 +155,11 @@ export interface SlotSpec<N> {
   shape(node: N, output: Shape, input: Shape | undefined): Shape | null;
   /** 'fan': the training setup's initialiser (fan-in = all values into the node, fan-out = its output size). */
   init: 'fan' | 'zeros' | 'ones';
+  /** 'fan' slots whose fans are not those (a convolution's kernel [kh, kw, cin, f]: in kh·kw·cin, out kh·kw·f). */
+  fan?(shape: Shape): { in: number; out: number };
   /** L1/L2 regularisation applies (weights yes, biases and normalisation scales no). */
   regularized: boolean;
+  /** (Node slots get the shape of the node's first input as `input`, or undefined.) */
   /** Node slots: the stored values, if the document has them (any length: the caller checks it). */
   read?(node: N): unknown;
   /** Node slots: the node with these values stored. */
@@ -305,6 +308,8 @@ export interface OnnxExportContext<N> {
   unique(name: string): string;
   /** The tensor of each input, in input order. */
   inputs: readonly string[];
+  /** The shape of each input's values (one example), in input order. */
+  inputShapes: readonly Shape[];
   params: Float32Array;
   opset: number;
   /** The tensor of the whole model input. */
@@ -313,6 +318,8 @@ export interface OnnxExportContext<N> {
   modelOutput: string;
   add(opType: string, name: string, inputs: string[], outputs: string[], attributes?: OnnxAttribute[]): void;
   constant(name: string, dims: number[], values: ArrayLike<number>): string;
+  /** A weight matrix [fan-in, units]: a float constant, or (exporting a quantized model) the stored low-precision tensor and its dequantization. Returns the float tensor's name. */
+  weights?(name: string, dims: number[], values: ArrayLike<number>): string;
   intConstant(name: string, dims: number[], values: readonly number[]): string;
   /** Emit the activation `act` from `input` into `output`. */
   activation(act: ActivationName, base: string, input: string, output: string): void;
@@ -323,7 +330,12 @@ export interface OnnxExportContext<N> {
 /** A value while importing: the model input, a node's output, or a constant. */
 export type ImportValue =
   | { kind: 'input'; size: number }
-  | { kind: 'node'; nodeId: string; size: number }
+  | {
+      kind: 'node'; nodeId: string; size: number;
+      /** Image values (src/core/kinds/image.ts): their shape [h, w, c], and how the ONNX tensor holds them
+       *  ('flat': [N, h·w·c] row-major channels last, as between Netwright nodes; 'nhwc' [N, h, w, c]; 'nchw'). */
+      image?: { shape: Shape; layout: 'flat' | 'nhwc' | 'nchw' };
+    }
   | { kind: 'const'; tensor: OnnxTensor };
 
 export interface OnnxImportContext {
@@ -458,7 +470,7 @@ export interface KindExamples {
  * The float64 reference of a kind for the tests: its output for one example from its inputs' values and its
  * parameters (by slot name; edge slots as `weights[k]`, one per input), written as plainly as possible.
  */
-export type Reference<N> = (node: N, inputs: readonly number[][], params: { node: Record<string, number[]>; edges: number[][] }, x: readonly number[], featureNames: readonly string[]) => number[];
+export type Reference<N> = (node: N, inputs: readonly number[][], params: { node: Record<string, number[]>; edges: number[][] }, x: readonly number[], featureNames: readonly string[], inputShapes: readonly Shape[]) => number[];
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -221,7 +221,7 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
   if (problems.length > 0) return { ok: false, problems };
 
   // Slot shapes, then size limits, before anything is allocated.
-  type Pending = { p: PlanNode; name: string; on: 'node' | 'edge'; edgeIndex: number; shape: readonly number[]; init: 'fan' | 'zeros' | 'ones'; regularized: boolean; stored: unknown };
+  type Pending = { p: PlanNode; name: string; on: 'node' | 'edge'; edgeIndex: number; shape: readonly number[]; init: 'fan' | 'zeros' | 'ones'; regularized: boolean; stored: unknown; fan?: { in: number; out: number } };
   const pending: Pending[] = [];
   for (const p of nodes) {
     const edgesIn = incoming[p.id] ?? [];
@@ -234,8 +234,8 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
     }
     for (const slot of p.kind.slots) {
       if (slot.on !== 'node') continue;
-      const shape = slot.shape(p.node, p.shape, undefined);
-      if (shape) pending.push({ p, name: slot.name, on: 'node', edgeIndex: -1, shape, init: slot.init, regularized: slot.regularized, stored: slot.read?.(p.node) });
+      const shape = slot.shape(p.node, p.shape, edgesIn[0] === undefined ? undefined : analysis.shapes[edgesIn[0].source]);
+      if (shape) pending.push({ p, name: slot.name, on: 'node', edgeIndex: -1, shape, init: slot.init, regularized: slot.regularized, stored: slot.read?.(p.node), ...(slot.fan ? { fan: slot.fan(shape) } : {}) });
     }
   }
   let values = 0;
@@ -298,8 +298,9 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
     if (fromDocument && Array.isArray(stored) && stored.length === n) {
       for (let i = 0; i < n; i++) params[offset + i] = stored[i] as number;
     } else if (slot.init === 'fan') {
-      const fanIn = slot.p.blocks.reduce((s, b) => s + b.rows, 0);
-      for (let i = 0; i < n; i++) params[offset + i] = draw(init, rng, fanIn, slot.p.size, constant);
+      const fanIn = slot.fan?.in ?? slot.p.blocks.reduce((s, b) => s + b.rows, 0);
+      const fanOut = slot.fan?.out ?? slot.p.size;
+      for (let i = 0; i < n; i++) params[offset + i] = draw(init, rng, fanIn, fanOut, constant);
     } else if (slot.init === 'ones') {
       params.fill(1, offset, offset + n);
     }

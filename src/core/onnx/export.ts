@@ -14,6 +14,7 @@ import { ACTIVATION_CONSTANTS } from '../activations';
 import type { ActivationName, LossName, NetworkDocument } from '../document';
 import type { OnnxExportContext } from '../kinds/kind';
 import { compilePlan, type PlanNode } from '../network/compile';
+import type { QuantizedParameters } from '../quantize';
 import { AttributeType, TensorType, encodeModel, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx';
 
 export interface OnnxExportOptions {
@@ -25,6 +26,13 @@ export interface OnnxExportOptions {
   opset?: number;
   /** producer_version in the model. */
   producerVersion?: string;
+  /**
+   * Export the quantized model (quantizeParameters): int8 weight matrices as INT8 initialisers with their scales and
+   * zero points into DequantizeLinear (axis 1 for one scale per unit), fp16 ones as FLOAT16 initialisers into
+   * Cast(to float); everything else (biases) from its `params`. The model computes what the core's forward does with
+   * the quantized parameters.
+   */
+  quantized?: QuantizedParameters;
 }
 
 export type OnnxExportResult =
@@ -66,6 +74,13 @@ function exportUnsafe(doc: NetworkDocument, options: OnnxExportOptions): OnnxExp
     }
     params = options.params;
   }
+  if (options.quantized) {
+    if (options.quantized.params.length !== layout.size) {
+      return { ok: false, message: `Cannot export ONNX: the quantized parameters (${options.quantized.params.length}) do not fit this network (${layout.size})` };
+    }
+    params = options.quantized.params;
+  }
+  const quantizedOf = new Map((options.quantized?.matrices ?? []).map((m) => [m.nodeId, m]));
   for (let i = 0; i < params.length; i++) {
     if (!Number.isFinite(params[i])) return { ok: false, message: `Cannot export ONNX: parameter ${i} is ${params[i]}; train again or reset the weights` };
   }
@@ -128,13 +143,39 @@ function exportUnsafe(doc: NetworkDocument, options: OnnxExportOptions): OnnxExp
     const node = p.node;
     const base = unique(node.name || node.id);
     const ctx: OnnxExportContext<typeof node> = {
-      node, plan: p, base, unique, inputs: p.inputs.map((k) => out[k]!), params, opset,
+      node, plan: p, base, unique, inputs: p.inputs.map((k) => out[k]!), inputShapes: p.inputs.map((k) => plan.nodes[k]!.shape), params, opset,
       modelInput: ONNX_INPUT, modelOutput: ONNX_OUTPUT, add, constant,
       intConstant: (name, dims, values) => {
         initializers.push({ name, dims, dataType: TensorType.INT64, ints: [...values] });
         return name;
       },
       activation: activationOp, attrFloat, attrInt,
+      weights: (name, dims, values) => {
+        const m = quantizedOf.get(p.id);
+        if (!m) return constant(name, dims, values);
+        if (m.rows !== dims[0] || m.cols !== dims[1]) throw new Error(`the quantized weights of ${p.id} do not fit its ${dims.join('×')} matrix`);
+        const deq = unique(`${name}/dequantized`);
+        if (m.half) {
+          const raw = new Uint8Array(m.half.length * 2);
+          const view = new DataView(raw.buffer);
+          m.half.forEach((h, k) => view.setUint16(k * 2, h, true));
+          const stored = unique(`${name}_fp16`);
+          initializers.push({ name: stored, dims, dataType: TensorType.FLOAT16, raw });
+          add('Cast', deq, [stored], [deq], [attrInt('to', TensorType.FLOAT)]);
+          return deq;
+        }
+        const q = m.q!;
+        const scales = m.scales!;
+        const stored = unique(`${name}_int8`);
+        initializers.push({ name: stored, dims, dataType: TensorType.INT8, raw: new Uint8Array(q.buffer, q.byteOffset, q.length).slice() });
+        const perUnit = options.quantized!.options.per === 'unit';
+        const scaleDims = perUnit ? [scales.length] : [];
+        const scale = constant(unique(`${name}_scale`), scaleDims, scales);
+        const zero = unique(`${name}_zero_point`);
+        initializers.push({ name: zero, dims: scaleDims, dataType: TensorType.INT8, raw: new Uint8Array(scales.length) });
+        add('DequantizeLinear', deq, [stored, scale, zero], [deq], perUnit ? [attrInt('axis', 1)] : []);
+        return deq;
+      },
     };
     out[i] = p.kind.onnx.export(ctx);
   });

@@ -209,7 +209,7 @@ class Importer {
     if (!produced) throw new ImportError(this.uncomputed.has(outName) ? `output '${outName}' is an output of ${this.uncomputed.get(outName)!} that Netwright does not compute` : `output '${outName}' is not computed by any node`);
     if (produced.kind !== 'node') throw new ImportError(`output '${outName}' is ${produced.kind === 'input' ? 'the input itself' : 'a constant'}; there is no network to import`);
     const declared = graph.outputs[0]!.dims;
-    if (declared.length > 0 && (declared.length !== 2 || (typeof declared[1] === 'number' && declared[1] !== produced.size))) {
+    if ((declared.length > 0 || graph.outputs[0]!.shapeKnown === true) && (declared.length !== 2 || (typeof declared[1] === 'number' && declared[1] !== produced.size))) {
       throw new ImportError(`output '${outName}' is declared [${declared.map((d) => d ?? '?').join(', ')}] but computes ${produced.size} value${produced.size === 1 ? '' : 's'} per example`);
     }
     const producer = this.nodeById.get(produced.nodeId)!;
@@ -295,6 +295,11 @@ class Importer {
       if (ins < schema.inputs[0] || ins > schema.inputs[1]) throw new ImportError(`${label}: ${n.opType} takes ${rangeText(schema.inputs)} input${schema.inputs[1] === 1 ? '' : 's'}, it has ${ins}`);
       if (outs < schema.outputs[0] || outs > schema.outputs[1]) throw new ImportError(`${label}: ${n.opType} has ${rangeText(schema.outputs)} output${schema.outputs[1] === 1 ? '' : 's'}, it names ${outs}`);
       if (n.outputs[0] === undefined || n.outputs[0] === '') throw new ImportError(`${label}: it has no output`);
+      // an empty name leaves out an optional input; the required ones (and every one of a list like Concat's) need one
+      const variadic = schema.inputs[1] >= 2_147_483_647;
+      n.inputs.forEach((name, k) => {
+        if (name === '' && (variadic || k < schema.inputs[0])) throw new ImportError(`${label}: its input ${k + 1} has no name (${n.opType} needs it)`);
+      });
       const names = new Set<string>();
       for (const a of n.attributes) {
         if (names.has(a.name)) throw new ImportError(`${label}: the attribute ${a.name} appears twice`);

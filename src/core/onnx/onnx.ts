@@ -5,7 +5,7 @@
 import { MAX_EDGES, MAX_NODES } from '../limits';
 import { Message, ProtobufError, Writer } from './protobuf';
 
-export const TensorType = { FLOAT: 1, INT64: 7 } as const;
+export const TensorType = { FLOAT: 1, INT8: 3, INT64: 7, FLOAT16: 10 } as const;
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 export interface OnnxTensor {
@@ -16,6 +16,8 @@ export interface OnnxTensor {
   floats?: Float32Array;
   /** INT64 data. */
   ints?: number[];
+  /** Any other type's data as raw little-endian bytes (written only: INT8, FLOAT16 of a quantized export). */
+  raw?: Uint8Array;
 }
 
 export interface OnnxAttribute {
@@ -43,6 +45,8 @@ export interface OnnxValueInfo {
   elemType: number;
   /** A number for a fixed dimension, a string for a named one ("N"), null when unknown. */
   dims: (number | string | null)[];
+  /** Read from a file: false when it declares no shape at all (then `dims` is empty and says nothing). */
+  shapeKnown?: boolean;
 }
 
 export interface OnnxGraph {
@@ -82,6 +86,8 @@ function tensorWriter(t: OnnxTensor): Writer {
     const view = new DataView(raw.buffer);
     for (let i = 0; i < data.length; i++) view.setBigInt64(i * 8, BigInt(data[i]!), true);
     w.bytes(9, raw);
+  } else if (t.raw) {
+    w.bytes(9, t.raw);
   }
   return w;
 }
@@ -228,6 +234,7 @@ function readValueInfo(m: Message): OnnxValueInfo {
   if (tensor) {
     info.elemType = tensor.int(1, 'elem_type');
     const shape = tensor.message(2, 'shape');
+    info.shapeKnown = shape !== undefined;
     if (shape) {
       info.dims = shape.messages(1, 'dim').map((d) => (d.has(1) ? d.int(1, 'dim_value') : d.has(2) ? d.string(2, 'dim_param') : null));
     }

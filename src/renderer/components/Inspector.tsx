@@ -49,6 +49,18 @@ function splitNames(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
+/** "3×3", "3x3", "3, 3" or "3" (meaning 3×3 when two are wanted) to whole numbers; empty: undefined. */
+export function parseDims(text: string, count: number | undefined): number[] | undefined | string {
+  const parts = text.split(/[×x*,\s]+/i).map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) return undefined;
+  const nums = parts.map(Number);
+  if (nums.some((n) => !Number.isInteger(n) || n < 1)) return `"${text}" is not a list of whole numbers of at least 1 (e.g. 3×3).`;
+  if (count !== undefined && nums.length === 1) return new Array<number>(count).fill(nums[0]!);
+  if (count !== undefined && nums.length !== count) return `Give ${count} whole numbers, like ${new Array(count).fill(3).join('×')}.`;
+  if (nums.length > 3) return 'Give at most 3 numbers: height, width, channels.';
+  return nums;
+}
+
 function NodeField({ node, spec }: { node: NetworkNode; spec: FieldSpec }) {
   const commit = useCommit();
   const set = (value: unknown) => commit((doc) => setNodeField(doc, node.id, spec.key, value));
@@ -73,6 +85,24 @@ function NodeField({ node, spec }: { node: NetworkNode; spec: FieldSpec }) {
       return <SelectField<LossName> label={spec.label} value={current as LossName} options={LOSS_OPTIONS} onCommit={set} />;
     case 'boolean':
       return <CheckField label={spec.label} value={Boolean(current)} onCommit={set} />;
+    case 'dims': {
+      const dims = Array.isArray(current) ? (current as number[]) : undefined;
+      return (
+        <TextField
+          label={spec.label}
+          value={dims ? dims.join('×') : ''}
+          hint={spec.hint}
+          onCommit={(v) => {
+            const parsed = parseDims(v, spec.count);
+            if (typeof parsed === 'string') return parsed;
+            if (parsed === undefined && !spec.optional) return `${spec.label} needs ${spec.count ?? 'some'} whole numbers.`;
+            return set(parsed);
+          }}
+        />
+      );
+    }
+    case 'choice':
+      return <SelectField<string> label={spec.label} value={String(current)} options={spec.options} onCommit={set} />;
     case 'names':
       return (
         <TextField

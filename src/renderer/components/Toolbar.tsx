@@ -132,6 +132,8 @@ export interface ToolbarEditor {
   onHelp?: () => void;
   /** The templates menu, shown under the Templates button while open. */
   templatesMenu?: ReactNode;
+  /** The Learn menu (lessons), beside Templates. */
+  learnMenu?: ReactNode;
 }
 
 export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; training?: ToolbarTraining }) {
@@ -162,6 +164,7 @@ export function Toolbar({ editor = {}, training }: { editor?: ToolbarEditor; tra
       <div className="toolbar-group toolbar-menu-anchor" aria-label="Templates">
         <ToolButton label="Templates" icon={LayoutTemplate} onClick={editor.onTemplates} pressed={editor.templatesOpen} />
         {editor.templatesMenu}
+        {editor.learnMenu}
       </div>
       <div className="toolbar-group" aria-label="View">
         <ToolButton label="Auto-layout" icon={Network} onClick={editor.onLayout} shortcut="L" />

@@ -2,6 +2,7 @@
 import { FilePlus } from 'lucide-react';
 import { TEMPLATES } from '../../core/templates';
 import { useEditor, useDoc, useView } from './context';
+import { StartLessons } from '../learn/LearnMenu';
 
 export function StartScreen() {
   const { actions } = useEditor();
@@ -23,6 +24,7 @@ export function StartScreen() {
             </li>
           ))}
         </ul>
+        <StartLessons />
         <button type="button" className="start-empty" onClick={actions.dismissStart}>
           <FilePlus size={16} aria-hidden /> Empty canvas
         </button>

@@ -97,14 +97,15 @@ export function createDeriver() {
       const previous = nodeCache.get(node.id);
       const prevData = previous?.data as FlowNodeData | undefined;
       const size = report.sizes[node.id];
+      const shape = report.shapes[node.id];
       const nodeProblems = problems.get(node.id) ?? NO_PROBLEMS;
       const values = run.ok ? run.values[node.id] : undefined;
       const ex = node.type === 'input' ? example[node.id] : undefined;
       const data: FlowNodeData<NetworkNode> =
-        prevData && prevData.node === node && prevData.size === size && sameProblems(prevData.problems, nodeProblems) &&
+        prevData && prevData.node === node && prevData.size === size && sameNumbers(prevData.shape, shape) && sameProblems(prevData.problems, nodeProblems) &&
         sameValues(prevData.values, values) && sameNumbers(prevData.example, ex)
           ? prevData
-          : { node, size, problems: nodeProblems, values, example: ex };
+          : { node, size, shape, problems: nodeProblems, values, example: ex };
       const position = dragPositions?.[node.id] ?? node.position;
       const selected = selectedNodes.has(node.id);
       const m = measured.get(node.id);

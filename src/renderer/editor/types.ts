@@ -9,6 +9,8 @@ export interface FlowNodeData<N extends NetworkNode = NetworkNode> extends Recor
   node: N;
   /** Output size, when the core could infer it. */
   size: number | undefined;
+  /** Output shape ([h, w, c] for an image), when the core could infer it. */
+  shape?: readonly number[] | undefined;
   /** The core's errors and warnings on this node. */
   problems: readonly Problem[];
   /** This node's z and a on the example input, when the network can run. */
@@ -26,6 +28,7 @@ export type DropoutFlowNode = FlowNodeOf<'dropout'>;
 export type AddFlowNode = FlowNodeOf<'add'>;
 export type ConcatFlowNode = FlowNodeOf<'concat'>;
 export type OutputFlowNode = FlowNodeOf<'output'>;
+export type Conv2DFlowNode = FlowNodeOf<'conv2d'>;
 /** A flow node of any kind, derived from the kinds table. */
 export type NetworkFlowNode = { [T in NodeType]: FlowNodeOf<T> }[NodeType];
 

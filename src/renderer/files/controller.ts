@@ -20,6 +20,7 @@ import { importWeights } from '../../core/exchange/importWeights';
 import { exportNumpy } from '../../core/exchange/numpy';
 import { exportPyTorch } from '../../core/exchange/pytorch';
 import { exportOnnx } from '../../core/onnx/export';
+import { runsForSave } from '../learn/runs';
 import { parseDocument, trySerializeDocument } from '../../core/serialize';
 import type { ExportKind, MenuCommand, OpenResult, Recovery, SaveResult } from '../../shared/ipc';
 import { edit, load, notify, type EditorStores } from '../editor/store';
@@ -296,7 +297,10 @@ export function createFileController(options: FileControllerOptions): FileContro
     training?.getState().applySnapshotToDocument();
     const current = doc();
     const history = training ? historyFromChart(training.getState().history) : undefined;
-    const withHistory = history ? { ...current, history } : current;
+    // The session's runs (learn/runs.ts) are the file's runs: those opened with it, less any deleted, plus new ones.
+    const runs = runsForSave();
+    const { runs: _opened, ...rest } = current;
+    const withHistory = history || runs || _opened ? { ...rest, ...(history ? { history } : {}), ...(runs ? { runs } : {}) } : current;
     const result = trySerializeDocument(withHistory);
     if (!result.ok) {
       // The core's words already say "Cannot save: …" and name the node or connection.

@@ -5,6 +5,9 @@
 import type { NodeKind } from '../../core/kinds';
 import { activation } from './activation';
 import { add } from './add';
+import { conv2d } from './conv2d';
+import { averagePool2d, maxPool2d } from './pool';
+import { batchNorm, flatten, globalAveragePool } from './simpleImage';
 import { concat } from './concat';
 import { dense } from './dense';
 import { dropout } from './dropout';
@@ -21,6 +24,12 @@ export const RENDERER_KINDS = {
   activation,
   dropout,
   layerNorm,
+  conv2d,
+  maxPool2d,
+  averagePool2d,
+  globalAveragePool,
+  flatten,
+  batchNorm,
   add,
   concat,
   output,

@@ -10,12 +10,21 @@ import { NumberField } from '../editor/fields';
 import { exampleFromRow, trainRows } from '../editor/exampleTarget';
 import { formatValue } from '../editor/trace';
 import type { InputFlowNode } from '../editor/types';
+import { FeatureMaps } from '../live/ImageViews';
 import { NAME_FIELD, type RendererKind } from './kind';
 import { Box } from './parts';
 
 export const InputView = memo(function InputView({ data, selected }: NodeProps<InputFlowNode>) {
   const { node, example } = data;
   const ref = useDataReference();
+  if (node.shape && node.shape.length === 3) {
+    return (
+      <Box data={data} selected={selected} kind="input" title="Input">
+        <div className="nw-row"><span className="nw-muted">image</span><span className="nw-shape">{node.shape.join('×')}</span></div>
+        <FeatureMaps shape={node.shape} values={example} />
+      </Box>
+    );
+  }
   return (
     <Box data={data} selected={selected} kind="input" title="Input">
       <div className="nw-rows">
@@ -47,6 +56,14 @@ function ExampleFields({ node }: { node: InputNode }) {
   const values = example[node.id] ?? [];
   const { doc, target } = useAnalysis();
   const rows = trainRows(doc);
+  if (node.shape && node.shape.length > 1) {
+    return (
+      <section className="inspector-section" aria-label="Example input">
+        <h3 className="inspector-section-title">Example input</h3>
+        <p className="inspector-note">An image of {node.shape.join('×')} values: pick one of the test images in the data panel (or a misclassified one) to run the network on it.</p>
+      </section>
+    );
+  }
   return (
     <section className="inspector-section" aria-label="Example input">
       <h3 className="inspector-section-title">Example input</h3>
@@ -86,7 +103,11 @@ function ExampleFields({ node }: { node: InputNode }) {
 
 export const input: RendererKind<'input'> = {
   view: InputView,
-  fields: [NAME_FIELD, { key: 'features', label: 'Features', kind: 'names', hint: 'The data columns it feeds, separated by commas.' }],
+  fields: [
+    NAME_FIELD,
+    { key: 'features', label: 'Features', kind: 'names', hint: 'The data columns it feeds, separated by commas.' },
+    { key: 'shape', label: 'Shape', kind: 'dims', optional: true, hint: 'Empty for a vector; an image as height×width×channels, e.g. 28×28×1 (one feature per value, row by row, channels last).' },
+  ],
   icon: ArrowRightToLine,
   group: 'Data',
   keywords: ['feature', 'data', 'x'],

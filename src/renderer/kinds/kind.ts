@@ -19,9 +19,12 @@ export type FieldSpec<N = Record<string, unknown>> =
   | { key: Extract<keyof N, string>; label: string; kind: 'activation' }
   | { key: Extract<keyof N, string>; label: string; kind: 'loss' }
   | { key: Extract<keyof N, string>; label: string; kind: 'boolean'; hint?: string }
-  | { key: Extract<keyof N, string>; label: string; kind: 'names'; hint: string };
+  | { key: Extract<keyof N, string>; label: string; kind: 'names'; hint: string }
+  /** Whole numbers typed as "3×3" or "28, 28, 1": exactly `count` of them, or 1–3 (and empty for none) without. */
+  | { key: Extract<keyof N, string>; label: string; kind: 'dims'; count?: number; optional?: boolean; hint?: string }
+  | { key: Extract<keyof N, string>; label: string; kind: 'choice'; options: readonly { value: string; label: string }[] };
 
-export const PALETTE_GROUPS = ['Data', 'Units & layers', 'Normalisation', 'Combine', 'Result'] as const;
+export const PALETTE_GROUPS = ['Data', 'Units & layers', 'Images', 'Normalisation', 'Combine', 'Result'] as const;
 export type PaletteGroup = (typeof PALETTE_GROUPS)[number];
 
 export interface RendererKind<K extends NodeKind> {

@@ -41,6 +41,11 @@ export function Ports({ type }: { type: NodeType }) {
   );
 }
 
+/** A node's output shape as shown on it: "26×26×8" for an image, its size otherwise ("?" while unknown). */
+export function shapeOf(data: { size: number | undefined; shape?: readonly number[] | undefined }): string {
+  return data.shape && data.shape.length > 1 ? data.shape.join('×') : shape(data.size);
+}
+
 /** A node's output size as shown on it ("?" while unknown). */
 export function shape(size: number | undefined): string {
   return size === undefined ? '?' : String(size);

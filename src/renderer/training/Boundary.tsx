@@ -4,7 +4,7 @@
  * Tabular sets: a scatter of two features. Hover shows the exact numbers under the cursor.
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { PLANE_EXTENT, loadDataset } from '../../core/data';
+import { BUILTIN_DATASETS, PLANE_EXTENT, loadDataset } from '../../core/data';
 import type { DataReference } from '../../core/document';
 import { useDoc } from '../editor/context';
 import { boundaryNodeId, useTraining } from './store';
@@ -31,6 +31,8 @@ interface Points {
 
 function pointsOf(ref: DataReference): Points | { error: string } | null {
   if (ref.kind === 'none') return null;
+  // Image sets have no plane to draw: their samples and misclassified digits are shown by Digits.tsx.
+  if (ref.kind === 'builtin' && BUILTIN_DATASETS.find((d) => d.id === ref.name)?.kind === 'image') return null;
   const made = loadDataset(ref);
   if (!made.ok) return { error: made.message };
   const ds = made.dataset;

@@ -247,7 +247,7 @@ export const DataPanel = memo(function DataPanel() {
       )}
       {loaded && (
         <p className="dock-note">
-          {loaded.trainSize.toLocaleString('en-US')} train · {loaded.testSize.toLocaleString('en-US')} test · inputs {(info?.kind === 'plane' ? loaded.featureNames.map(featureLabel) : loaded.featureNames).join(', ')}
+          {loaded.trainSize.toLocaleString('en-US')} train · {loaded.testSize.toLocaleString('en-US')} test · inputs {info?.kind === 'image' && info.imageShape ? `${info.imageShape.join('×')} images` : (info?.kind === 'plane' ? loaded.featureNames.map(featureLabel) : loaded.featureNames).join(', ')}
         </p>
       )}
       {loaded?.notes.map((n, i) => <p key={i} className="dock-note">{n}</p>)}

@@ -3,6 +3,7 @@
  * boundary, loss and accuracy charts, the confusion matrix, and what went wrong (divergence, a refused load).
  * Every number shown is the trainer's.
  */
+import { MisclassifiedGallery, SampleImages } from './Digits';
 import { ChevronDown, ChevronUp, TriangleAlert } from 'lucide-react';
 import { memo, useState } from 'react';
 import { parseNumber } from '../../shared/numbers';
@@ -242,6 +243,7 @@ export const Dock = memo(function Dock() {
           <div className="dock-columns">
             <div className="dock-column dock-column-data">
               <DataPanel />
+              <SampleImages />
               <SetupFields />
             </div>
             <div className="dock-column dock-column-boundary">
@@ -261,6 +263,11 @@ export const Dock = memo(function Dock() {
             {classification && (
               <div className="dock-column dock-column-confusion">
                 <Confusion />
+              </div>
+            )}
+            {classification && (
+              <div className="dock-column dock-column-images">
+                <MisclassifiedGallery />
               </div>
             )}
           </div>

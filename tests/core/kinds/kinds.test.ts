@@ -55,7 +55,7 @@ function referenceForward(doc: NetworkDocument, net: Network, params: Float64Arr
       const b = net.layout.edges[e.id];
       return b ? Array.from(params.subarray(b.offset, b.offset + b.rows * b.cols)) : [];
     });
-    values.set(id, kindOf(node.type).reference(node, incoming.map((e) => values.get(e.source)!), { node: nodeSlots, edges }, x, net.featureNames));
+    values.set(id, kindOf(node.type).reference(node, incoming.map((e) => values.get(e.source)!), { node: nodeSlots, edges }, x, net.featureNames, incoming.map((e) => analysis.shapes[e.source]!)));
   }
   return values;
 }

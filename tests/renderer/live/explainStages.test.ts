@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prepareDataset } from '../../../src/core/data';
 import { explainStep } from '../../../src/core/explain';
 import { TEMPLATES, findTemplate } from '../../../src/core/templates';
 import { applyUpdate, buildStages, MAX_UNIT_LINES } from '../../../src/renderer/live/explainStages';
@@ -74,6 +75,11 @@ describe('explain stages of a Dense layer', () => {
 });
 
 describe('computeExplain', () => {
+  // The digits templates' data set is imported on demand, as the app does before explaining.
+  beforeAll(async () => {
+    for (const t of TEMPLATES) await prepareDataset(t.build().data);
+  }, 60_000);
+
   it.each(TEMPLATES.map((t) => [t.id] as const))('explains the first example of the %s template, forward to update', (id) => {
     const c = computeExplain(findTemplate(id)!.build(), 0);
     if (!c.ok) throw new Error(c.message);

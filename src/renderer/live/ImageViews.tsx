@@ -1,0 +1,125 @@
+/**
+ * Image nodes on the canvas:
+ * - a Conv2D's filters as small images, one per filter (kh×kw, the mean over its input channels), coloured like the
+ *   edges (hue by sign, blue ≥ 0, orange < 0; strength by |w| against the layer's largest), from the latest training
+ *   snapshot while training runs, else from the document;
+ * - an image node's feature maps on the example (grey levels, each channel against its own range), up to 8 channels.
+ * Each is one canvas, redrawn only when its numbers change.
+ */
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { divergingRgba } from './colors';
+import { useLive } from './hooks';
+
+const MAX_FILTERS = 16;
+const MAX_MAPS = 8;
+
+/** The kernel [kh, kw, cin, F] (row-major) reduced to F small images kh×kw (mean over cin), and their largest |w|. */
+export function filterImages(kernel: ArrayLike<number>, shape: readonly number[]): { images: Float32Array[]; scale: number } {
+  const [kh, kw, cin, F] = shape as [number, number, number, number];
+  const images: Float32Array[] = [];
+  let scale = 0;
+  for (let f = 0; f < Math.min(F, MAX_FILTERS); f++) {
+    const img = new Float32Array(kh * kw);
+    for (let k = 0; k < kh * kw; k++) {
+      let s = 0;
+      for (let ch = 0; ch < cin; ch++) s += kernel[(k * cin + ch) * F + f]!;
+      img[k] = s / cin;
+      scale = Math.max(scale, Math.abs(img[k]!));
+    }
+    images.push(img);
+  }
+  return { images, scale };
+}
+
+/** The kernel values of a Conv2D from the latest snapshot, as a stable key-able array, or null. */
+function useLiveKernel(nodeId: string): { values: Float32Array; shape: readonly number[] } | null {
+  const params = useLive((s) => s.snapshot?.params ?? null, null);
+  const block = useLive((s) => s.loaded?.layout.nodes?.[nodeId]?.kernel ?? null, null);
+  return useMemo(() => (params && block ? { values: params.subarray(block.offset, block.offset + block.length), shape: block.shape } : null), [params, block]);
+}
+
+export const FilterImages = memo(function FilterImages({ nodeId, kernel, shape }: { nodeId: string; kernel?: readonly number[]; shape?: readonly number[] }) {
+  const live = useLiveKernel(nodeId);
+  const source = useMemo(
+    () => live ?? (kernel && shape && shape.length === 4 && kernel.length === shape.reduce((a, b) => a * b, 1) ? { values: kernel, shape } : null),
+    [live, kernel, shape],
+  );
+  const ref = useRef<HTMLCanvasElement>(null);
+  const drawn = useMemo(() => (source ? filterImages(source.values, source.shape) : null), [source]);
+  const kh = source?.shape[0] ?? 0;
+  const kw = source?.shape[1] ?? 0;
+  const n = drawn?.images.length ?? 0;
+  const width = n * (kw + 1) - 1;
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx || !drawn || n === 0) return;
+    const image = ctx.createImageData(width, kh);
+    image.data.fill(0);
+    drawn.images.forEach((img, f) => {
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) divergingRgba(drawn.scale > 0 ? img[y * kw + x]! / drawn.scale : 0, image.data, (y * width + f * (kw + 1) + x) * 4);
+    });
+    ctx.putImageData(image, 0, 0);
+  }, [drawn, n, width, kh, kw]);
+  if (!drawn || n === 0) return null;
+  const pixel = Math.max(3, Math.min(8, Math.floor(180 / Math.max(1, width))));
+  // A short fingerprint of the drawn numbers, so a test (or a curious user) can tell the filters changed.
+  const fingerprint = drawn.images.reduce((t, img) => t + img.reduce((a, v, k) => a + v * (k + 1), 0), 0).toFixed(6);
+  return (
+    <canvas
+      ref={ref}
+      className="nw-filter-images"
+      width={width}
+      height={kh}
+      style={{ width: width * pixel, height: kh * pixel, imageRendering: 'pixelated' }}
+      title={`${n} filter${n === 1 ? '' : 's'} ${kh}×${kw} (mean over input channels): blue positive, orange negative`}
+      data-testid="filter-images"
+      data-fingerprint={fingerprint}
+    />
+  );
+});
+
+/** An image value [h, w, c] as up to 8 grey maps side by side (each channel scaled to its own min…max). */
+export const FeatureMaps = memo(function FeatureMaps({ shape, values }: { shape?: readonly number[]; values?: readonly number[] | Float32Array }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const ok = shape !== undefined && shape.length === 3 && values !== undefined && values.length === shape[0]! * shape[1]! * shape[2]!;
+  const [h, w, c] = ok ? (shape as [number, number, number]) : [0, 0, 0];
+  const maps = Math.min(c, MAX_MAPS);
+  const width = maps * (w + 1) - 1;
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx || !ok || maps === 0) return;
+    const image = ctx.createImageData(width, h);
+    for (let ch = 0; ch < maps; ch++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let k = 0; k < h * w; k++) {
+        const v = values![k * c + ch]!;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      const span = hi > lo ? hi - lo : 1;
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const g = Math.round(255 * (1 - (values![(y * w + x) * c + ch]! - lo) / span));
+        const o = (y * width + ch * (w + 1) + x) * 4;
+        image.data[o] = g;
+        image.data[o + 1] = g;
+        image.data[o + 2] = g;
+        image.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+  }, [ok, values, h, w, c, maps, width]);
+  if (!ok || maps === 0) return null;
+  const pixel = Math.max(1, Math.min(4, Math.floor(200 / Math.max(1, width))));
+  return (
+    <canvas
+      ref={ref}
+      className="nw-feature-maps"
+      width={width}
+      height={h}
+      style={{ width: width * pixel, height: h * pixel, imageRendering: 'pixelated' }}
+      title={`${maps} of ${c} channel${c === 1 ? '' : 's'}, ${h}×${w}, on the example (dark = high)`}
+      data-testid="feature-maps"
+    />
+  );
+});
