@@ -23,6 +23,11 @@ export function dataColumns(ref: DataReference): DataColumns | null {
   if (ref.kind === 'builtin') {
     const info = BUILTIN_DATASETS.find((d) => d.id === ref.name);
     if (!info) return null;
+    if (info.kind !== 'plane') {
+      // Tables and images: their columns as the built set names them.
+      const loaded = loadDataset(ref);
+      return loaded.ok ? { features: [...loaded.dataset.featureNames], targets: [...loaded.dataset.targetNames] } : null;
+    }
     const chosen = ref.features && ref.features.length > 0 ? ref.features : info.defaultFeatures;
     return { features: info.features.filter((f) => chosen.includes(f)), targets: [...info.targets] };
   }
