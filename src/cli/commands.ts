@@ -21,6 +21,7 @@ import type { Dataset } from '../core/data/types';
 import { exportOnnx } from '../core/onnx/export';
 import { importOnnx } from '../core/onnx/import';
 import { validateDocument } from '../core/validate';
+import { bindInOrder } from '../core/bind';
 import { parseNumber } from '../shared/numbers';
 import { BoundedSeries, CLI_HISTORY_POINTS } from './curve';
 import { escapeControls } from './terminal';
@@ -474,30 +475,16 @@ function describeSettings(doc: NetworkDocument, flags: Flags, setup: TrainingSet
   return rows;
 }
 
-/**
- * When the network's Inputs (or Output targets) name columns the data does not have, but their number matches the
- * data's, bind them in order (the first Input feature to the first column, …) and say so. Otherwise unchanged.
- */
+/** Bind the network's Inputs and Output targets to the data's columns in order when the counts match (src/core/bind.ts), saying so. */
 function bindByPosition(doc: NetworkDocument, features: readonly string[], targets: readonly string[], io: Io): NetworkDocument {
-  const bind = (names: string[], available: readonly string[], what: string): Map<string, string> | null => {
-    if (names.every((n) => available.includes(n)) || names.length !== available.length) return null;
-    const map = new Map(names.map((n, i) => [n, available[i]!]));
-    io.err(`note: the ${what} do not match the data's; bound in order: ${names.map((n, i) => `${n} ← ${available[i]}`).join(', ')}`);
-    return map;
+  const bound = bindInOrder(doc, { features: [...features], targets: [...targets] });
+  if (!bound) return doc;
+  const say = (what: string, pairs: { from: string; to: string }[]) => {
+    if (pairs.length > 0) io.err(`note: the ${what} do not match the data's; bound in order: ${pairs.map((p) => `${p.from} ← ${p.to}`).join(', ')}`);
   };
-  const inputs = doc.nodes.flatMap((n) => (n.type === 'input' ? n.features : []));
-  const outputs = doc.nodes.flatMap((n) => (n.type === 'output' ? n.targets : []));
-  const f = bind(inputs, features, 'input features');
-  const t = bind(outputs, targets, 'output targets');
-  if (!f && !t) return doc;
-  return {
-    ...doc,
-    nodes: doc.nodes.map((n) => {
-      if (n.type === 'input' && f) return { ...n, features: n.features.map((x) => f.get(x) ?? x) };
-      if (n.type === 'output' && t) return { ...n, targets: n.targets.map((x) => t.get(x) ?? x) };
-      return n;
-    }),
-  };
+  say('input features', bound.features);
+  say('output targets', bound.targets);
+  return bound.doc;
 }
 
 function train(path: string, flags: Flags, io: Io): number {

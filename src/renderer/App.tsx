@@ -99,7 +99,7 @@ function EditorPalette() {
       const dockTop = document.querySelector('section.dock')?.getBoundingClientRect().top ?? box.bottom;
       const bottom = Math.max(box.top + 40, Math.min(box.bottom, dockTop));
       const { x, y, zoom } = flow.getViewport();
-      actions.place(type, { x: (box.width / 2 - x) / zoom, y: ((bottom - box.top) / 2 - y) / zoom });
+      actions.placeCentred(type, { x: (box.width / 2 - x) / zoom, y: ((bottom - box.top) / 2 - y) / zoom });
     },
     [actions, flow],
   );

@@ -86,3 +86,25 @@ export function planeGridInputs(names: readonly string[], size: number, extent =
   }
   return out;
 }
+
+/**
+ * The plane feature a name typed by a person means: the id itself ("x2"), its label ("x²", "x·y", "sin x") or a
+ * common spelling ("x^2", "x*y", "sin(x)"); undefined when it names none.
+ */
+export function planeFeatureId(name: string): PlaneFeature | undefined {
+  const s = name.trim().toLowerCase().replace(/\s+/g, '').replace(/[()]/g, '')
+    .replace(/²|\^2|\*\*2/g, '2').replace(/[·*×⋅]/g, '');
+  const id = s === 'yx' ? 'xy' : s;
+  return isPlaneFeature(id) ? id : undefined;
+}
+
+/**
+ * The column of `name` among a data set's feature names: the exact name, else (for the 2-D sets' engineered
+ * features) the plane feature it spells, so "x²" typed by hand reads the x² column. −1 when the data has neither.
+ */
+export function featureColumn(available: readonly string[], name: string): number {
+  const exact = available.indexOf(name);
+  if (exact >= 0) return exact;
+  const id = planeFeatureId(name);
+  return id === undefined ? -1 : available.indexOf(id);
+}

@@ -13,8 +13,8 @@ import type { DataSplit, Dataset, Task } from './types';
 
 export type { DataSplit, Dataset, Task } from './types';
 export {
-  DEFAULT_PLANE_FEATURES, PLANE_EXTENT, PLANE_FEATURES, checkPlaneFeatures, featureLabel, featureMap, isPlaneFeature,
-  planeGridInputs,
+  DEFAULT_PLANE_FEATURES, PLANE_EXTENT, PLANE_FEATURES, checkPlaneFeatures, featureColumn, featureLabel, featureMap, isPlaneFeature,
+  planeFeatureId, planeGridInputs,
 } from './features';
 export type { FeatureMapper, PlaneFeature } from './features';
 export { DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, PLANE_SET_NAMES, makePlaneSet } from './synthetic';

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { allocatePlain, nodeLabel, problem, type KindDef, type KindNode } from './kind';
 import { exampleNetwork, onnxOp, origin } from './common';
+import { featureColumn } from '../data/features';
 
 const props = z.object({
   /** The feature names this input feeds: one name for a scalar input, k names for a feature vector. */
@@ -88,7 +89,7 @@ export const input: KindDef<'input', typeof props> = {
     backward: [],
     params: [],
   }),
-  reference: (node, _inputs, _params, x, featureNames) => node.features.map((f) => x[featureNames.indexOf(f)]!),
+  reference: (node, _inputs, _params, x, featureNames) => node.features.map((f) => x[featureColumn(featureNames, f)]!),
   examples: {
     networks: () => [
       exampleNetwork('input of two features, columns swapped', [

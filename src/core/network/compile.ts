@@ -25,6 +25,7 @@ import { shapeSize, type PlanNode, type SlotBlock } from '../kinds/kind';
 import { LOSSES, type Loss } from '../losses';
 import { createRng, type Rng } from '../random';
 import { validateDocument } from '../validate';
+import { featureColumn } from '../data/features';
 
 export interface ParamBlock {
   offset: number;
@@ -159,7 +160,7 @@ export function compilePlan(doc: NetworkDocument, options: CompileOptions = {}):
       const features = kind.features!(node);
       columns = new Int32Array(features.length);
       features.forEach((f, c) => {
-        const col = featureNames.indexOf(f);
+        const col = featureColumn(featureNames, f);
         if (col < 0) {
           problems.push(problem('unknown-feature',
             `${nodeLabel(node)} reads the feature "${f}", which the data does not have (it has ${featureNames.map((n) => `"${n}"`).join(', ') || 'no features'}).`,

@@ -1,3 +1,5 @@
+import { featureColumn } from '../../core/data/features';
+import { useDataColumns } from '../editor/dataBinding';
 import { memo, useMemo, type ComponentType } from 'react';
 import { Boxes, MousePointerClick, Sparkles, Trash2 } from 'lucide-react';
 import {
@@ -64,6 +66,12 @@ function NodeField({ node, spec }: { node: NetworkNode; spec: FieldSpec }) {
   const set = (value: unknown) => commit((doc) => setNodeField(doc, node.id, spec.key, value));
   const scrub = useScrub((doc, value) => setNodeField(doc, node.id, spec.key, value));
   const current = (node as unknown as Record<string, unknown>)[spec.key];
+  const columns = useDataColumns();
+  // An Input's features as typed ("x²", "sin x") become the data's own column names ("x2", "sinx").
+  const canonical = (names: string[]) =>
+    node.type === 'input' && spec.key === 'features' && columns
+      ? names.map((n) => columns.features[featureColumn(columns.features, n)] ?? n)
+      : names;
   switch (spec.kind) {
     case 'text':
       return <TextField label={spec.label} value={String(current ?? '')} onCommit={(v) => (v.trim() === '' ? 'A name cannot be empty.' : set(v.trim()))} />;
@@ -101,7 +109,7 @@ function NodeField({ node, spec }: { node: NetworkNode; spec: FieldSpec }) {
           label={spec.label}
           value={(current as string[]).join(', ')}
           hint={spec.hint}
-          onCommit={(v) => (splitNames(v).length === 0 ? `${spec.label} needs at least one name.` : set(splitNames(v)))}
+          onCommit={(v) => (splitNames(v).length === 0 ? `${spec.label} needs at least one name.` : set(canonical(splitNames(v))))}
         />
       );
   }

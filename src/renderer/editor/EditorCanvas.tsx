@@ -7,17 +7,17 @@ import {
   useConnection, useReactFlow, useStore, type Connection, type ReactFlowState, type EdgeChange, type FinalConnectionState, type IsValidConnection,
   type NodeChange, type XYPosition,
 } from '@xyflow/react';
-import type { NodeType, Position } from '../../core/document';
+import type { NetworkDocument, NodeType, Position } from '../../core/document';
 import { connect } from '../../core/edit';
 import { Canvas, GRID_SIZE } from '../components/Canvas';
 import { LiveOverlay } from '../live/LiveOverlay';
 import { useAnalysis } from './analysis';
 import { useEditor, useView } from './context';
-import { createDeriver, type Measured } from './derive';
+import { createDeriver, estimatedSize, type Measured } from './derive';
 import { isFileShortcut, shortcutFor } from './shortcuts';
 import { edit, notify } from './store';
 import type { NetworkFlowNode, WeightFlowEdge } from './types';
-import { SearchBox } from './SearchBox';
+import { ConnectBox, SearchBox } from './SearchBox';
 import { StartScreen } from './StartScreen';
 import { HelpOverlay } from './HelpOverlay';
 import { Notice } from './Notice';
@@ -25,6 +25,67 @@ import { Notice } from './Notice';
 /** Below this canvas size (px) the minimap is hidden. */
 const MINIMAP_MIN_WIDTH = 640;
 const MINIMAP_MIN_HEIGHT = 420;
+
+/** Beyond this many nodes the canvas draws only what is in view, and opens a document fitted whole. */
+const LARGE_NODES = 150;
+
+/**
+ * The smallest text inside a node (editor.css, live.css: kind labels, biases, live values) and the size it must have
+ * on screen: a document opens at a zoom of at least READABLE_ZOOM, so every node's text reads at 11 px or more.
+ */
+export const MIN_NODE_FONT_PX = 12;
+export const READABLE_TEXT_PX = 11;
+export const READABLE_ZOOM = READABLE_TEXT_PX / MIN_NODE_FONT_PX;
+
+/**
+ * Fit a freshly opened network into view, but never below the readable zoom (unless it is large: then the whole of
+ * it, as an overview). When the readable zoom cannot show all of it, the view starts at its left edge (the inputs,
+ * where a network is read from), centred vertically.
+ */
+function openReadable(
+  flow: ReturnType<typeof useReactFlow<NetworkFlowNode, WeightFlowEdge>>,
+  pane: Element | null | undefined,
+  bounds: { x: number; y: number; width: number; height: number },
+): void {
+  const padding = 0.2;
+  const width = pane?.clientWidth ?? 0;
+  const height = pane?.clientHeight ?? 0;
+  if (width === 0 || height === 0 || bounds.width === 0) {
+    void flow.fitView({ padding, maxZoom: 1.5 });
+    return;
+  }
+  const fits = Math.min(width / (bounds.width * (1 + padding)), height / (bounds.height * (1 + padding)));
+  if (fits >= READABLE_ZOOM) {
+    const zoom = Math.min(1.5, fits);
+    void flow.setViewport({
+      x: (width - bounds.width * zoom) / 2 - bounds.x * zoom,
+      y: (height - bounds.height * zoom) / 2 - bounds.y * zoom,
+      zoom,
+    });
+    return;
+  }
+  const zoom = READABLE_ZOOM;
+  const margin = 24;
+  const x = bounds.width * zoom + 2 * margin <= width ? (width - bounds.width * zoom) / 2 - bounds.x * zoom : margin - bounds.x * zoom;
+  const y = bounds.height * zoom + 2 * margin <= height ? (height - bounds.height * zoom) / 2 - bounds.y * zoom : height / 2 - (bounds.y + bounds.height / 2) * zoom;
+  void flow.setViewport({ x, y, zoom });
+}
+
+/** The box around every node of `doc`, each of the given size. */
+function boundsOf(doc: NetworkDocument, sizeOf: (n: NetworkDocument['nodes'][number]) => Measured): { x: number; y: number; width: number; height: number } {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const n of doc.nodes) {
+    const size = sizeOf(n);
+    left = Math.min(left, n.position.x);
+    top = Math.min(top, n.position.y);
+    right = Math.max(right, n.position.x + size.width);
+    bottom = Math.max(bottom, n.position.y + size.height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
 
 /** Below this zoom the canvas is an overview: nodes are drawn without their text and shadows (see editor.css). */
 export const OVERVIEW_ZOOM = 0.35;
@@ -90,15 +151,17 @@ export function EditorCanvas() {
     return () => observer.disconnect();
   }, []);
   const searchOpen = useView((s) => s.searchOpen);
+  const connectOpen = useView((s) => s.connectOpen);
 
   const measured = useRef(new Map<string, Measured>());
   const [measureVersion, setMeasureVersion] = useState(0);
   const deriver = useMemo(() => createDeriver(), []);
+  const large = doc.nodes.length > LARGE_NODES;
   const { nodes, edges } = useMemo(
-    () => deriver({ doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measured: measured.current }),
+    () => deriver({ doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measured: measured.current, estimate: large }),
     // measureVersion: re-derive when React Flow measured a node
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [deriver, doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measureVersion],
+    [deriver, doc, report, run, example, selectedNodes, selectedEdges, dragPositions, measureVersion, large],
   );
 
   const onNodesChange = useCallback((changes: NodeChange<NetworkFlowNode>[]) => {
@@ -136,7 +199,10 @@ export function EditorCanvas() {
       if (view.dragPositions === null) actions.commitPositions(finished);
       else editor.view.setState({ dragPositions: finished });
     }
-    if (measuredChanged) setMeasureVersion((v) => v + 1);
+    if (measuredChanged) {
+      if (editor.view.getState().centreOnMeasure) actions.centreMeasured((id) => measured.current.get(id));
+      setMeasureVersion((v) => v + 1);
+    }
   }, [editor, actions]);
 
   const onNodeDragStop = useCallback((event: MouseEvent | TouchEvent, _node: NetworkFlowNode, dragged: NetworkFlowNode[]) => {
@@ -209,7 +275,7 @@ export function EditorCanvas() {
       const id = shortcutFor(event);
       if (!id || isFileShortcut(id)) return; // File shortcuts: src/renderer/files
       const view = editor.view.getState();
-      if ((view.searchOpen || view.helpOpen) && id !== 'deselect' && id !== 'help') return;
+      if ((view.searchOpen || view.helpOpen || view.connectOpen) && id !== 'deselect' && id !== 'help') return;
       switch (id) {
         case 'undo': actions.undo(); break;
         case 'redo': actions.redo(); break;
@@ -236,10 +302,13 @@ export function EditorCanvas() {
         case 'duplicate': actions.duplicate(); break;
         case 'selectAll': actions.selectAll(); break;
         case 'deselect':
-          if (view.searchOpen || view.helpOpen || view.templatesOpen) editor.view.setState({ searchOpen: false, helpOpen: false, templatesOpen: false });
+          if (view.searchOpen || view.helpOpen || view.templatesOpen || view.connectOpen) {
+            editor.view.setState({ searchOpen: false, helpOpen: false, templatesOpen: false, connectOpen: false });
+          }
           else actions.clearSelection();
           break;
         case 'search': actions.openSearch(); break;
+        case 'connect': actions.openConnect(); break;
         case 'expand': actions.expandOrCollapse(); break;
         case 'initialise': actions.initialiseWeights(); break;
         case 'layout':
@@ -287,12 +356,14 @@ export function EditorCanvas() {
   useEffect(() => {
     const pastEmpty = history.getState().pastStates.length === 0 && history.getState().futureStates.length === 0;
     if (!pastEmpty || fittedDoc.current === doc || doc.nodes.length === 0) return;
-    if (!doc.nodes.every((n) => measured.current.has(n.id))) return;
+    // A large document is placed from estimated sizes: only the nodes in view are ever drawn (and measured).
+    const isLarge = doc.nodes.length > LARGE_NODES;
+    if (!isLarge && !doc.nodes.every((n) => measured.current.has(n.id))) return;
     fittedDoc.current = doc;
-    void flow.fitView({ padding: 0.2, maxZoom: 1.5 });
+    const sizeOf = (n: NetworkDocument['nodes'][number]) => measured.current.get(n.id) ?? estimatedSize(n.type);
+    openReadable(flow, canvasBox.current?.firstElementChild, boundsOf(doc, sizeOf));
   }, [doc, measureVersion, flow, history]);
 
-  const large = nodes.length > 150;
   const overview = useStore(selectOverview);
   const flowProps = useMemo(() => ({
     onNodesChange,
@@ -325,6 +396,7 @@ export function EditorCanvas() {
       >
         <ConnectionHint />
         {searchOpen && <SearchBox />}
+        {connectOpen && <ConnectBox />}
         <StartScreen />
         <HelpOverlay />
         <Notice />

@@ -1,9 +1,13 @@
-/** The add-node search box: type part of a name ("den"), Enter places the first match at the pointer. */
+/**
+ * The add-node search box: type part of a name ("den"), Enter places the first match at the pointer. And the
+ * connect-to box (C), its sibling.
+ */
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { NODE_TYPES } from '../../core/nodes';
 import { PALETTE_ITEMS } from '../palette/items';
-import { useEditor, useView } from './context';
+import { connectCandidates } from './connectTo';
+import { useDoc, useEditor, useView } from './context';
 import { searchNodeTypes } from './registry';
 
 export function SearchBox() {
@@ -78,6 +82,85 @@ export function SearchBox() {
               </li>
             );
           })}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The "connect to…" type-ahead (C): the selected node's name, then the target's name typed; Enter connects (one undo
+ * step). Targets the core would refuse are listed last, dimmed, with the reason; picking one shows that reason.
+ */
+export function ConnectBox() {
+  const { actions, view } = useEditor();
+  const source = useView((s) => (s.selectedNodes.size === 1 ? [...s.selectedNodes][0]! : null));
+  const doc = useDoc((s) => s.doc);
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const matches = useMemo(() => (source ? connectCandidates(doc, source, query) : []), [doc, source, query]);
+  const current = Math.min(active, Math.max(0, matches.length - 1));
+  const from = source ? doc.nodes.find((n) => n.id === source) : undefined;
+  if (!source || !from) return null;
+
+  const pick = (index: number) => {
+    const target = matches[index];
+    if (!target) return;
+    actions.closeConnect();
+    actions.connectTo(source, target.id);
+    document.querySelector<HTMLElement>('main.canvas')?.focus({ preventScroll: true });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      pick(current);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      actions.closeConnect();
+      document.querySelector<HTMLElement>('main.canvas')?.focus({ preventScroll: true });
+    } else if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      setActive((current + 1) % Math.max(1, matches.length));
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      setActive((current - 1 + matches.length) % Math.max(1, matches.length));
+    }
+  };
+
+  const fromName = from.name.trim() !== '' ? from.name : from.id;
+  return (
+    <div className="search-backdrop" onPointerDown={(e) => { if (e.target === e.currentTarget) view.setState({ connectOpen: false }); }}>
+      <div className="search-box" role="dialog" aria-label="Connect to a node">
+        <div className="connect-from">Connect <strong>{fromName}</strong> to…</div>
+        <input
+          className="search-input nodrag nokey"
+          autoFocus
+          placeholder="Type the target node’s name…"
+          aria-label="Target node name"
+          value={query}
+          onChange={(e) => { setQuery(e.target.value); setActive(0); }}
+          onKeyDown={onKeyDown}
+          role="combobox"
+          aria-expanded
+          aria-controls="connect-results"
+        />
+        <ul className="search-results" id="connect-results" role="listbox">
+          {matches.length === 0 && <li className="search-empty">No other node is called “{query}”.</li>}
+          {matches.map((c, i) => (
+            <li
+              key={c.id}
+              role="option"
+              aria-selected={i === current}
+              aria-disabled={!c.ok}
+              className={`search-result connect-result${i === current ? ' active' : ''}${c.ok ? '' : ' refused'}`}
+              onPointerEnter={() => setActive(i)}
+              onClick={() => pick(i)}
+            >
+              <span className="search-label">{c.name}</span>
+              {c.reason && <span className="search-hint">{c.reason}</span>}
+            </li>
+          ))}
         </ul>
       </div>
     </div>

@@ -4,13 +4,16 @@
  */
 import type { NetworkDocument, NodeType, Position } from '../../core/document';
 import { emptyDocument } from '../../core/document';
+import { nextUnusedFeature } from '../../core/bind';
+import { featureLabel } from '../../core/data';
+import { connect } from '../../core/edit';
 import { collapseNeurons, expandDense } from '../../core/expand';
 import { findTemplate } from '../../core/templates';
 import {
   copySelection, deleteElements, initialiseWeights, insertExistingOnEdge, insertOnEdge, moveNodes, parseClipboard, pasteContent, placeNode,
 } from './commands';
 import { layoutPositions, type Size } from './layout';
-import { edit, load, notify, pruneSelection, redo, select, undo, type EditorStores } from './store';
+import { amendLastEdit, edit, load, notify, pruneSelection, redo, select, undo, type EditorStores } from './store';
 
 /** The in-app clipboard: used when the system clipboard cannot be read (no permission, no user gesture). */
 let appClipboard: string | null = null;
@@ -25,6 +28,22 @@ function offsetToCursor(positions: readonly Position[], cursor: Position | null)
   const top = Math.min(...positions.map((p) => p.y));
   const snap = (v: number) => Math.round(v / 16) * 16;
   return { x: snap(cursor.x) - left, y: snap(cursor.y) - top };
+}
+
+/**
+ * A new Input reads the first of the data's features no other Input reads (named after it when that name is free);
+ * without data, or with every feature read, it keeps its own name as its feature.
+ */
+function readNextFeature(doc: NetworkDocument, nodeId: string): NetworkDocument {
+  const others = { ...doc, nodes: doc.nodes.filter((n) => n.id !== nodeId) };
+  const next = nextUnusedFeature(others);
+  if (next === undefined) return doc;
+  const label = doc.data.kind === 'builtin' ? featureLabel(next) : next;
+  const nameFree = !doc.nodes.some((n) => n.id !== nodeId && (n.name === label || n.id === label));
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (n.id === nodeId && n.type === 'input' ? { ...n, features: [next], ...(nameFree ? { name: label } : {}) } : n)),
+  };
 }
 
 export function createActions(stores: EditorStores) {
@@ -42,14 +61,42 @@ export function createActions(stores: EditorStores) {
       load(stores, template.build());
     },
 
+    /**
+     * A palette add at the centre of the view: placed there, and once measured, moved so that its middle is exactly
+     * on `at` (still the same undo step).
+     */
+    placeCentred(type: NodeType, at: Position): boolean {
+      const ok = actions.place(type, at);
+      const [id] = view().selectedNodes;
+      if (ok && id) stores.view.setState({ centreOnMeasure: { id, at } });
+      return ok;
+    },
+
+    /** Once the node waiting to be centred has a size: put its middle on the point it was added at. */
+    centreMeasured(sizeOf: (id: string) => Size | undefined): void {
+      const pending = view().centreOnMeasure;
+      if (!pending) return;
+      const size = sizeOf(pending.id);
+      if (!size) return;
+      stores.view.setState({ centreOnMeasure: null });
+      const d = doc();
+      const node = d.nodes.find((n) => n.id === pending.id);
+      if (!node) return;
+      const position = { x: Math.round(pending.at.x - size.width / 2), y: Math.round(pending.at.y - size.height / 2) };
+      if (position.x === node.position.x && position.y === node.position.y) return;
+      const moved = moveNodes(d, { [pending.id]: position });
+      if (moved) amendLastEdit(stores, moved);
+    },
+
     /** A palette drop or a search-box pick: on an edge when `edgeId` is given, else free. Selects the new node. */
     place(type: NodeType, at: Position, edgeId?: string): boolean {
       const position = { x: at.x - PLACE_OFFSET.x, y: at.y - PLACE_OFFSET.y };
       let placed: string | null = null;
       const ok = edit(stores, (d) => {
         const r = edgeId ? insertOnEdge(d, type, position, edgeId) : placeNode(d, type, position);
-        if (r.ok) placed = r.nodeId;
-        return r;
+        if (!r.ok) return r;
+        placed = r.nodeId;
+        return type === 'input' ? readNextFeature(r.doc, r.nodeId) : r;
       });
       if (ok && placed) select(stores, [placed]);
       return ok;
@@ -167,9 +214,30 @@ export function createActions(stores: EditorStores) {
 
     toggleSnap: () => stores.view.setState((s) => ({ snapToGrid: !s.snapToGrid })),
     toggleMinimap: () => stores.view.setState((s) => ({ showMinimap: !s.showMinimap })),
-    openSearch: () => stores.view.setState({ searchOpen: true, helpOpen: false, templatesOpen: false }),
+    openSearch: () => stores.view.setState({ searchOpen: true, connectOpen: false, helpOpen: false, templatesOpen: false }),
+    /** C: connect the one selected node to another, picked by name in a type-ahead. */
+    openConnect(): void {
+      const selected = [...view().selectedNodes];
+      if (selected.length !== 1) {
+        notify(stores, 'refused', 'Select one node, then press C to connect it to another by name.');
+        return;
+      }
+      stores.view.setState({ connectOpen: true, searchOpen: false, helpOpen: false, templatesOpen: false });
+    },
+    closeConnect: () => stores.view.setState({ connectOpen: false }),
+    /** Connect `source` to `target` (one undo step); a refusal says why. Selects the new edge. */
+    connectTo(source: string, target: string): boolean {
+      let edgeId: string | null = null;
+      const ok = edit(stores, (d) => {
+        const r = connect(d, source, target);
+        if (r.ok) edgeId = r.edge.id;
+        return r;
+      });
+      if (ok && edgeId) select(stores, [source], [edgeId]);
+      return ok;
+    },
     closeSearch: () => stores.view.setState({ searchOpen: false }),
-    toggleHelp: () => stores.view.setState((s) => ({ helpOpen: !s.helpOpen, searchOpen: false, templatesOpen: false })),
+    toggleHelp: () => stores.view.setState((s) => ({ helpOpen: !s.helpOpen, searchOpen: false, connectOpen: false, templatesOpen: false })),
     toggleTemplates: () => stores.view.setState((s) => ({ templatesOpen: !s.templatesOpen, helpOpen: false, searchOpen: false })),
     dismissStart: () => stores.view.setState({ startDismissed: true }),
   };

@@ -8,6 +8,7 @@ import { validateDocument, type ValidationReport } from '../../core/validate';
 import { useLive, useLiveStore } from '../live/hooks';
 import { useDoc, useView } from './context';
 import { exampleInputs, runExample, type ExampleRun } from './trace';
+import { exampleTarget, type ExampleTarget } from './exampleTarget';
 
 export interface Analysis {
   doc: NetworkDocument;
@@ -15,6 +16,8 @@ export interface Analysis {
   run: ExampleRun;
   /** Example value of every Input's features (stored or default). */
   example: Record<string, number[]>;
+  /** The example's true target when the example is a row of the data (null otherwise). */
+  target: ExampleTarget | null;
 }
 
 const AnalysisContext = createContext<Analysis | null>(null);
@@ -29,8 +32,14 @@ export function AnalysisProvider({ children }: { children: ReactNode }) {
   const runDoc = useMemo(() => (live && training ? training.getState().withLiveWeights(doc) : doc), [doc, live, training]);
   const run = useMemo(() => runExample(runDoc, stored), [runDoc, stored]);
   const example = useMemo(() => exampleInputs(doc, stored), [doc, stored]);
-  const value = useMemo(() => ({ doc, report, run, example }), [doc, report, run, example]);
+  const target = useMemo(() => exampleTarget(doc, stored), [doc, stored]);
+  const value = useMemo(() => ({ doc, report, run, example, target }), [doc, report, run, example, target]);
   return <AnalysisContext.Provider value={value}>{children}</AnalysisContext.Provider>;
+}
+
+/** The analysis where there is one (a node view drawn alone has none). */
+export function useOptionalAnalysis(): Analysis | null {
+  return useContext(AnalysisContext);
 }
 
 export function useAnalysis(): Analysis {

@@ -3,7 +3,8 @@
  * view state. Objects are reused while nothing they show changed, so React Flow and the memoised node components
  * skip unchanged nodes (a drag of one node in a 300-node graph re-renders one node).
  */
-import type { NetworkDocument, NetworkNode, Position } from '../../core/document';
+import { Position } from '@xyflow/react';
+import type { NetworkDocument, NetworkNode, Position as XY } from '../../core/document';
 import type { Problem } from '../../core/graph';
 import { edgeBlockShape } from '../../core/graph';
 import { NODE_TYPES } from '../../core/nodes';
@@ -23,8 +24,28 @@ export interface DeriveInput {
   example: Readonly<Record<string, readonly number[]>>;
   selectedNodes: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
-  dragPositions: Readonly<Record<string, Position>> | null;
+  dragPositions: Readonly<Record<string, XY>> | null;
   measured: ReadonlyMap<string, Measured>;
+  /**
+   * Give each node not yet measured an estimated size and handle positions (a large document: React Flow then draws
+   * only the nodes in view instead of drawing, measuring and dropping every one of them first).
+   */
+  estimate?: boolean;
+}
+
+/** A node's size before it is measured: a neuron is a 64-px circle with its name above and value below, the rest boxes. */
+export function estimatedSize(type: NetworkNode['type']): Measured {
+  return type === 'neuron' ? { width: 96, height: 100 } : { width: 148, height: 64 };
+}
+
+/** Handles where the views put them: on the circle's middle for a neuron, at mid-height of a box otherwise. */
+function estimatedHandles(type: NetworkNode['type'], size: Measured): NonNullable<NetworkFlowNode['handles']> {
+  const y = type === 'neuron' ? 50 : size.height / 2;
+  const info = NODE_TYPES[type];
+  const handles: NonNullable<NetworkFlowNode['handles']> = [];
+  if (info.maxInputs > 0) handles.push({ type: 'target', position: Position.Left, x: type === 'neuron' ? 16 - 5 : -5, y: y - 5, width: 10, height: 10 });
+  if (info.hasOutput) handles.push({ type: 'source', position: Position.Right, x: type === 'neuron' ? 80 - 5 : size.width - 5, y: y - 5, width: 10, height: 10 });
+  return handles;
 }
 
 const NO_PROBLEMS: readonly Problem[] = [];
@@ -69,7 +90,7 @@ export function createDeriver() {
   let edgeCache = new Map<string, WeightFlowEdge>();
 
   function deriveNodes(input: DeriveInput, problems: Map<string, Problem[]>): NetworkFlowNode[] {
-    const { doc, report, run, example, selectedNodes, dragPositions, measured } = input;
+    const { doc, report, run, example, selectedNodes, dragPositions, measured, estimate = false } = input;
     const next = new Map<string, NetworkFlowNode>();
     const out: NetworkFlowNode[] = [];
     for (const node of doc.nodes) {
@@ -92,9 +113,15 @@ export function createDeriver() {
       if (
         previous && previous.data === data && previous.position.x === position.x && previous.position.y === position.y &&
         (previous.selected ?? false) === selected && previous.measured?.width === m?.width && previous.measured?.height === m?.height &&
-        previous.type === node.type
+        previous.type === node.type && (m !== undefined || (previous.handles !== undefined) === estimate)
       ) {
         rf = previous;
+      } else if (!m && estimate) {
+        const size = estimatedSize(node.type);
+        rf = {
+          id: node.id, type: node.type, position, data, selected,
+          initialWidth: size.width, initialHeight: size.height, handles: estimatedHandles(node.type, size),
+        } as NetworkFlowNode;
       } else {
         rf = { id: node.id, type: node.type, position, data, selected, ...(m ? { measured: m } : {}) } as NetworkFlowNode;
       }

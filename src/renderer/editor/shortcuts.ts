@@ -9,7 +9,7 @@ export interface Shortcut {
 
 export type ShortcutId =
   | 'undo' | 'redo' | 'delete' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'selectAll' | 'deselect'
-  | 'search' | 'expand' | 'layout' | 'fit' | 'zoomIn' | 'zoomOut' | 'snap' | 'minimap' | 'help' | 'initialise'
+  | 'search' | 'connect' | 'expand' | 'layout' | 'fit' | 'zoomIn' | 'zoomOut' | 'snap' | 'minimap' | 'help' | 'initialise'
   /** Handled by src/renderer/files (the browser build; the desktop menu has the same accelerators). */
   | 'newFile' | 'openFile' | 'saveFile' | 'saveFileAs';
 
@@ -28,6 +28,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'selectAll', keys: ['Ctrl+A'], description: 'Select everything', group: 'Edit' },
   { id: 'deselect', keys: ['Escape'], description: 'Clear the selection, close a panel', group: 'Edit' },
   { id: 'search', keys: ['/', 'Shift+A'], description: 'Add a node by name at the pointer (or double-click the canvas)', group: 'Add & connect' },
+  { id: 'connect', keys: ['C'], description: 'Connect the selected node to another: type its name, Enter', group: 'Add & connect' },
   { id: 'expand', keys: ['E'], description: 'Expand a Dense layer into neurons / collapse neurons into a layer', group: 'Network' },
   { id: 'initialise', keys: ['I'], description: 'Initialise missing weights and biases', group: 'Network' },
   { id: 'layout', keys: ['L'], description: 'Auto-layout, left to right', group: 'View' },
@@ -66,6 +67,7 @@ export function shortcutFor(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
     case '/': return 'search';
     case 'a': return event.shiftKey ? 'search' : null;
     case '?': return 'help';
+    case 'c': return 'connect';
     case 'e': return 'expand';
     case 'i': return 'initialise';
     case 'l': return 'layout';

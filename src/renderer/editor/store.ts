@@ -49,6 +49,8 @@ export interface ViewState {
   exampleValues: Readonly<Record<string, number>>;
   notice: Notice | null;
   searchOpen: boolean;
+  /** The "connect to…" type-ahead (C) is open for the selected node. */
+  connectOpen: boolean;
   helpOpen: boolean;
   templatesOpen: boolean;
   /** The start screen shows on an empty document until the user picks something or dismisses it. */
@@ -57,6 +59,8 @@ export interface ViewState {
   showMinimap: boolean;
   /** The last pointer position over the canvas, in flow coordinates: where the search box places a node. */
   cursor: Position | null;
+  /** A node just added "at the centre of the view": once React Flow has measured it, its middle is put on `at`. */
+  centreOnMeasure: { id: string; at: Position } | null;
 }
 
 export function createViewStore() {
@@ -67,12 +71,14 @@ export function createViewStore() {
     exampleValues: {},
     notice: null,
     searchOpen: false,
+    connectOpen: false,
     helpOpen: false,
     templatesOpen: false,
     startDismissed: false,
     snapToGrid: true,
     showMinimap: true,
     cursor: null,
+    centreOnMeasure: null,
   }));
 }
 
@@ -124,6 +130,17 @@ function apply(stores: EditorStores, before: NetworkDocument, next: NetworkDocum
   }
   stores.document.setState({ doc: next });
   return true;
+}
+
+/**
+ * Replace the document without a new undo step: a correction that belongs to the edit just made (a placed node
+ * moved onto the centre once its size is known). Undo goes back to before that edit; redo brings the corrected one.
+ */
+export function amendLastEdit(stores: EditorStores, doc: NetworkDocument): void {
+  const t = stores.document.temporal.getState();
+  t.pause();
+  stores.document.setState({ doc });
+  t.resume();
 }
 
 /**
@@ -190,6 +207,7 @@ export function load(stores: EditorStores, doc: NetworkDocument): void {
     exampleValues: {},
     startDismissed: true,
     templatesOpen: false,
+    connectOpen: false,
   });
 }
 

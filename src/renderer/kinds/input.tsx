@@ -5,7 +5,9 @@ import { ArrowRightToLine } from 'lucide-react';
 import type { InputNode } from '../../core/document';
 import { useAnalysis } from '../editor/analysis';
 import { useEditor } from '../editor/context';
+import { FeatureMenus, featureText, useDataReference } from '../editor/dataBinding';
 import { NumberField } from '../editor/fields';
+import { exampleFromRow, trainRows } from '../editor/exampleTarget';
 import { formatValue } from '../editor/trace';
 import type { InputFlowNode } from '../editor/types';
 import { FeatureMaps } from '../live/ImageViews';
@@ -14,6 +16,7 @@ import { Box } from './parts';
 
 export const InputView = memo(function InputView({ data, selected }: NodeProps<InputFlowNode>) {
   const { node, example } = data;
+  const ref = useDataReference();
   if (node.shape && node.shape.length === 3) {
     return (
       <Box data={data} selected={selected} kind="input" title="Input">
@@ -27,7 +30,7 @@ export const InputView = memo(function InputView({ data, selected }: NodeProps<I
       <div className="nw-rows">
         {node.features.slice(0, 4).map((feature, i) => (
           <div key={i} className="nw-row">
-            <span className="nw-muted">{feature}</span>
+            <span className="nw-muted">{featureText(ref, feature)}</span>
             <span className="nw-value" data-testid="example-value">{example?.[i] !== undefined ? formatValue(example[i]!) : ''}</span>
           </div>
         ))}
@@ -37,10 +40,22 @@ export const InputView = memo(function InputView({ data, selected }: NodeProps<I
   );
 });
 
+/** The Input's own part of the inspector: the data feature each of its values reads, and the example's values. */
+function InputInspector({ node }: { node: InputNode }) {
+  return (
+    <>
+      <FeatureMenus node={node} />
+      <ExampleFields node={node} />
+    </>
+  );
+}
+
 function ExampleFields({ node }: { node: InputNode }) {
   const { view } = useEditor();
   const { example } = useAnalysis();
   const values = example[node.id] ?? [];
+  const { doc, target } = useAnalysis();
+  const rows = trainRows(doc);
   if (node.shape && node.shape.length > 1) {
     return (
       <section className="inspector-section" aria-label="Example input">
@@ -52,6 +67,23 @@ function ExampleFields({ node }: { node: InputNode }) {
   return (
     <section className="inspector-section" aria-label="Example input">
       <h3 className="inspector-section-title">Example input</h3>
+      {rows > 0 && (
+        <NumberField
+          label="Data row"
+          step={1}
+          value={target?.split === 'train' ? target.row + 1 : undefined}
+          integer
+          min={1}
+          max={rows}
+          hint={`Take the example from row 1 to ${rows.toLocaleString('en-US')} of the training data: the Output then shows its true target.`}
+          onCommit={(row) => {
+            const values = exampleFromRow(doc, row - 1);
+            if (!values) return `Choose a row from 1 to ${rows}.`;
+            view.setState((s) => ({ exampleValues: { ...s.exampleValues, ...values } }));
+            return null;
+          }}
+        />
+      )}
       {node.features.map((feature, i) => (
         <NumberField
           key={`${feature}-${i}`}
@@ -80,6 +112,6 @@ export const input: RendererKind<'input'> = {
   group: 'Data',
   keywords: ['feature', 'data', 'x'],
   detail: (node) => node.features.join(', '),
-  Inspector: ExampleFields,
+  Inspector: InputInspector,
   showsValues: false,
 };

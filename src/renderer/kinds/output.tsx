@@ -2,7 +2,9 @@
 import { memo } from 'react';
 import type { NodeProps } from '@xyflow/react';
 import { Target } from 'lucide-react';
+import { useOptionalAnalysis } from '../editor/analysis';
 import { LOSS_LABELS, LOSS_SHORT } from '../editor/labels';
+import { formatValue } from '../editor/trace';
 import type { OutputFlowNode } from '../editor/types';
 import { ExplainNodeNote } from '../live/ExplainMarks';
 import { NAME_FIELD, type RendererKind } from './kind';
@@ -15,11 +17,25 @@ export const OutputView = memo(function OutputView({ data, selected }: NodeProps
     <Box data={data} selected={selected} kind="output" title="Output">
       <div className="nw-row"><span className="nw-muted">loss</span><span title={LOSS_LABELS[node.loss]}>{LOSS_SHORT[node.loss]}</span></div>
       <div className="nw-row"><span className="nw-muted">target</span><span className="nw-clip">{node.targets.join(', ')}</span></div>
+      <ExampleTargetRow />
       {a !== undefined && <div className="nw-row nw-value-row" data-testid="node-output"><span className="nw-muted">prediction</span><span className="nw-value">{a}</span></div>}
       <ExplainNodeNote nodeId={node.id} />
     </Box>
   );
 });
+
+/** The true target of the example, when the example is a row of the data: the value the data holds. */
+function ExampleTargetRow() {
+  const target = useOptionalAnalysis()?.target;
+  if (!target) return null;
+  const shown = target.label ?? target.values.map(formatValue).join(', ');
+  return (
+    <div className="nw-row nw-value-row" data-testid="node-target" title={`${target.split === 'train' ? 'Training' : 'Test'} row ${target.row + 1} of the data`}>
+      <span className="nw-muted">true</span>
+      <span className="nw-value">{shown}</span>
+    </div>
+  );
+}
 
 export const output: RendererKind<'output'> = {
   view: OutputView,

@@ -10,7 +10,10 @@ import {
   type CsvColumn, type CsvError,
 } from '../../core/data';
 import type { BuiltinDatasetName, DataReference } from '../../core/document';
-import { useDoc } from '../editor/context';
+import { toggleFeature } from '../../core/bind';
+import { useDoc, useEditor } from '../editor/context';
+import { edit } from '../editor/store';
+import { BindOffer } from '../editor/dataBinding';
 import { useTraining } from './store';
 import { parseNumber } from '../../shared/numbers';
 
@@ -174,6 +177,7 @@ function CsvImport({ onUse }: { onUse(ref: DataReference): void }) {
 
 export const DataPanel = memo(function DataPanel() {
   const data = useDoc((s) => s.doc.data);
+  const editor = useEditor();
   const setData = useTraining((s) => s.setData);
   const loaded = useTraining((s) => s.loaded);
   const info = data.kind === 'builtin' ? BUILTIN_DATASETS.find((d) => d.id === data.name) : undefined;
@@ -206,6 +210,7 @@ export const DataPanel = memo(function DataPanel() {
         </select>
       </label>
       {info && <p className="dock-note">{info.description}</p>}
+      <BindOffer />
       {data.kind === 'builtin' && (
         <div className="dock-grid">
           {info?.kind === 'plane' && (
@@ -225,11 +230,9 @@ export const DataPanel = memo(function DataPanel() {
                 <input
                   type="checkbox"
                   checked={on}
-                  onChange={() => {
-                    const current = data.features ?? [...DEFAULT_PLANE_FEATURES];
-                    const next = on ? current.filter((x) => x !== f) : PLANE_FEATURES.filter((x) => x === f || current.includes(x));
-                    update({ features: next });
-                  }}
+                  aria-label={`Feature ${featureLabel(f)}`}
+                  // Adds or removes the Input that reads it too (wired into the first layer): one undo step.
+                  onChange={() => edit(editor, (d) => toggleFeature(d, f, !on))}
                 />
                 {featureLabel(f)}
               </label>

@@ -71,3 +71,25 @@ describe('deriving React Flow elements from the document', () => {
     expect(second.edges.filter((e, i) => e !== first.edges[i]).map((e) => e.id)).toEqual(['e5']);
   });
 });
+
+describe('a large document is drawn only where it is seen (issue 11 item 11)', () => {
+  it('estimates the size and handles of nodes not measured yet, so React Flow need not draw every node to measure it', () => {
+    const doc = findTemplate('worked-example')!.build();
+    const derive = createDeriver();
+    const { nodes } = derive(input(doc, { estimate: true }));
+    const h1 = nodes.find((n) => n.id === 'h1')!;
+    expect(h1).toMatchObject({ initialWidth: 96, initialHeight: 100 });
+    expect(h1.handles?.map((h) => h.type)).toEqual(['target', 'source']);
+    const x1 = nodes.find((n) => n.id === 'x1')!;
+    expect(x1.handles?.map((h) => h.type)).toEqual(['source']);
+    const output = nodes.find((n) => n.id === 'output')!;
+    expect(output.handles?.map((h) => h.type)).toEqual(['target']);
+    // Once measured, the real size and React Flow's own handle bounds take over.
+    const measured = new Map([['h1', { width: 101, height: 120 }]]);
+    const again = derive(input(doc, { estimate: true, measured })).nodes.find((n) => n.id === 'h1')!;
+    expect(again.measured).toEqual({ width: 101, height: 120 });
+    expect(again.handles).toBeUndefined();
+    // A small document is measured as drawn: no estimates.
+    expect(createDeriver()(input(doc)).nodes.every((n) => n.handles === undefined && n.initialWidth === undefined)).toBe(true);
+  });
+});

@@ -128,3 +128,25 @@ describe('the training dock', () => {
     expect(editor.document.temporal.getState().pastStates).toHaveLength(1);
   });
 });
+
+describe('feature toggles in the data panel (issue 10 item 11)', () => {
+  it('ticking x² adds an Input for it wired into the first layer, unticking removes it: one undo step each', () => {
+    const { editor } = renderDock(template('xor'));
+    const doc = () => editor.document.getState().doc;
+    const start = doc();
+    const square = screen.getByRole('checkbox', { name: 'Feature x²' });
+    fireEvent.click(square);
+    const added = doc().nodes.find((n) => n.type === 'input' && n.features.includes('x2'))!;
+    expect(added.name).toBe('x²');
+    expect(doc().edges.filter((e) => e.source === added.id).map((e) => e.target)).toEqual(['h1', 'h2', 'h3', 'h4']);
+    expect(editor.document.temporal.getState().pastStates).toHaveLength(1);
+    expect((screen.getByRole('checkbox', { name: 'Feature x²' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Feature x²' }));
+    expect(doc().nodes).toEqual(start.nodes);
+    expect(editor.document.temporal.getState().pastStates).toHaveLength(2);
+    editor.document.temporal.getState().undo();
+    expect(doc().nodes.some((n) => n.id === added.id)).toBe(true);
+    editor.document.temporal.getState().undo();
+    expect(doc()).toBe(start);
+  });
+});
