@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bindInOrder, dataColumns, nextUnusedFeature, toggleFeature } from '../../src/core/bind';
-import { BUILTIN_DATASETS, loadDataset } from '../../src/core/data';
+import { BUILTIN_DATASETS, loadDataset, prepareDataset } from '../../src/core/data';
 import { featureColumn, planeFeatureId, PLANE_FEATURES, featureLabel } from '../../src/core/data/features';
 import type { DataReference, NetworkDocument } from '../../src/core/document';
 import { createTrainingSession } from '../../src/core/train';
@@ -12,8 +12,9 @@ const xorData = (features?: string[]): DataReference =>
 
 describe('the columns a data reference offers', () => {
   for (const info of BUILTIN_DATASETS) {
-    it(`${info.id}: the same feature and target names the built data set has`, () => {
+    it(`${info.id}: the same feature and target names the built data set has`, async () => {
       const ref = { kind: 'builtin', name: info.id, noise: 0, trainRatio: 0.8, seed: 1 } as DataReference;
+      await prepareDataset(ref); // the digits are loaded on demand
       const built = loadDataset(ref);
       if (!built.ok) throw new Error(built.message);
       expect(dataColumns(ref)).toEqual({ features: built.dataset.featureNames, targets: built.dataset.targetNames });
