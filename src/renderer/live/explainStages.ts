@@ -110,6 +110,16 @@ export function buildStages(step: ExplainStep, doc: NetworkDocument): Stage[] {
   const order: string[] = [];
   let current: string | null = null;
   const edgeTarget = new Map(doc.edges.map((e) => [e.id, e.target]));
+  // Each connection's number of weights and the sum of their squared gradients, in one pass (a layer of 784 × 128
+  // weights has 100,352 entries: looking the block up again for each of them would be quadratic).
+  const blocks = new Map<string, { count: number; sumSq: number }>();
+  for (const b of step.backward) {
+    if (b.kind !== 'weight') continue;
+    const block = blocks.get(b.edgeId) ?? { count: 0, sumSq: 0 };
+    block.count++;
+    block.sumSq += b.grad * b.grad;
+    blocks.set(b.edgeId, block);
+  }
   for (const b of step.backward) {
     const owner = b.kind === 'weight' ? edgeTarget.get(b.edgeId) ?? b.edgeId : b.nodeId;
     if (owner !== current) {
@@ -127,15 +137,15 @@ export function buildStages(step: ExplainStep, doc: NetworkDocument): Stage[] {
       if (b.index < MAX_UNIT_LINES) entry.lines.push(`∂L/∂${b.slot}[${b.index + 1}] = ${n(b.grad)}`);
     } else {
       entry.edges.add(b.edgeId);
-      const block = step.backward.filter((x) => x.kind === 'weight' && x.edgeId === b.edgeId);
-      if (block.length === 1) {
+      const block = blocks.get(b.edgeId)!;
+      if (block.count === 1) {
         const f = step.forward.find((x) => x.nodeId === owner && x.unit === b.unit);
         const term = f?.terms.find((t) => t.edgeId === b.edgeId && t.index === b.index);
         entry.lines.push(`∂L/∂w(${edgeName(doc, b.edgeId)}) = ∂L/∂z · ${term ? wrap(term.input) : 'x'} = ${n(b.grad)}`);
         edgeNotes[b.edgeId] = `∂L/∂w = ${n(b.grad)}`;
       } else if (b.index === 0) {
-        const norm = Math.sqrt(block.reduce((s, x) => s + (x.kind === 'weight' ? x.grad * x.grad : 0), 0));
-        entry.lines.push(`∂L/∂W(${edgeName(doc, b.edgeId)}): ${block.length} values, norm ${n(norm)}`);
+        const norm = Math.sqrt(block.sumSq);
+        entry.lines.push(`∂L/∂W(${edgeName(doc, b.edgeId)}): ${block.count} values, norm ${n(norm)}`);
         edgeNotes[b.edgeId] = `‖∂L/∂W‖ = ${n(norm)}`;
       }
     }
