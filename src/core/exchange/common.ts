@@ -78,6 +78,7 @@ export function codeContexts(
     name: names[p.id]!,
     inputs: p.inputs.map((k) => names[plan.nodes[k]!.id]!),
     inputSizes: p.inputs.map((k) => plan.nodes[k]!.size),
+    inputShapes: p.inputs.map((k) => plan.nodes[k]!.shape),
     edges: analysis.incoming[p.id] ?? [],
     modelInput: library.modelInput,
     activation: library.activation,
