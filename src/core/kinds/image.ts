@@ -214,10 +214,6 @@ export function imageInput(id: string, shape: [number, number, number], from = 1
   return { id, type: 'input', name: id, position: { x: 0, y: 0 }, features: Array.from({ length: n }, (_, k) => `x${from + k}`), shape: [...shape] };
 }
 
-/** The code emitters the image kinds do not have yet (PyTorch model.py, NumPy script): a refusal naming the kind. */
-export function noCodeEmitter(label: string, target: 'PyTorch' | 'NumPy'): never {
-  throw new Error(`${label} has no ${target} code emitter yet: export this network as ONNX instead`);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Code emitters (PyTorch model.py, NumPy script): shared lines
