@@ -15,6 +15,8 @@ const RESERVED = new Set([
   'while', 'with', 'yield', 'match', 'case', 'type',
   'x', 'self', 'torch', 'nn', 'F', 'np', 'json', 'forward', 'logits', 'target', 'lr', 'loss', 'step', 'main', 'print', 'len', 'range',
   'sum', 'min', 'max', 'abs', 'float', 'int', 'list', 'dict', 'object', 'training', 'eval', 'train', 'parameters', 'state_dict',
+  // The NumPy script's loss (p, q, d_p) and the window loops of the image kinds (ky, kx).
+  'p', 'q', 'ky', 'kx',
 ]);
 
 /** A Python identifier from a node's name: ASCII letters, digits and _, not starting with a digit, not reserved. */
@@ -78,6 +80,7 @@ export function codeContexts(
     name: names[p.id]!,
     inputs: p.inputs.map((k) => names[plan.nodes[k]!.id]!),
     inputSizes: p.inputs.map((k) => plan.nodes[k]!.size),
+    inputShapes: p.inputs.map((k) => plan.nodes[k]!.shape),
     edges: analysis.incoming[p.id] ?? [],
     modelInput: library.modelInput,
     activation: library.activation,

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { exampleNetwork, finite, onnxOp, origin } from './common';
-import { asImage, fromNchw, imageInput, toNchw, noCodeEmitter } from './image';
+import { asImage, fromNchw, imageInput, toNchw } from './image';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
 
 const props = z.object({
@@ -186,8 +186,72 @@ export const batchNorm: KindDef<'batchNorm', typeof props> = {
       },
     },
   },
-  pytorch: () => noCodeEmitter('BatchNorm', 'PyTorch'),
-  numpy: () => noCodeEmitter('BatchNorm', 'NumPy'),
+  // Written out rather than nn.BatchNorm: PyTorch's momentum is 1 − Netwright's, and it updates the running variance
+  // with the unbiased batch variance where Netwright (as Keras) uses the biased one. The values are flat NHWC rows,
+  // so each channel is a column of x.reshape(-1, C).
+  pytorch(ctx) {
+    const { name, plan: p } = ctx;
+    const C = channels(p);
+    const x = ctx.inputs[0]!;
+    const m = String(ctx.node.momentum);
+    const eps = String(ctx.node.epsilon);
+    return {
+      init: [
+        `self.${name} = nn.Module()`,
+        `self.${name}.gamma = nn.Parameter(torch.ones(${C}))`,
+        `self.${name}.beta = nn.Parameter(torch.zeros(${C}))`,
+        `self.${name}.register_buffer("mean", torch.zeros(${C}))`,
+        `self.${name}.register_buffer("variance", torch.ones(${C}))`,
+      ],
+      forward: [
+        `${name}_x = ${x}.reshape(-1, ${C})`,
+        'if self.training:',
+        `    ${name}_mean = ${name}_x.mean(dim=0)`,
+        `    ${name}_variance = ((${name}_x - ${name}_mean) ** 2).mean(dim=0)`,
+        '    with torch.no_grad():',
+        `        self.${name}.mean.mul_(${m}).add_(${name}_mean.detach(), alpha=1 - ${m})`,
+        `        self.${name}.variance.mul_(${m}).add_(${name}_variance.detach(), alpha=1 - ${m})`,
+        'else:',
+        `    ${name}_mean, ${name}_variance = self.${name}.mean, self.${name}.variance`,
+        `${name} = (self.${name}.gamma * (${name}_x - ${name}_mean) / torch.sqrt(${name}_variance + ${eps}) + self.${name}.beta).reshape(-1, ${p.size})`,
+      ],
+      params: (['gamma', 'beta', 'mean', 'variance'] as const).map((slot) => ({ path: `${name}.${slot}`, parts: [{ slot }], transpose: false, regularized: false })),
+    };
+  },
+  numpy(ctx) {
+    const { name, plan: p } = ctx;
+    const C = channels(p);
+    const x = ctx.inputs[0]!;
+    const m = String(ctx.node.momentum);
+    const v = (slot: string) => `${slot}_${name}`;
+    return {
+      forward: [
+        `${name}_x = ${x}.reshape(-1, ${C})`,
+        'if training:',
+        `    ${name}_mu = ${name}_x.mean(axis=0)`,
+        `    ${name}_var = ((${name}_x - ${name}_mu) ** 2).mean(axis=0)`,
+        `    # The running statistics: running = ${m} * running + (1 - ${m}) * batch`,
+        `    ${v('mean')}[...] = np.float32(${m}) * ${v('mean')} + np.float32(1 - ${m}) * ${name}_mu`,
+        `    ${v('variance')}[...] = np.float32(${m}) * ${v('variance')} + np.float32(1 - ${m}) * ${name}_var`,
+        'else:',
+        `    ${name}_mu, ${name}_var = ${v('mean')}, ${v('variance')}`,
+        `${name}_rstd = 1 / np.sqrt(${name}_var + np.float32(${String(ctx.node.epsilon)}))`,
+        `${name}_xhat = (${name}_x - ${name}_mu) * ${name}_rstd`,
+        `${name} = (${v('gamma')} * ${name}_xhat + ${v('beta')}).reshape(len(${x}), ${p.size})`,
+      ],
+      // The step is a training step: the batch's statistics (the running ones move by their update, not by gradient).
+      backward: [
+        `${name}_dy = d_${name}.reshape(-1, ${C})`,
+        `g_${v('gamma')} = (${name}_dy * ${name}_xhat).sum(axis=0)`,
+        `g_${v('beta')} = ${name}_dy.sum(axis=0)`,
+        `g_${v('mean')} = np.zeros_like(${v('mean')})`,
+        `g_${v('variance')} = np.zeros_like(${v('variance')})`,
+        `${name}_g = ${name}_dy * ${v('gamma')}`,
+        `d_${x} += ((${name}_g - ${name}_g.mean(axis=0) - ${name}_xhat * (${name}_g * ${name}_xhat).mean(axis=0)) * ${name}_rstd).reshape(len(${x}), -1)`,
+      ],
+      params: (['gamma', 'beta', 'mean', 'variance'] as const).map((slot) => ({ variable: v(slot), part: { slot }, shape: [C] })),
+    };
+  },
   reference(node, inputs, params) {
     const x = inputs[0]!;
     const C = params.node.gamma!.length;

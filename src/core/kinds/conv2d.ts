@@ -11,7 +11,7 @@ import type { NetworkNode } from '../document';
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
 import { UNITS } from '../limits';
 import { activationField, exampleNetwork, finite, onnxOp, origin, positiveInt, referenceActivation } from './common';
-import { asImage, attrInts, col2im, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, noCodeEmitter } from './image';
+import { asImage, attrInts, col2im, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
@@ -192,8 +192,58 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
       },
     },
   },
-  pytorch: () => noCodeEmitter('Conv2D', 'PyTorch'),
-  numpy: () => noCodeEmitter('Conv2D', 'NumPy'),
+  pytorch(ctx) {
+    const { name, plan: p } = ctx;
+    const g = codeGeometry(ctx.inputShapes[0], ctx.node, 'kernel');
+    const F = p.shape[2]!;
+    const act = ctx.node.activation;
+    const z = act === 'linear' ? name : `${name}_z`;
+    const bias = p.bias ? `self.${name}.bias` : 'None';
+    // The kernel is kept in Netwright's layout [kh, kw, c, filters] (flat), permuted to torch's [filters, c, kh, kw].
+    const forward = [
+      `${z} = ${torchFlat(`F.conv2d(${torchNchw(ctx.inputs[0]!, g, '0')}, self.${name}.kernel.reshape(${g.kh}, ${g.kw}, ${g.c}, ${F}).permute(3, 2, 0, 1), ${bias}, stride=(${g.sh}, ${g.sw}))`, p.size)}`,
+    ];
+    if (act !== 'linear') forward.push(`${name} = ${ctx.activation(act, z)}`);
+    return {
+      init: [
+        `self.${name} = nn.Module()`,
+        `self.${name}.kernel = nn.Parameter(torch.zeros(${g.kh * g.kw * g.c * F}))`,
+        ...(p.bias ? [`self.${name}.bias = nn.Parameter(torch.zeros(${F}))`] : []),
+      ],
+      forward,
+      preactivation: z,
+      params: [
+        { path: `${name}.kernel`, parts: [{ slot: 'kernel' }], transpose: false, regularized: true },
+        ...(p.bias ? [{ path: `${name}.bias`, parts: [{ slot: 'bias' }], transpose: false, regularized: false }] : []),
+      ],
+    };
+  },
+  numpy(ctx) {
+    const { name, plan: p } = ctx;
+    const x = ctx.inputs[0]!;
+    const g = codeGeometry(ctx.inputShapes[0], ctx.node, 'kernel');
+    const F = p.shape[2]!;
+    const K = g.kh * g.kw * g.c;
+    const act = ctx.node.activation;
+    const kernel = { variable: `kernel_${name}`, part: { slot: 'kernel' }, shape: [K, F] };
+    const bias = p.bias ? { variable: `b_${name}`, part: { slot: 'bias' }, shape: [F] } : null;
+    return {
+      forward: [
+        ...numpyWindows(name, x, g, '0'),
+        `${name}_patches = ${name}_cols.reshape(-1, ${K})`,
+        `${name}_z = (${name}_patches @ ${kernel.variable}${bias ? ` + ${bias.variable}` : ''}).reshape(len(${x}), ${p.size})`,
+        `${name} = ${ctx.activation(act, `${name}_z`)}`,
+      ],
+      backward: [
+        `d_${name}_z = (${ctx.activationGrad(act, `${name}_z`, name, `d_${name}`)}).reshape(-1, ${F})`,
+        `g_${kernel.variable} = ${name}_patches.T @ d_${name}_z`,
+        ...(bias ? [`g_${bias.variable} = d_${name}_z.sum(axis=0)`] : []),
+        `${name}_dcols = (d_${name}_z @ ${kernel.variable}.T).reshape(-1, ${g.oh}, ${g.ow}, ${g.kh * g.kw}, ${g.c})`,
+        ...numpyCol2im(name, x, g, `${name}_dcols`),
+      ],
+      params: [kernel, ...(bias ? [bias] : [])],
+    };
+  },
   reference(node, inputs, params, _x, _names, shapes) {
     const x = inputs[0]!;
     const kernel = params.node.kernel!;

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
-import { asImage, imageInput, noCodeEmitter } from './image';
+import { asImage, imageInput } from './image';
 import { addInto, shapeSize, type ImportValue, type KindDef, type KindNode, type OnnxImportContext } from './kind';
 import { exampleNetwork, onnxOp, origin } from './common';
 
@@ -115,8 +115,9 @@ export const flatten: KindDef<'flatten', typeof props> = {
       },
     },
   },
-  pytorch: () => noCodeEmitter('Flatten', 'PyTorch'),
-  numpy: () => noCodeEmitter('Flatten', 'NumPy'),
+  // Between nodes every value is already a flat row (channels last): Flatten is the same values.
+  pytorch: (ctx) => ({ init: [], forward: [`${ctx.name} = ${ctx.inputs[0]!}`], params: [] }),
+  numpy: (ctx) => ({ forward: [`${ctx.name} = ${ctx.inputs[0]!}`], backward: [`d_${ctx.inputs[0]!} += d_${ctx.name}`], params: [] }),
   reference: (_node, inputs) => [...inputs[0]!],
   examples: {
     networks: () => [

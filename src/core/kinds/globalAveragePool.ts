@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { exampleNetwork, onnxOp, origin } from './common';
-import { asImage, imageInput, nchwSource, toNchw, noCodeEmitter } from './image';
+import { asImage, imageInput, nchwSource, toNchw } from './image';
 import { nodeLabel, problem, type KindDef, type KindNode } from './kind';
 
 const props = z.object({});
@@ -75,8 +75,19 @@ export const globalAveragePool: KindDef<'globalAveragePool', typeof props> = {
       },
     },
   },
-  pytorch: () => noCodeEmitter('GlobalAveragePool', 'PyTorch'),
-  numpy: () => noCodeEmitter('GlobalAveragePool', 'NumPy'),
+  pytorch: (ctx) => {
+    const [h, w, c] = asImage(ctx.inputShapes[0])!;
+    return { init: [], forward: [`${ctx.name} = ${ctx.inputs[0]!}.reshape(-1, ${h * w}, ${c}).mean(dim=1)`], params: [] };
+  },
+  numpy: (ctx) => {
+    const [h, w, c] = asImage(ctx.inputShapes[0])!;
+    const x = ctx.inputs[0]!;
+    return {
+      forward: [`${ctx.name} = ${x}.reshape(-1, ${h * w}, ${c}).mean(axis=1)`],
+      backward: [`d_${x} += np.broadcast_to((d_${ctx.name} / np.float32(${h * w}))[:, None, :], (len(${x}), ${h * w}, ${c})).reshape(len(${x}), -1)`],
+      params: [],
+    };
+  },
   reference(_node, inputs, _params, _x, _names, shapes) {
     const [h, w, ch] = asImage(shapes[0])!;
     const x = inputs[0]!;

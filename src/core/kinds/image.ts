@@ -214,7 +214,43 @@ export function imageInput(id: string, shape: [number, number, number], from = 1
   return { id, type: 'input', name: id, position: { x: 0, y: 0 }, features: Array.from({ length: n }, (_, k) => `x${from + k}`), shape: [...shape] };
 }
 
-/** The code emitters the image kinds do not have yet (PyTorch model.py, NumPy script): a refusal naming the kind. */
-export function noCodeEmitter(label: string, target: 'PyTorch' | 'NumPy'): never {
-  throw new Error(`${label} has no ${target} code emitter yet: export this network as ONNX instead`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code emitters (PyTorch model.py, NumPy script): shared lines
+
+/** The geometry of a code context's windowed node (its one input is an image). */
+export function codeGeometry(inputShape: Shape | undefined, node: { kernelSize?: unknown; strides?: unknown; padding?: unknown }, word: string): Geometry {
+  return geometry(asImage(inputShape)!, windowOf(node, word) as Window, word) as Geometry;
+}
+
+/** PyTorch: the flat NHWC rows `x` as NCHW, padded as the geometry says with `fill` ('0' or '-float("inf")'). */
+export function torchNchw(x: string, g: Geometry, fill: string): string {
+  const nchw = `${x}.reshape(-1, ${g.h}, ${g.w}, ${g.c}).permute(0, 3, 1, 2)`;
+  if (g.top + g.bottom + g.left + g.right === 0) return nchw;
+  return `F.pad(${nchw}, (${g.left}, ${g.right}, ${g.top}, ${g.bottom})${fill === '0' ? '' : `, value=${fill}`})`;
+}
+
+/** PyTorch: an NCHW result back to flat NHWC rows. */
+export const torchFlat = (e: string, size: number): string => `${e}.permute(0, 2, 3, 1).reshape(-1, ${size})`;
+
+/**
+ * NumPy: `<name>_x` = the input padded (NHWC, with `fill`), `<name>_cols` = its windows [B, oh, ow, kh·kw, c]
+ * (window cells in row-major order, as im2col).
+ */
+export function numpyWindows(name: string, x: string, g: Geometry, fill: string): string[] {
+  return [
+    `${name}_x = np.pad(${x}.reshape(-1, ${g.h}, ${g.w}, ${g.c}), ((0, 0), (${g.top}, ${g.bottom}), (${g.left}, ${g.right}), (0, 0))${fill === '0' ? '' : `, constant_values=${fill}`})`,
+    `${name}_cols = np.stack([${name}_x[:, ky:ky + ${(g.oh - 1) * g.sh + 1}:${g.sh}, kx:kx + ${(g.ow - 1) * g.sw + 1}:${g.sw}, :] for ky in range(${g.kh}) for kx in range(${g.kw})], axis=3)`,
+  ];
+}
+
+/** NumPy: the gradient of the windows `dcols` [B, oh, ow, kh·kw, c] added back into `d_<x>` (col2im). */
+export function numpyCol2im(name: string, x: string, g: Geometry, dcols: string): string[] {
+  return [
+    `${name}_dx = np.zeros_like(${name}_x)`,
+    `for ky in range(${g.kh}):`,
+    `    for kx in range(${g.kw}):`,
+    `        ${name}_dx[:, ky:ky + ${(g.oh - 1) * g.sh + 1}:${g.sh}, kx:kx + ${(g.ow - 1) * g.sw + 1}:${g.sw}, :] += ${dcols}[:, :, :, ky * ${g.kw} + kx, :]`,
+    `d_${x} += ${name}_dx[:, ${g.top}:${g.top + g.h}, ${g.left}:${g.left + g.w}, :].reshape(len(${x}), -1)`,
+  ];
 }

@@ -401,6 +401,8 @@ export interface CodeContext<N> {
   inputs: readonly string[];
   /** Each input's number of values per example, in input order. */
   inputSizes: readonly number[];
+  /** Each input's shape ([h, w, c] for an image, flat NHWC in its variable), in input order. */
+  inputShapes: readonly Shape[];
   /** The incoming edges, parallel to `inputs`. */
   edges: readonly NetworkEdge[];
   /** The whole model input (batch × features). */

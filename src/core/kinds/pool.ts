@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { exampleNetwork, onnxOp, origin, positiveInt } from './common';
-import { asImage, attrInts, fromNchw, geometry, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, noCodeEmitter } from './image';
+import { asImage, attrInts, fromNchw, geometry, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
 import type { KindDef, KindNode, PlanNode } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
@@ -176,8 +176,58 @@ function makePool<T extends 'maxPool2d' | 'averagePool2d'>(type: T, mode: 'max' 
         },
       },
     },
-    pytorch: () => noCodeEmitter(mode === 'max' ? 'MaxPool2D' : 'AveragePool2D', 'PyTorch'),
-    numpy: () => noCodeEmitter(mode === 'max' ? 'MaxPool2D' : 'AveragePool2D', 'NumPy'),
+    pytorch(ctx) {
+      const { name, plan: p } = ctx;
+      const g = codeGeometry(ctx.inputShapes[0], ctx.node, 'pool');
+      const win = `(${g.kh}, ${g.kw}), stride=(${g.sh}, ${g.sw})`;
+      if (mode === 'max') {
+        // Padded cells are -inf, so a window's maximum is that of its cells inside the image.
+        return { init: [], forward: [`${name} = ${torchFlat(`F.max_pool2d(${torchNchw(ctx.inputs[0]!, g, '-float("inf")')}, ${win})`, p.size)}`], params: [] };
+      }
+      const padded = g.top + g.bottom + g.left + g.right > 0;
+      if (!padded) return { init: [], forward: [`${name} = ${torchFlat(`F.avg_pool2d(${torchNchw(ctx.inputs[0]!, g, '0')}, ${win})`, p.size)}`], params: [] };
+      // Padded cells are not counted: the window sum over zero padding divided by the window's count of image cells.
+      const ones = `F.pad(torch.ones(1, 1, ${g.h}, ${g.w}, dtype=${ctx.inputs[0]!}.dtype, device=${ctx.inputs[0]!}.device), (${g.left}, ${g.right}, ${g.top}, ${g.bottom}))`;
+      return {
+        init: [],
+        forward: [`${name} = ${torchFlat(`(F.avg_pool2d(${torchNchw(ctx.inputs[0]!, g, '0')}, ${win}, divisor_override=1) / F.avg_pool2d(${ones}, ${win}, divisor_override=1))`, p.size)}`],
+        params: [],
+      };
+    },
+    numpy(ctx) {
+      const { name, plan: p } = ctx;
+      const x = ctx.inputs[0]!;
+      const g = codeGeometry(ctx.inputShapes[0], ctx.node, 'pool');
+      const cells = g.kh * g.kw;
+      if (mode === 'max') {
+        return {
+          forward: [
+            ...numpyWindows(name, x, g, '-np.inf'),
+            `${name}_arg = ${name}_cols.argmax(axis=3)  # the first maximum of each window, in row-major order`,
+            `${name} = ${name}_cols.max(axis=3).reshape(len(${x}), ${p.size})`,
+          ],
+          backward: [
+            `${name}_dcols = (np.arange(${cells}).reshape(1, 1, 1, ${cells}, 1) == ${name}_arg[:, :, :, None, :]) * d_${name}.reshape(-1, ${g.oh}, ${g.ow}, 1, ${g.c})`,
+            ...numpyCol2im(name, x, g, `${name}_dcols`),
+          ],
+          params: [],
+        };
+      }
+      return {
+        forward: [
+          ...numpyWindows(name, x, g, '0'),
+          '# Padded cells are not counted: each window\'s number of cells inside the image.',
+          `${name}_count = np.pad(np.ones((1, ${g.h}, ${g.w}, 1), dtype=np.float32), ((0, 0), (${g.top}, ${g.bottom}), (${g.left}, ${g.right}), (0, 0)))`,
+          `${name}_count = np.stack([${name}_count[:, ky:ky + ${(g.oh - 1) * g.sh + 1}:${g.sh}, kx:kx + ${(g.ow - 1) * g.sw + 1}:${g.sw}, :] for ky in range(${g.kh}) for kx in range(${g.kw})], axis=3).sum(axis=3)`,
+          `${name} = (${name}_cols.sum(axis=3) / ${name}_count).reshape(len(${x}), ${p.size})`,
+        ],
+        backward: [
+          `${name}_dcols = np.broadcast_to((d_${name}.reshape(-1, ${g.oh}, ${g.ow}, ${g.c}) / ${name}_count)[:, :, :, None, :], (len(${x}), ${g.oh}, ${g.ow}, ${cells}, ${g.c}))`,
+          ...numpyCol2im(name, x, g, `${name}_dcols`),
+        ],
+        params: [],
+      };
+    },
     reference: (node, inputs, _params, _x, _names, shapes) => referencePool(mode, node, inputs[0]!, shapes[0]!),
     examples: {
       networks: () => [

@@ -1,3 +1,5 @@
+import type { ParamLayout } from '../../../src/core/network/compile';
+import type { Rng } from '../../../src/core/random';
 /** A Python harness that runs several exported projects' train.py in one process (torch starts slowly). */
 export const TRAIN_HARNESS = String.raw`
 import json, os, runpy, sys
@@ -21,3 +23,16 @@ for run in runs:
         sys.path.remove(run["dir"])
 print("done", len(runs))
 `;
+
+/**
+ * Random parameters uniform in [lo, hi] for a compiled network, except the slots that hold variances (BatchNorm's
+ * running variance), which are made positive: a negative variance gives NaN on both sides, which compares nothing.
+ */
+export function randomParams(layout: ParamLayout, rng: Rng, lo: number, hi: number): Float32Array {
+  const params = new Float32Array(layout.size).map(() => rng.uniform(lo, hi));
+  for (const slots of Object.values(layout.nodes)) {
+    const v = slots.variance;
+    if (v) for (let k = v.offset; k < v.offset + v.length; k++) params[k] = 0.1 + Math.abs(params[k]!);
+  }
+  return params;
+}

@@ -18,6 +18,7 @@ import { compileNetwork } from '../../../src/core/network';
 import { createRng } from '../../../src/core/random';
 import { findTemplate } from '../../../src/core/templates';
 import { createTrainingSession } from '../../../src/core/train';
+import { randomParams } from './harness';
 import { requirePython, runPython, tempRoot } from './python';
 
 const HARNESS = String.raw`
@@ -63,7 +64,7 @@ describe('NumPy export', () => {
         const made = compileNetwork(base, { seed: k + 5, reinitialize: true });
         if (!made.ok) throw new Error(made.problems[0]!.message);
         const rng = createRng(k * 31 + kind.type.length);
-        const params = new Float32Array(made.net.params.length).map(() => rng.uniform(-1.5, 1.5));
+        const params = randomParams(made.net.layout, rng, -1.5, 1.5);
         made.net.setParams(params);
         const doc: NetworkDocument = { ...base, training: { ...base.training, optimizer: 'sgd', learningRate: 0.1, batchSize: ROWS } };
         const loss = base.nodes.find((n) => n.type === 'output')!;

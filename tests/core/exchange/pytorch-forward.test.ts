@@ -13,6 +13,7 @@ import { KIND_LIST } from '../../../src/core/kinds';
 import { exampleNetwork, origin } from '../../../src/core/kinds/common';
 import { compileNetwork } from '../../../src/core/network';
 import { createRng } from '../../../src/core/random';
+import { randomParams } from './harness';
 import { requirePython, runPython, tempRoot, writeProject } from './python';
 
 const ROWS = 7;
@@ -82,7 +83,7 @@ describe('PyTorch export: model.py forward', () => {
         if (!made.ok) throw new Error(`${title}: ${made.problems[0]!.message}`);
         const net = made.net;
         const rng = createRng(seed * 101 + k);
-        const params = new Float32Array(net.params.length).map(() => rng.uniform(-1.5, 1.5));
+        const params = randomParams(net.layout, rng, -1.5, 1.5);
         net.setParams(params);
         const x = new Float32Array(ROWS * net.inputSize).map(() => rng.uniform(-2, 2));
         const y = Array.from(net.forward(x, ROWS));

@@ -7,6 +7,9 @@
  *   of these small networks the largest difference measured is 1.5e-7 (the test prints the worst ratio to the
  *   tolerance, ≤ 0.15 here). A wrong rule (a missing bias correction, L2 without its factor 2, L1 on a bias, a lost
  *   momentum term) is off by lr·|g| ≳ 1e-4 after one step, far outside it.
+ * - A small CNN with every image kind (Conv2D, BatchNorm in training mode with its running statistics, both pools,
+ *   GlobalAveragePool, Flatten) takes 8 such steps: BatchNorm's backward subtracts nearly equal sums, so the float32
+ *   differences grow faster there (after 8 steps the worst ratio is about 0.6; after 20, about 1.5, on a conv bias).
  * - The round trip: train.py for a few epochs (mini-batches, the core's shuffled order) → import the weights → the
  *   core's test loss equals the test loss train.py printed.
  * All runs share one Python process.
@@ -21,6 +24,7 @@ import { importWeights } from '../../../src/core/exchange/importWeights';
 import { exampleNetwork, origin } from '../../../src/core/kinds/common';
 import { compileNetwork } from '../../../src/core/network';
 import { findTemplate } from '../../../src/core/templates';
+import { createRng } from '../../../src/core/random';
 import { createTrainingSession } from '../../../src/core/train';
 import { TRAIN_HARNESS } from './harness';
 import { requirePython, runPython, tempRoot, writeProject } from './python';
@@ -43,6 +47,37 @@ function circleNet(): NetworkDocument {
   return { ...doc, data: { kind: 'builtin', name: 'circle', noise: 0.1, trainRatio: 0.5, seed: 3, samples: 80 } };
 }
 
+/**
+ * A small CNN on a CSV of random 4×4×2 images with every image kind: Conv2D (same), BatchNorm (batch statistics and
+ * the running statistics' update while training), MaxPool2D, AveragePool2D with asymmetric 'same' padding (padding
+ * not counted), GlobalAveragePool and Flatten.
+ */
+function imageNet(): NetworkDocument {
+  const features = Array.from({ length: 32 }, (_, k) => `p${k + 1}`);
+  const rng = createRng(17);
+  const rows = Array.from({ length: 24 }, () => [...features.map(() => rng.uniform(-1, 1)), rng.uniform(-1, 1), rng.uniform(-1, 1)].map((v) => v.toFixed(4)).join(','));
+  const doc = exampleNetwork('image net', [
+    { id: 'a', type: 'input', name: 'image', position: origin, features, shape: [4, 4, 2] },
+    { id: 'c', type: 'conv2d', name: 'conv', position: origin, filters: 3, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'tanh', useBias: true },
+    { id: 'bn', type: 'batchNorm', name: 'norm', position: origin, momentum: 0.8, epsilon: 1e-3 },
+    { id: 'mp', type: 'maxPool2d', name: 'max', position: origin, kernelSize: [2, 2], strides: [2, 2], padding: 'valid' },
+    { id: 'ap', type: 'averagePool2d', name: 'mean', position: origin, kernelSize: [3, 2], strides: [2, 1], padding: 'same' },
+    { id: 'f', type: 'flatten', name: 'flat', position: origin },
+    { id: 'g', type: 'globalAveragePool', name: 'global', position: origin },
+    { id: 'cat', type: 'concat', name: 'both', position: origin },
+    { id: 'h', type: 'dense', name: 'head', position: origin, units: 2, activation: 'linear', useBias: true },
+    { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['t1', 't2'] },
+  ] satisfies NetworkNode[], [['a', 'c'], ['c', 'bn'], ['bn', 'mp'], ['mp', 'ap'], ['ap', 'f'], ['bn', 'g'], ['f', 'cat', { order: 0 }], ['g', 'cat', { order: 1 }], ['cat', 'h'], ['h', 'out']]);
+  return {
+    ...doc,
+    data: {
+      kind: 'csv', fileName: 'images.csv', text: [[...features, 't1', 't2'].join(','), ...rows].join('\n'),
+      roles: Object.fromEntries([...features.map((f) => [f, 'feature'] as const), ['t1', 'target'] as const, ['t2', 'target'] as const]),
+      standardize: false, trainRatio: 0.75, seed: 5,
+    },
+  };
+}
+
 interface Case {
   title: string;
   doc: NetworkDocument;
@@ -59,6 +94,8 @@ const cases: Case[] = [
   { title: 'adam with L1 and L2', doc: circleNet(), setup: { optimizer: 'adam', learningRate: 0.02, l1: 0.001, l2: 0.01 }, fullBatch: true, epochs: STEPS },
   { title: 'adam, Iris template (softmax cross-entropy)', doc: findTemplate('iris')!.build(), setup: { optimizer: 'adam', learningRate: 0.05, l2: 0.001 }, fullBatch: true, epochs: STEPS },
   { title: 'sgd with a step-decay schedule, regression template (mse)', doc: findTemplate('regression')!.build(), setup: { optimizer: 'sgd', learningRate: 0.05, schedule: { kind: 'stepDecay', factor: 0.5, everyEpochs: 5 } }, fullBatch: true, epochs: STEPS },
+  { title: 'momentum, a CNN with every image kind (BatchNorm training statistics)', doc: imageNet(), setup: { optimizer: 'momentum', learningRate: 0.05, momentum: 0.9, l1: 0, l2: 0.001 }, fullBatch: true, epochs: 8 },
+  { title: 'round trip: a CNN with every image kind, 3 epochs of mini-batches', doc: imageNet(), setup: { batchSize: 5 }, fullBatch: false, epochs: 3 },
   { title: 'round trip: spiral template, 3 epochs of mini-batches', doc: findTemplate('spiral')!.build(), setup: {}, fullBatch: false, epochs: 3 },
   { title: 'round trip: Iris template, 4 epochs of mini-batches', doc: findTemplate('iris')!.build(), setup: {}, fullBatch: false, epochs: 4 },
 ];
