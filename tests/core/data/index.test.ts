@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DATASETS, datasetSummary, loadDataset, type LoadResult } from '../../../src/core/data/index';
+import { BUILTIN_DATASETS, datasetSummary, loadDataset, prepareDataset, type LoadResult } from '../../../src/core/data/index';
 import type { DataReference } from '../../../src/core/document';
 
 function loaded(r: LoadResult) {
@@ -18,7 +18,8 @@ const builtin = (name: Extract<DataReference, { kind: 'builtin' }>['name'], extr
 
 describe('loadDataset', () => {
   for (const info of BUILTIN_DATASETS) {
-    it(`loads ${info.id} as its metadata says`, () => {
+    it(`loads ${info.id} as its metadata says`, async () => {
+      await prepareDataset(builtin(info.id)); // the digits load on demand
       const r = loaded(loadDataset(builtin(info.id, { trainRatio: info.defaultTrainRatio })));
       expect(r.dataset.task).toBe(info.task);
       expect(r.dataset.featureNames).toEqual([...info.defaultFeatures]);
@@ -34,7 +35,7 @@ describe('loadDataset', () => {
   }
 
   it('lists every built-in name a document may hold, once', () => {
-    expect(BUILTIN_DATASETS.map((d) => d.id).sort()).toEqual(['cars', 'circle', 'gaussians', 'iris', 'moons', 'plane', 'sine', 'spiral', 'xor']);
+    expect(BUILTIN_DATASETS.map((d) => d.id).sort()).toEqual(['cars', 'circle', 'digits', 'gaussians', 'iris', 'moons', 'plane', 'sine', 'spiral', 'xor']);
   });
 
   it('passes samples, noise and engineered features through to a 2-D set', () => {

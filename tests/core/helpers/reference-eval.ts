@@ -9,6 +9,9 @@
 import type { ActivationName, NetworkDocument, NetworkEdge, NetworkNode } from '../../../src/core/document';
 import { createRng } from '../../../src/core/random';
 
+/** The node kinds this reference evaluator computes (image kinds have their own float64 reference in the kinds table). */
+export const EVALUATED_KINDS: ReadonlySet<string> = new Set(['input', 'neuron', 'dense', 'activation', 'dropout', 'output', 'add', 'concat']);
+
 export type Example = Record<string, number>;
 
 export function activate(name: ActivationName, z: number[]): number[] {

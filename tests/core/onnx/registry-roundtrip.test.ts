@@ -40,8 +40,19 @@ async function roundTrip(doc: NetworkDocument, seed: number): Promise<void> {
 describe('ONNX export → import over random networks of every kind', () => {
   const docs = randomNetworks(60, 1);
 
-  it('draws networks that use every kind in the table', () => {
-    expect([...kindsIn(docs)].sort()).toEqual(KIND_LIST.map((k) => k.type).sort());
+  it('draws networks that use every kind in the table that reads a vector (the image-only kinds are refused on one)', () => {
+    const drawn = kindsIn(docs);
+    const missing = KIND_LIST.filter((k) => !drawn.has(k.type));
+    // Every kind the generator leaves out must be one that cannot read a plain vector: its export → import round trip
+    // runs on the image-shaped example networks of the kinds table instead (tests/core/kinds).
+    for (const kind of missing) {
+      const doc = build([
+        node('input', 'in', { features: ['x1', 'x2', 'x3'] }),
+        { ...(kind.defaults('k') as object), id: 'k', type: kind.type, name: 'k', position: { x: 0, y: 0 } } as never,
+      ], [['in', 'k']]);
+      expect(validateDocument(doc).errors.filter((p) => p.nodeIds.includes('k') && /image|shape|\d+×\d+/.test(p.message)).length, `${kind.type} on a vector`).toBeGreaterThan(0);
+    }
+    expect(missing.length).toBeLessThan(KIND_LIST.length / 2);
   });
 
   it('every exported network imports back with the same outputs (and ONNX Runtime agrees)', async () => {
