@@ -172,7 +172,7 @@ test('the Templates menu opens from the toolbar and closes on a click elsewhere'
   await page.getByRole('button', { name: 'Empty canvas' }).click();
   await page.getByRole('button', { name: 'Templates', exact: true }).click();
   const menu = page.getByRole('menu', { name: 'Templates' });
-  await expect(menu.getByRole('menuitem')).toHaveCount(5);
+  await expect(menu.getByRole('menuitem')).toHaveCount(7); // the five learning templates and the two digits ones
   // (The menu is seen whole now, over the canvas: click beside it.)
   await canvas(page).locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
   await expect(menu).toHaveCount(0);

@@ -8,7 +8,7 @@ test('every kind in the table can be dragged from the palette and shows its insp
   await openApp(page);
   await startEmpty(page);
   for (const [k, kind] of KIND_LIST.entries()) {
-    const id = await dragFromPalette(page, kind.label, { x: 80 + (k % 4) * 200, y: 80 + Math.floor(k / 4) * 160 });
+    const id = await dragFromPalette(page, kind.label, { x: 60 + (k % 5) * 150, y: 60 + Math.floor(k / 5) * 110 });
     await selectNode(page, id);
     await expect(inspector(page)).toContainText(kind.label);
   }
