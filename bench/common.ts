@@ -4,7 +4,24 @@
  */
 import { createRng } from '../src/core/random';
 
-export type ScenarioId = 'playground-small' | 'playground-deep' | 'mnist-train' | 'infer-b1' | 'infer-b256';
+export type ScenarioId = 'playground-small' | 'playground-deep' | 'mnist-train' | 'infer-b1' | 'infer-b256' | 'lenet-train';
+
+/**
+ * A layer of a convolutional scenario. Images are NHWC in every peer (Netwright's layout and tf.conv2d's default);
+ * conv kernels are [kh, kw, c, filters] (Netwright's slot layout and tf.conv2d's filter layout), dense weights
+ * [in, out]; Flatten reads the NHWC image row-major in both, so the same arrays mean the same network everywhere.
+ */
+export type CnnLayer =
+  | { kind: 'conv'; filters: number; kernel: number; activation: 'relu' }
+  | { kind: 'maxPool'; size: number }
+  | { kind: 'flatten' }
+  | { kind: 'dense'; units: number; activation: 'relu' | 'softmax' };
+
+export interface CnnSpec {
+  /** [h, w, c] of an input image. */
+  image: [number, number, number];
+  layers: CnnLayer[];
+}
 
 export interface Scenario {
   id: ScenarioId;
@@ -20,6 +37,8 @@ export interface Scenario {
   unit: 'samples/s' | 'steps/s';
   samples: number;
   learningRate: number;
+  /** A convolutional network (then `sizes` is [input size, classes] and `hidden` is unused). */
+  cnn?: CnnSpec;
 }
 
 const MNIST = [784, 128, 64, 10];
@@ -30,14 +49,72 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
   'mnist-train': { id: 'mnist-train', title: 'MNIST-sized 784-128-64-10 ReLU, softmax CE, batch 64 (synthetic data)', sizes: MNIST, hidden: 'relu', output: 'softmax', batch: 64, mode: 'train', unit: 'steps/s', samples: 2048, learningRate: 0.01 },
   'infer-b1': { id: 'infer-b1', title: 'Inference 784-128-64-10, batch 1', sizes: MNIST, hidden: 'relu', output: 'softmax', batch: 1, mode: 'infer', unit: 'samples/s', samples: 2048, learningRate: 0 },
   'infer-b256': { id: 'infer-b256', title: 'Inference 784-128-64-10, batch 256', sizes: MNIST, hidden: 'relu', output: 'softmax', batch: 256, mode: 'infer', unit: 'samples/s', samples: 2048, learningRate: 0 },
+  'lenet-train': {
+    id: 'lenet-train', title: 'LeNet-like CNN on 28×28: conv 6@5×5 → maxpool 2 → conv 16@5×5 → maxpool 2 → 120 → 84 → 10, softmax CE, batch 32 (synthetic data)',
+    sizes: [784, 10], hidden: 'relu', output: 'softmax', batch: 32, mode: 'train', unit: 'steps/s', samples: 1024, learningRate: 0.01,
+    cnn: {
+      image: [28, 28, 1],
+      layers: [
+        { kind: 'conv', filters: 6, kernel: 5, activation: 'relu' },
+        { kind: 'maxPool', size: 2 },
+        { kind: 'conv', filters: 16, kernel: 5, activation: 'relu' },
+        { kind: 'maxPool', size: 2 },
+        { kind: 'flatten' },
+        { kind: 'dense', units: 120, activation: 'relu' },
+        { kind: 'dense', units: 84, activation: 'relu' },
+        { kind: 'dense', units: 10, activation: 'softmax' },
+      ],
+    },
+  },
 };
+
+/** A layer with its input and output shapes ([h, w, c] or [n]), in order. */
+export interface ShapedLayer { layer: CnnLayer; input: number[]; output: number[] }
+
+/** The shapes through a convolutional scenario (convolutions 'valid', stride 1; pooling stride = size). */
+export function cnnShapes(spec: CnnSpec): ShapedLayer[] {
+  let shape: number[] = [...spec.image];
+  return spec.layers.map((layer) => {
+    const input = shape;
+    if (layer.kind === 'conv') shape = [input[0]! - layer.kernel + 1, input[1]! - layer.kernel + 1, layer.filters];
+    else if (layer.kind === 'maxPool') shape = [Math.floor(input[0]! / layer.size), Math.floor(input[1]! / layer.size), input[2]!];
+    else if (layer.kind === 'flatten') shape = [input.reduce((a, b) => a * b, 1)];
+    else shape = [layer.units];
+    return { layer, input, output: shape };
+  });
+}
+
+/**
+ * A matrix product of a forward pass: [M × K] · [K × N]. A dense layer: M = batch, K = inputs, N = units; a
+ * convolution over im2col patches: M = batch·oh·ow, K = kh·kw·c, N = filters. `first`: its input is the data (no
+ * input gradient in training).
+ */
+export interface Product { what: string; M: number; K: number; N: number; first: boolean }
+
+export function forwardProducts(s: Scenario): Product[] {
+  if (!s.cnn) {
+    return s.sizes.slice(1).map((n, l) => ({ what: `dense ${s.sizes[l]}→${n}`, M: s.batch, K: s.sizes[l]!, N: n, first: l === 0 }));
+  }
+  const out: Product[] = [];
+  for (const { layer, input, output } of cnnShapes(s.cnn)) {
+    const first = out.length === 0;
+    if (layer.kind === 'conv') out.push({ what: `conv ${layer.filters}@${layer.kernel}×${layer.kernel} on ${input.join('×')}`, M: s.batch * output[0]! * output[1]!, K: layer.kernel * layer.kernel * input[2]!, N: layer.filters, first });
+    else if (layer.kind === 'dense') out.push({ what: `dense ${input[0]}→${layer.units}`, M: s.batch, K: input[0]!, N: layer.units, first });
+  }
+  return out;
+}
+
+/** The forward product with the most multiply-adds: the yardstick of the sanity check. */
+export function largestProduct(s: Scenario): Product {
+  return forwardProducts(s).reduce((a, b) => (b.M * b.K * b.N > a.M * a.K * a.N ? b : a));
+}
 
 export interface BenchData {
   /** samples × sizes[0], row-major. */
   x: Float32Array;
   /** samples × sizes[last], row-major (0/1 labels or one-hot). */
   y: Float32Array;
-  /** Per layer l: sizes[l] × sizes[l+1] row-major (input unit i → unit j at i·n + j). */
+  /** Per layer l: sizes[l] × sizes[l+1] row-major (input unit i → unit j at i·n + j); for a CNN, per conv or dense layer in order (conv [kh, kw, c, filters]). */
   weights: Float32Array[];
   biases: Float32Array[];
 }
@@ -65,6 +142,21 @@ export function makeData(s: Scenario, seed = 42): BenchData {
   }
   const weights: Float32Array[] = [];
   const biases: Float32Array[] = [];
+  if (s.cnn) {
+    // Glorot-uniform kernels (fans as Keras counts them: kh·kw·c in, kh·kw·filters out) and dense weights, zero biases.
+    for (const { layer, input } of cnnShapes(s.cnn)) {
+      if (layer.kind !== 'conv' && layer.kind !== 'dense') continue;
+      const [size, fanIn, fanOut, n] = layer.kind === 'conv'
+        ? [layer.kernel * layer.kernel * input[2]! * layer.filters, layer.kernel * layer.kernel * input[2]!, layer.kernel * layer.kernel * layer.filters, layer.filters]
+        : [input[0]! * layer.units, input[0]!, layer.units, layer.units];
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const w = new Float32Array(size);
+      for (let k = 0; k < w.length; k++) w[k] = rng.uniform(-limit, limit);
+      weights.push(w);
+      biases.push(new Float32Array(n));
+    }
+    return { x, y, weights, biases };
+  }
   for (let l = 0; l + 1 < s.sizes.length; l++) {
     const m = s.sizes[l];
     const n = s.sizes[l + 1];
@@ -103,12 +195,6 @@ export interface BenchImpl {
   reference?(): Promise<{ ms: number; what: string }>;
 }
 
-/** The layer with the most weights: the largest matrix product of a step. */
-export function largestLayer(s: Scenario): { m: number; n: number } {
-  let best = { m: s.sizes[0], n: s.sizes[1] };
-  for (let l = 1; l + 1 < s.sizes.length; l++) if (s.sizes[l] * s.sizes[l + 1] > best.m * best.n) best = { m: s.sizes[l], n: s.sizes[l + 1] };
-  return best;
-}
 
 /**
  * The matrix products of one step, in units of the largest one (by multiply-adds): a forward pass has one per
@@ -116,13 +202,19 @@ export function largestLayer(s: Scenario): { m: number; n: number } {
  * the input gradient. MNIST-sized inference: 1.09; training: 2.26.
  */
 export function productsPerStep(s: Scenario): number {
-  const { m, n } = largestLayer(s);
+  const big = largestProduct(s);
   let macs = 0;
-  for (let l = 0; l + 1 < s.sizes.length; l++) {
-    const w = s.sizes[l] * s.sizes[l + 1];
-    macs += s.mode === 'infer' ? w : l === 0 ? 2 * w : 3 * w;
+  for (const p of forwardProducts(s)) {
+    const w = p.M * p.K * p.N;
+    macs += s.mode === 'infer' ? w : p.first ? 2 * w : 3 * w;
   }
-  return macs / (m * n);
+  return macs / (big.M * big.K * big.N);
+}
+
+/** Whether the largest product is big enough to judge by (JUDGED_FROM_WEIGHTS multiply-adds per example). */
+export function judgedByArithmetic(s: Scenario): boolean {
+  const p = largestProduct(s);
+  return (p.M * p.K * p.N) / s.batch >= JUDGED_FROM_WEIGHTS;
 }
 
 /**
@@ -136,7 +228,7 @@ export function productsPerStep(s: Scenario): number {
 export const SUSPECT_RATIO: Record<Scenario['mode'], number> = { infer: 12, train: 20 };
 
 /**
- * Only layers this large make the arithmetic a yardstick: in the Playground nets (at most 8 × 8 weights) every
+ * Only layers this large (multiply-adds per example of the largest product: weights, for a dense layer) make the arithmetic a yardstick: in the Playground nets (at most 8 × 8 weights) every
  * product is a few dozen multiply-adds and per-operation overhead, not arithmetic, sets the pace of every peer.
  */
 export const JUDGED_FROM_WEIGHTS = 10_000;

@@ -5,7 +5,9 @@
  * and the ratio netwright / peer (median, min–max over the rounds); how each peer ran (tfjs version, WASM SIMD and
  * threads, brain.js mode); the sanity check (step time over the peer's own matrix products, measured in the same
  * process: "suspect" when far above them); and, for the MNIST-sized scenarios, the bench's tfjs-wasm peer as a
- * fraction of bench/standalone-tfjs-wasm.ts, a minimal tfjs-wasm script of the same network run in the same rounds.
+ * fraction of bench/standalone-tfjs-wasm.ts, a minimal tfjs-wasm script of the same network run in the same rounds
+ * (also for the LeNet-like CNN, whose netwright lines add each Conv2D's GFLOP/s forward and backward next to the
+ * GEMM's at the same shapes).
  * Ends with a summary of every ratio.
  *
  * Then the matrix products (bench/gemm.ts): GFLOP/s of gemmNN/TN/NT next to tfjs-wasm's tf.matMul at 1024³, MLP and
@@ -26,6 +28,7 @@ const PEERS_PER_SCENARIO: Record<ScenarioId, string[]> = {
   'mnist-train': ['netwright', 'tfjs-cpu', 'tfjs-wasm', STANDALONE],
   'infer-b1': ['netwright', 'tfjs-cpu', 'tfjs-wasm', STANDALONE],
   'infer-b256': ['netwright', 'tfjs-cpu', 'tfjs-wasm', STANDALONE],
+  'lenet-train': ['netwright', 'tfjs-cpu', 'tfjs-wasm', STANDALONE],
 };
 /** Within this fraction of the standalone script, the bench's tfjs-wasm peer counts as running at its best. */
 const STANDALONE_TOLERANCE = 0.2;
@@ -133,7 +136,8 @@ for (const id of scenarioIds) {
   }
   if (extras.length > 0) {
     for (const key of Object.keys(extras[0])) {
-      console.log(`  netwright ${key}: median ${median(extras.map((e) => e[key])).toPrecision(3)}`);
+      const xs = extras.map((e) => e[key]);
+      console.log(`  netwright ${key}: median ${median(xs).toPrecision(3)} (min ${Math.min(...xs).toPrecision(3)}, max ${Math.max(...xs).toPrecision(3)})`);
     }
   }
 }

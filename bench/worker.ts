@@ -6,7 +6,7 @@
  * process; a step costing more than SUSPECT_RATIO times its matrix products (the largest one scaled by multiply-adds)
  * is suspect, where layers are large enough (JUDGED_FROM_WEIGHTS) for arithmetic to set the pace.
  */
-import { JUDGED_FROM_WEIGHTS, SCENARIOS, SUSPECT_RATIO, largestLayer, makeData, productsPerStep, type BenchImpl, type ScenarioId } from './common';
+import { SCENARIOS, SUSPECT_RATIO, judgedByArithmetic, largestProduct, makeData, productsPerStep, type BenchImpl, type ScenarioId } from './common';
 import { tfjsImpl } from './impl/tfjs';
 import { brainImpl } from './impl/brain';
 import { netwrightImpl } from './impl/netwright';
@@ -48,14 +48,14 @@ async function main(): Promise<void> {
   const perSecond = (units / elapsed) * 1000;
   const throughput = scenario.unit === 'samples/s' ? perSecond * scenario.batch : perSecond;
   const stepMs = elapsed / units;
-  const extra = 'extra' in impl && typeof impl.extra === 'function' ? (impl.extra as () => Record<string, number>)() : undefined;
+  const extra = 'extra' in impl && typeof impl.extra === 'function' ? await (impl.extra as () => Record<string, number> | Promise<Record<string, number>>)() : undefined;
   let sanity: { stepMs: number; referenceMs: number; reference: string; ratio: number; judged: boolean; suspect: boolean } | undefined;
-  const { m, n } = largestLayer(scenario);
-  const judged = m * n >= JUDGED_FROM_WEIGHTS;
+  const { M, K, N } = largestProduct(scenario);
+  const judged = judgedByArithmetic(scenario);
   if (impl.largestMatmulMs) {
     const share = productsPerStep(scenario);
     const referenceMs = (await impl.largestMatmulMs()) * share;
-    sanity = { stepMs, referenceMs, reference: `${share.toFixed(2)} × matmul ${scenario.batch}×${m}·${m}×${n}`, ratio: stepMs / referenceMs, judged, suspect: false };
+    sanity = { stepMs, referenceMs, reference: `${share.toFixed(2)} × matmul ${M}×${K}·${K}×${N}`, ratio: stepMs / referenceMs, judged, suspect: false };
   } else if (impl.reference) {
     const r = await impl.reference();
     sanity = { stepMs, referenceMs: r.ms, reference: r.what, ratio: stepMs / r.ms, judged, suspect: false };

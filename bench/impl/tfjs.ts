@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BenchData, BenchImpl, PeerConfig, Scenario } from '../common';
-import { largestLayer, timePerCall } from '../common';
+import { cnnShapes, largestProduct, timePerCall } from '../common';
 
 export interface TfjsConfig extends PeerConfig {
   tfjs: string;
@@ -47,19 +47,73 @@ export async function startTfjs(backend: 'cpu' | 'wasm'): Promise<TfjsConfig> {
   return config;
 }
 
+const tfConv = (x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D => tf.conv2d(x, w, 1, 'valid');
+
+/**
+ * The filter gradient of a stride-1 'valid' tf.conv2d with wasm ops only. tfjs-wasm 4.22 has no
+ * Conv2DBackpropFilter kernel (training any conv net on it throws "Kernel 'Conv2DBackpropFilter' not registered for
+ * backend 'wasm'", https://github.com/tensorflow/tfjs/issues/8474, open), so a tfjs-wasm user who wants to train
+ * one must supply it. The cheapest way in its own ops is one more convolution, which runs in XNNPACK:
+ *   dW[ky, kx, ci, f] = Σ_{b,oy,ox} x[b, oy+ky, ox+kx, ci] · dy[b, oy, ox, f]
+ *                     = conv2d(xᵀ [ci, h, w, b], dyᵀ [oh, ow, b, f])[ci, ky, kx, f].
+ * The input gradient is tfjs' own (tf.conv2dTranspose, the Conv2DBackpropInput kernel wasm has).
+ */
+function wasmFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
+  const r = tf.conv2d(tf.transpose(x, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), 1, 'valid');
+  return tf.transpose(r, [1, 2, 0, 3]);
+}
+const wasmConvWith = (inputGrad: boolean) => tf.customGrad((x, w, save) => {
+  const xs = x as tf.Tensor4D;
+  const ws = w as tf.Tensor4D;
+  (save as tf.GradSaveFunc)([xs, ws]);
+  return {
+    value: tf.conv2d(xs, ws, 1, 'valid'),
+    gradFunc: (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const d = dy as tf.Tensor4D;
+      // The first layer's input is the data: tfjs' own gradient would not compute its gradient either.
+      return [inputGrad ? tf.conv2dTranspose(d, sw, sx.shape, 1, 'valid') : tf.zerosLike(sx), wasmFilterGrad(sx, d)];
+    },
+  };
+}) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+const wasmConv = wasmConvWith(true);
+const wasmConvFirst = wasmConvWith(false);
+
 export function tfjsImpl(backend: 'cpu' | 'wasm'): BenchImpl & { config(): TfjsConfig } {
   let s: Scenario;
   let ws: tf.Variable[] = [];
   let bs: tf.Variable[] = [];
-  /** Every batch of the data set, made once before timing. */
-  let xs: tf.Tensor2D[] = [];
+  /** Every batch of the data set, made once before timing ([batch, h, w, c] for a CNN). */
+  let xs: tf.Tensor[] = [];
   let ys: tf.Tensor2D[] = [];
   let optimizer: tf.Optimizer;
   let cursor = 0;
   let config: TfjsConfig;
 
-  const logits = (x: tf.Tensor2D): tf.Tensor2D => {
-    let h: tf.Tensor2D = x;
+  /** A CNN as tfjs' own ops: tf.conv2d (NHWC, 'valid'), tf.maxPool, tf.reshape, tf.matMul. */
+  const cnnLogits = (x: tf.Tensor): tf.Tensor2D => {
+    let h: tf.Tensor = x;
+    let l = 0;
+    for (const layer of s.cnn!.layers) {
+      if (layer.kind === 'conv') {
+        const conv = backend === 'wasm' ? (l === 0 ? wasmConvFirst : wasmConv) : tfConv;
+        h = tf.relu(tf.add(conv(h as tf.Tensor4D, ws[l] as tf.Tensor4D), bs[l]!));
+        l++;
+      } else if (layer.kind === 'maxPool') h = tf.maxPool(h as tf.Tensor4D, layer.size, layer.size, 'valid');
+      else if (layer.kind === 'flatten') h = tf.reshape(h, [s.batch, -1]);
+      else {
+        const z = tf.add(tf.matMul(h as tf.Tensor2D, ws[l] as tf.Tensor2D), bs[l]!);
+        // The last layer's softmax is the loss's (softmaxCrossEntropy takes logits).
+        h = layer.activation === 'relu' ? tf.relu(z) : z;
+        l++;
+      }
+    }
+    return h as tf.Tensor2D;
+  };
+
+  const logits = (x: tf.Tensor): tf.Tensor2D => {
+    if (s.cnn) return cnnLogits(x);
+    let h = x as tf.Tensor2D;
     for (let l = 0; l < ws.length; l++) {
       const z = tf.add(tf.matMul(h, ws[l]), bs[l]) as tf.Tensor2D;
       h = l === ws.length - 1 ? z : s.hidden === 'tanh' ? tf.tanh(z) : tf.relu(z);
@@ -83,12 +137,19 @@ export function tfjsImpl(backend: 'cpu' | 'wasm'): BenchImpl & { config(): TfjsC
       const sizes = s.sizes;
       const nIn = sizes[0];
       const nOut = sizes[sizes.length - 1];
-      ws = data.weights.map((w, l) => tf.variable(tf.tensor2d(w, [sizes[l], sizes[l + 1]])));
+      if (s.cnn) {
+        const shaped = cnnShapes(s.cnn).filter((l) => l.layer.kind === 'conv' || l.layer.kind === 'dense');
+        ws = data.weights.map((w, l) => {
+          const { layer, input, output } = shaped[l]!;
+          return tf.variable(layer.kind === 'conv' ? tf.tensor4d(w, [layer.kernel, layer.kernel, input[2]!, output[2]!]) : tf.tensor2d(w, [input[0]!, output[0]!]));
+        });
+      } else ws = data.weights.map((w, l) => tf.variable(tf.tensor2d(w, [sizes[l], sizes[l + 1]])));
       bs = data.biases.map((b) => tf.variable(tf.tensor1d(b)));
       xs = [];
       ys = [];
+      const xShape = s.cnn ? [s.batch, ...s.cnn.image] : [s.batch, nIn];
       for (let r = 0; r + s.batch <= s.samples; r += s.batch) {
-        xs.push(tf.tensor2d(data.x.slice(r * nIn, (r + s.batch) * nIn), [s.batch, nIn]));
+        xs.push(tf.tensor(data.x.slice(r * nIn, (r + s.batch) * nIn), xShape));
         ys.push(tf.tensor2d(data.y.slice(r * nOut, (r + s.batch) * nOut), [s.batch, nOut]));
       }
       optimizer = tf.train.sgd(s.learningRate);
@@ -120,11 +181,11 @@ export function tfjsImpl(backend: 'cpu' | 'wasm'): BenchImpl & { config(): TfjsC
       }
       return last;
     },
-    /** tf.matMul of the largest layer at the batch's shape, read back, on this backend. */
+    /** tf.matMul of the largest product of a step (a dense layer, or a convolution's im2col product), read back, on this backend. */
     async largestMatmulMs() {
-      const { m, n } = largestLayer(s);
-      const a = tf.randomNormal([s.batch, m]) as tf.Tensor2D;
-      const b = tf.randomNormal([m, n]) as tf.Tensor2D;
+      const { M, K, N } = largestProduct(s);
+      const a = tf.randomNormal([M, K]) as tf.Tensor2D;
+      const b = tf.randomNormal([K, N]) as tf.Tensor2D;
       const ms = await timePerCall(async () => {
         const c = tf.matMul(a, b);
         await c.data();
