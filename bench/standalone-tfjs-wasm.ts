@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const { batch } = setup;
   const lenet = scenario === 'lenet-train';
   const batches = Math.floor((lenet ? 1024 : 2048) / batch);
-  const xs = Array.from({ length: batches }, () => tf.randomNormal(lenet ? [batch, 28, 28, 1] : [batch, SIZES[0]!] as number[]) as tf.Tensor2D);
+  const xShape: number[] = lenet ? [batch, 28, 28, 1] : [batch, SIZES[0]!];
+  const xs = Array.from({ length: batches }, (): tf.Tensor2D => { const t: tf.Tensor = tf.randomNormal(xShape); return t as tf.Tensor2D; });
   const ys = Array.from({ length: batches }, () => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32') as tf.Tensor1D, 10) as tf.Tensor2D);
   const optimizer = tf.train.sgd(0.01);
 
