@@ -11,7 +11,7 @@ import type { NetworkNode } from '../document';
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
 import { UNITS } from '../limits';
 import { activationField, exampleNetwork, finite, onnxOp, origin, positiveInt, referenceActivation } from './common';
-import { asImage, attrInts, col2im, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
+import { addColumnSums, asImage, attrInts, col2im, fillRows, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
@@ -43,6 +43,10 @@ function geo(c: { nodes: readonly PlanNode[] }, p: PlanNode): Geometry {
   if (!g) geometries.set(p, (g = convGeometry(p, c.nodes[p.inputs[0]!]!)));
   return g;
 }
+
+/** A float64 accumulator of at least n values, shared (single-threaded: no two nodes use it at once). */
+let sums = new Float64Array(64);
+const biasSums = (n: number): Float64Array => (sums.length >= n ? sums : (sums = new Float64Array(n)));
 
 const isLinear = (p: PlanNode) => p.activation?.name === 'linear';
 
@@ -104,10 +108,8 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
     const patches = ws.scratch[i]!.subarray(0, M * K);
     im2col(g, ws.batch, ws.a[p.inputs[0]!]!, patches);
     const z = ws.z[i]!;
-    if (p.bias) {
-      const o = p.bias.offset;
-      for (let r = 0; r < M; r++) for (let f = 0; f < F; f++) z[r * F + f] = params[o + f]!;
-    } else z.fill(0);
+    if (p.bias) fillRows(z, M, F, params, p.bias.offset);
+    else z.fill(0);
     /** z += patches · K */
     gemmNN(M, F, K, patches, 0, params, p.slots.kernel!.offset, z, 0);
     p.activation!.apply(z, ws.a[i]!, ws.batch, p.size);
@@ -121,10 +123,8 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
     const dz = ws.dz[i]!;
     /** dLoss/dz = dLoss/da · f'(z), unless the loss gave dLoss/dz. */
     if (c.fusedIndex !== i) p.activation!.backprop(ws.z[i]!, ws.a[i]!, ws.da[i]!, dz, ws.batch, p.size);
-    if (p.bias) {
-      const o = p.bias.offset;
-      for (let r = 0; r < M; r++) for (let f = 0; f < F; f++) grads[o + f] += dz[r * F + f]!;
-    }
+    /** dLoss/dbias += Σ over every output pixel of dz */
+    if (p.bias) addColumnSums(dz, M, F, grads, p.bias.offset, biasSums(F));
     const s = ws.scratch[i]!;
     const patches = s.subarray(0, M * K);
     const kOff = p.slots.kernel!.offset;

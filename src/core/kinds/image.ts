@@ -93,56 +93,76 @@ export function windowOf(node: { kernelSize?: unknown; strides?: unknown; paddin
 // ---------------------------------------------------------------------------------------------------------------
 // im2col
 
-/** patches[(b·oh·ow + oy·ow + ox)·K + (ky·kw + kx)·c + ch] = x at (b, oy·sh + ky − top, ox·sw + kx − left, ch), or 0. */
+/**
+ * patches[(b·oh·ow + oy·ow + ox)·K + (ky·kw + kx)·c + ch] = x at (b, oy·sh + ky − top, ox·sw + kx − left, ch), or 0.
+ * For a fixed window row ky, the cells kx = 0…kw−1, ch = 0…c−1 inside the image are one contiguous run of the NHWC
+ * row: each window row is copied as one run (at most kw·c values), padded cells written as zeros around it.
+ */
 export function im2col(g: Geometry, batch: number, x: Float32Array, patches: Float32Array): void {
   const { h, w, c, kh, kw, sh, sw, oh, ow, top, left } = g;
-  const K = kh * kw * c;
+  const rowLength = kw * c;
   let o = 0;
   for (let b = 0; b < batch; b++) {
     const xb = b * h * w * c;
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
+        const ix0 = ox * sw - left;
+        // The window's cells inside the image along a row: q from q0 to q1 (exclusive), q = kx·c + ch.
+        const q0 = Math.max(0, -ix0) * c;
+        const q1 = Math.min(kw, w - ix0) * c;
+        for (let ky = 0; ky < kh; ky++, o += rowLength) {
           const iy = oy * sh + ky - top;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx - left;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-              for (let ch = 0; ch < c; ch++) patches[o++] = 0;
-            } else {
-              const src = xb + (iy * w + ix) * c;
-              for (let ch = 0; ch < c; ch++) patches[o++] = x[src + ch]!;
-            }
+          if (iy < 0 || iy >= h || q1 <= q0) {
+            for (let q = 0; q < rowLength; q++) patches[o + q] = 0;
+            continue;
           }
+          const src = xb + (iy * w + ix0) * c;
+          for (let q = 0; q < q0; q++) patches[o + q] = 0;
+          for (let q = q0; q < q1; q++) patches[o + q] = x[src + q]!;
+          for (let q = q1; q < rowLength; q++) patches[o + q] = 0;
         }
       }
     }
   }
-  void K;
 }
 
-/** The reverse of im2col for gradients: dx += each patch value back where it came from. */
+/** The reverse of im2col for gradients: dx += each patch value back where it came from (padded cells dropped). */
 export function col2im(g: Geometry, batch: number, dpatches: Float32Array, dx: Float32Array): void {
   const { h, w, c, kh, kw, sh, sw, oh, ow, top, left } = g;
+  const rowLength = kw * c;
   let o = 0;
   for (let b = 0; b < batch; b++) {
     const xb = b * h * w * c;
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
+        const ix0 = ox * sw - left;
+        const q0 = Math.max(0, -ix0) * c;
+        const q1 = Math.min(kw, w - ix0) * c;
+        for (let ky = 0; ky < kh; ky++, o += rowLength) {
           const iy = oy * sh + ky - top;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx - left;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-              o += c;
-            } else {
-              const dst = xb + (iy * w + ix) * c;
-              for (let ch = 0; ch < c; ch++) dx[dst + ch] += dpatches[o++]!;
-            }
-          }
+          if (iy < 0 || iy >= h) continue;
+          const dst = xb + (iy * w + ix0) * c;
+          for (let q = q0; q < q1; q++) dx[dst + q] += dpatches[o + q]!;
         }
       }
     }
   }
+}
+
+/** Each of the `rows` rows of `out` (row-major, `width` wide) = `row` (width values of `src` from `offset`). */
+export function fillRows(out: Float32Array, rows: number, width: number, src: Float32Array, offset: number): void {
+  if (rows === 0) return;
+  for (let f = 0; f < width; f++) out[f] = src[offset + f]!;
+  // Double the filled prefix each time: a few memory copies instead of rows·width stores.
+  const n = rows * width;
+  for (let filled = width; filled < n; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, n - filled));
+}
+
+/** sums[offset + f] += Σ over rows of m[row·width + f] (a column sum, accumulated in float64 per column). */
+export function addColumnSums(m: Float32Array, rows: number, width: number, sums: Float32Array, offset: number, acc: Float64Array): void {
+  acc.fill(0, 0, width);
+  for (let r = 0, k = 0; r < rows; r++) for (let f = 0; f < width; f++) acc[f] += m[k++]!;
+  for (let f = 0; f < width; f++) sums[offset + f] += acc[f]!;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
