@@ -3,21 +3,21 @@
  * than the tree before it? Each measurement is a fresh process of that tree's bench/worker.ts; rounds alternate which
  * tree goes first, so drift hits both alike. Prints every run, then per scenario the median (min–max) and after/before.
  *
- *   npx tsx bench/compare-trees.ts BEFORE_TREE AFTER_TREE [rounds=3] [warmup=1] [measure=3]
+ *   npx tsx bench/compare-trees.ts BEFORE_TREE AFTER_TREE [rounds=3] [warmup=1] [measure=3] [scenario,scenario…]
  *
  * Both trees need their node_modules (e.g. `git worktree add ../before <commit>` then `cp -al node_modules ../before/`).
  */
 import { spawnSync } from 'node:child_process';
 import { SCENARIOS, type ScenarioId } from './common';
 
-const [beforeTree, afterTree, rounds = '3', warmup = '1', measure = '3'] = process.argv.slice(2);
+const [beforeTree, afterTree, rounds = '3', warmup = '1', measure = '3', only] = process.argv.slice(2);
 if (!beforeTree || !afterTree) {
   console.error('usage: npx tsx bench/compare-trees.ts BEFORE_TREE AFTER_TREE [rounds] [warmup] [measure]');
   process.exit(2);
 }
 const trees = { before: beforeTree, after: afterTree } as const;
 type Side = keyof typeof trees;
-const scenarios = Object.keys(SCENARIOS) as ScenarioId[];
+const scenarios = (only ? only.split(',') : Object.keys(SCENARIOS)) as ScenarioId[];
 const results = new Map<ScenarioId, Record<Side, number[]>>(scenarios.map((s) => [s, { before: [], after: [] }]));
 
 for (let round = 0; round < Number(rounds); round++) {
