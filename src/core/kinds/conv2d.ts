@@ -11,7 +11,7 @@ import type { NetworkNode } from '../document';
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
 import { UNITS } from '../limits';
 import { activationField, exampleNetwork, finite, onnxOp, origin, positiveInt, referenceActivation } from './common';
-import { addColumnSums, asImage, attrInts, col2im, fillRows, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
+import { addColumnSums, asImage, attrInts, col2im, fillRows, imageChainExample, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
@@ -266,13 +266,10 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
   },
   examples: {
     networks: () => [
-      exampleNetwork('conv 3×3 valid on a 5×4×2 image, then flatten into a dense layer', [
-        imageInput('a', [5, 4, 2]),
+      imageChainExample('conv 3×3 valid on a 5×4×2 image, then flatten into a dense layer', [5, 4, 2], [
         { id: 'c', type: 'conv2d', name: 'c', position: origin, filters: 3, kernelSize: [3, 3], strides: [1, 1], padding: 'valid', activation: 'tanh', useBias: true },
         { id: 'f', type: 'flatten', name: 'f', position: origin },
-        { id: 'h', type: 'dense', name: 'h', position: origin, units: 2, activation: 'linear', useBias: true },
-        { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['y1', 'y2'] },
-      ] satisfies NetworkNode[], [['a', 'c'], ['c', 'f'], ['f', 'h'], ['h', 'out']]),
+      ], 2),
       exampleNetwork('conv 2×3 same with stride 2, no bias, then another conv, into a softmax', [
         imageInput('a', [5, 5, 1]),
         { id: 'c', type: 'conv2d', name: 'c', position: origin, filters: 2, kernelSize: [2, 3], strides: [2, 2], padding: 'same', activation: 'relu', useBias: false },

@@ -4,9 +4,8 @@
  * ONNX: GlobalAveragePool on NCHW, then Flatten to [N, c].
  */
 import { z } from 'zod';
-import type { NetworkNode } from '../document';
 import { exampleNetwork, onnxOp, origin } from './common';
-import { asImage, imageInput, nchwSource, toNchw } from './image';
+import { asImage, imageChainExample, imageInput, nchwSource, toNchw } from './image';
 import { nodeLabel, problem, type KindDef, type KindNode } from './kind';
 
 const props = z.object({});
@@ -99,13 +98,10 @@ export const globalAveragePool: KindDef<'globalAveragePool', typeof props> = {
   },
   examples: {
     networks: () => [
-      exampleNetwork('conv, then global average pool into a dense layer', [
-        imageInput('a', [4, 3, 2]),
+      imageChainExample('conv, then global average pool into a dense layer', [4, 3, 2], [
         { id: 'c', type: 'conv2d', name: 'c', position: origin, filters: 3, kernelSize: [2, 2], strides: [1, 1], padding: 'same', activation: 'tanh', useBias: true },
         { id: 'g', type: 'globalAveragePool', name: 'g', position: origin },
-        { id: 'h', type: 'dense', name: 'h', position: origin, units: 2, activation: 'linear', useBias: true },
-        { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['y1', 'y2'] },
-      ] satisfies NetworkNode[], [['a', 'c'], ['c', 'g'], ['g', 'h'], ['h', 'out']]),
+      ], 2),
     ],
     wrongArity: () => exampleNetwork('global pool with two inputs', [
       imageInput('a', [2, 2, 1]),

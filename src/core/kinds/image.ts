@@ -15,7 +15,8 @@
  * reshapes to [N, h, w, c], transposes to NCHW, applies its operator, and transposes and reshapes back. The import
  * reads Reshape/Transpose as layout changes of the same value (`ImportValue.image`), not as nodes.
  */
-import type { NetworkNode } from '../document';
+import type { NetworkDocument, NetworkNode } from '../document';
+import { exampleNetwork, origin } from './common';
 import { AttributeType, type OnnxAttribute } from '../onnx/onnx';
 import { nodeLabel, problem, shapeSize, type InferContext, type InferResult, type OnnxExportContext, type OnnxImportContext, type Shape } from './kind';
 
@@ -94,11 +95,13 @@ export function windowOf(node: { kernelSize?: unknown; strides?: unknown; paddin
 // im2col
 
 /**
- * patches[(b·oh·ow + oy·ow + ox)·K + (ky·kw + kx)·c + ch] = x at (b, oy·sh + ky − top, ox·sw + kx − left, ch), or 0.
+ * The one walk over im2col's windows, both ways: `gather` copies the image into the patches (padded cells 0),
+ * otherwise the patches' gradients are added back into the image's (padded cells dropped).
+ *   patches[(b·oh·ow + oy·ow + ox)·K + (ky·kw + kx)·c + ch] ↔ image at (b, oy·sh + ky − top, ox·sw + kx − left, ch).
  * For a fixed window row ky, the cells kx = 0…kw−1, ch = 0…c−1 inside the image are one contiguous run of the NHWC
- * row: each window row is copied as one run (at most kw·c values), padded cells written as zeros around it.
+ * row, so each window row moves as one run of at most kw·c values.
  */
-export function im2col(g: Geometry, batch: number, x: Float32Array, patches: Float32Array): void {
+function windowRows(g: Geometry, batch: number, image: Float32Array, patches: Float32Array, gather: boolean): void {
   const { h, w, c, kh, kw, sh, sw, oh, ow, top, left } = g;
   const rowLength = kw * c;
   let o = 0;
@@ -109,45 +112,31 @@ export function im2col(g: Geometry, batch: number, x: Float32Array, patches: Flo
         const ix0 = ox * sw - left;
         // The window's cells inside the image along a row: q from q0 to q1 (exclusive), q = kx·c + ch.
         const q0 = Math.max(0, -ix0) * c;
-        const q1 = Math.min(kw, w - ix0) * c;
+        const q1 = Math.max(q0, Math.min(kw, w - ix0) * c);
         for (let ky = 0; ky < kh; ky++, o += rowLength) {
           const iy = oy * sh + ky - top;
-          if (iy < 0 || iy >= h || q1 <= q0) {
-            for (let q = 0; q < rowLength; q++) patches[o + q] = 0;
-            continue;
+          const inside = iy >= 0 && iy < h;
+          const at = xb + (iy * w + ix0) * c;
+          if (gather) {
+            const from = inside ? q0 : rowLength;
+            const to = inside ? q1 : rowLength;
+            for (let q = 0; q < from; q++) patches[o + q] = 0;
+            for (let q = from; q < to; q++) patches[o + q] = image[at + q]!;
+            for (let q = to; q < rowLength; q++) patches[o + q] = 0;
+          } else if (inside) {
+            for (let q = q0; q < q1; q++) image[at + q] += patches[o + q]!;
           }
-          const src = xb + (iy * w + ix0) * c;
-          for (let q = 0; q < q0; q++) patches[o + q] = 0;
-          for (let q = q0; q < q1; q++) patches[o + q] = x[src + q]!;
-          for (let q = q1; q < rowLength; q++) patches[o + q] = 0;
         }
       }
     }
   }
 }
 
+/** patches[(b·oh·ow + oy·ow + ox)·K + (ky·kw + kx)·c + ch] = x at (b, oy·sh + ky − top, ox·sw + kx − left, ch), or 0. */
+export const im2col = (g: Geometry, batch: number, x: Float32Array, patches: Float32Array): void => windowRows(g, batch, x, patches, true);
+
 /** The reverse of im2col for gradients: dx += each patch value back where it came from (padded cells dropped). */
-export function col2im(g: Geometry, batch: number, dpatches: Float32Array, dx: Float32Array): void {
-  const { h, w, c, kh, kw, sh, sw, oh, ow, top, left } = g;
-  const rowLength = kw * c;
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    const xb = b * h * w * c;
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const ix0 = ox * sw - left;
-        const q0 = Math.max(0, -ix0) * c;
-        const q1 = Math.min(kw, w - ix0) * c;
-        for (let ky = 0; ky < kh; ky++, o += rowLength) {
-          const iy = oy * sh + ky - top;
-          if (iy < 0 || iy >= h) continue;
-          const dst = xb + (iy * w + ix0) * c;
-          for (let q = q0; q < q1; q++) dx[dst + q] += dpatches[o + q]!;
-        }
-      }
-    }
-  }
-}
+export const col2im = (g: Geometry, batch: number, dpatches: Float32Array, dx: Float32Array): void => windowRows(g, batch, dx, dpatches, false);
 
 /** Each of the `rows` rows of `out` (row-major, `width` wide) = `row` (width values of `src` from `offset`). */
 export function fillRows(out: Float32Array, rows: number, width: number, src: Float32Array, offset: number): void {
@@ -232,6 +221,17 @@ export const padsOf = (g: Geometry): number[] => [g.top, g.left, g.bottom, g.rig
 export function imageInput(id: string, shape: [number, number, number], from = 1): NetworkNode {
   const n = shape[0] * shape[1] * shape[2];
   return { id, type: 'input', name: id, position: { x: 0, y: 0 }, features: Array.from({ length: n }, (_, k) => `x${from + k}`), shape: [...shape] };
+}
+
+/**
+ * An example network that is one chain: an image Input of `shape`, the `middle` nodes in order, then a linear Dense
+ * of `units` into an MSE Output (the shape the Conv2D and GlobalAveragePool examples share).
+ */
+export function imageChainExample(title: string, shape: [number, number, number], middle: NetworkNode[], units: number): NetworkDocument {
+  const head: NetworkNode = { id: 'h', type: 'dense', name: 'h', position: origin, units, activation: 'linear', useBias: true };
+  const out: NetworkNode = { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: Array.from({ length: units }, (_, k) => `y${k + 1}`) };
+  const nodes = [imageInput('a', shape), ...middle, head, out];
+  return exampleNetwork(title, nodes, nodes.slice(1).map((n, k) => [nodes[k]!.id, n.id]));
 }
 
 
