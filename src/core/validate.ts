@@ -35,6 +35,11 @@ export interface ValidationReport {
   shapes: Record<string, Shape>;
   /** Every parameter slot's values (whose shape is known): weight blocks on edges, biases and the like on nodes. */
   parameterCount: number;
+  /**
+   * Float32 values per example of training workspace beyond four per output unit (the kinds' `workspace`: Conv2D's
+   * im2col patches and their gradient), summed over the nodes whose shapes are known.
+   */
+  workspacePerExample: number;
   memory: MemoryEstimate;
   /** The graph analysis the report was built on, for callers that need order or incoming edges too. */
   analysis: GraphAnalysis;
@@ -241,12 +246,19 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
   }
 
   const parameterCount = countParameters(analysis);
+  let workspacePerExample = 0;
+  for (const node of nodes) {
+    const shape = analysis.shapes[node.id];
+    const workspace = kindOf(node.type).workspace;
+    if (shape !== undefined && workspace) workspacePerExample += workspace(node as never, shape, firstInputShape(analysis, node.id), true);
+  }
   return {
     errors: problems.filter((x) => x.severity === 'error'),
     warnings: problems.filter((x) => x.severity === 'warning'),
     sizes,
     shapes: analysis.shapes,
     parameterCount,
+    workspacePerExample,
     memory: { fp32: parameterCount * 4, fp16: parameterCount * 2, int8: parameterCount },
     analysis,
   };

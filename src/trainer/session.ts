@@ -308,7 +308,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   }
 
   /** The loaded network's validation report: a later setup change is checked against the memory limit with it. */
-  let loadedReport: Pick<ValidationReport, 'parameterCount' | 'sizes'> | undefined;
+  let loadedReport: Pick<ValidationReport, 'parameterCount' | 'sizes' | 'workspacePerExample'> | undefined;
 
   let digitsTried = false;
   const handlers: HandlerTable = {

@@ -44,6 +44,13 @@ function geo(c: { nodes: readonly PlanNode[] }, p: PlanNode): Geometry {
   return g;
 }
 
+/**
+ * Its workspace per example: the patches (oh·ow rows of kh·kw·c), and when a gradient flows through it a second
+ * buffer of the same size for dpatches.
+ */
+const patchValues = (node: Conv2DNode, shape: readonly number[], channels: number, needsGrad: boolean): number =>
+  shape[0]! * shape[1]! * node.kernelSize[0] * node.kernelSize[1] * channels * (needsGrad ? 2 : 1);
+
 /** A float64 accumulator of at least n values, shared (single-threaded: no two nodes use it at once). */
 let sums = new Float64Array(64);
 const biasSums = (n: number): Float64Array => (sums.length >= n ? sums : (sums = new Float64Array(n)));
@@ -85,6 +92,7 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
       clear: ({ bias: _dropped, ...node }) => node,
     },
   ],
+  workspace: (node, shape, input, needsGrad) => patchValues(node, shape, asImage(input)?.[2] ?? 0, needsGrad),
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
     ws.z[i] = new Float32Array(n);
@@ -93,11 +101,7 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
       ws.da[i] = new Float32Array(n);
       ws.dz[i] = isLinear(p) ? ws.da[i] : new Float32Array(n);
     }
-    // The patches (B·oh·ow × kh·kw·c); backward reuses a second buffer of the same size for dpatches.
-    const k = p.slots.kernel!;
-    const K = k.shape[0]! * k.shape[1]! * k.shape[2]!;
-    const rows = ws.batch * p.shape[0]! * p.shape[1]!;
-    ws.scratch[i] = new Float32Array(rows * K * (p.needsGrad ? 2 : 1));
+    ws.scratch[i] = new Float32Array(ws.batch * patchValues(p.node as Conv2DNode, p.shape, p.slots.kernel!.shape[2]!, p.needsGrad));
   },
   forward(c, p, i) {
     const { ws, params } = c;

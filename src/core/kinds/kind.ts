@@ -513,6 +513,12 @@ export interface KindDef<T extends string, S extends z.ZodObject, N = KindNode<T
   activationThrough?: 'single' | 'all';
   /** Named parameter slots; [] when it learns nothing. */
   slots: readonly SlotSpec<N>[];
+  /**
+   * Float32 values of workspace per example it allocates beyond the four per output unit every estimate counts
+   * (a, z, da, dz): Conv2D's im2col patches and their gradient. Read by the training memory estimate (the status bar
+   * and the trainer's refusal) and by its own `allocate`, so the two cannot disagree. None: no more than those four.
+   */
+  workspace?(node: N, shape: Shape, input: Shape | undefined, needsGrad: boolean): number;
   /** Allocate its buffers in a new workspace (its output in ws.a[i], and whatever else it keeps). */
   allocate(ws: Workspace, p: PlanNode, i: number): void;
   /** ws.a[i] from its inputs' outputs and its parameters. */
