@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { type KindDef, type KindNode, type PlanNode } from './kind';
 import { exampleNetwork, finite, onnxOp, origin } from './common';
+import { asImage, imageInput } from './image';
 
 const props = z.object({
   /** Added to the variance before the square root, so a row of equal values does not divide by zero. */
@@ -124,49 +125,76 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
   },
   explain(ctx) {
     const x = ctx.inputs[0] ?? new Float32Array(0);
-    const cols = x.length;
-    const mean = x.reduce((t, v) => t + v, 0) / (cols || 1);
-    const variance = x.reduce((t, v) => t + (v - mean) ** 2, 0) / (cols || 1);
     const g = ctx.slots.gamma;
     const b = ctx.slots.beta;
+    // Statistics of each row of the last axis (a vector: the whole value; an image: the channels of one pixel).
+    const c = g?.length ?? (x.length || 1);
+    const stats = (row: number) => {
+      const xs = x.subarray(row * c, row * c + c);
+      const mean = xs.reduce((t, v) => t + v, 0) / c;
+      return { mean, variance: xs.reduce((t, v) => t + (v - mean) ** 2, 0) / c };
+    };
     const show = (v: number) => String(Number(v.toPrecision(6))).replace('-', '−');
-    return Array.from(ctx.a, (a, unit) => ({
-      nodeId: ctx.id, unit, kind: 'formula' as const, terms: [], bias: null, z: x[unit] ?? 0, activation: 'layerNorm', a,
-      formula: `a = ${show(g ? ctx.params[g.offset + unit]! : 1)}·(${show(x[unit] ?? 0)} − ${show(mean)})/√(${show(variance)} + ${show(ctx.node.epsilon)}) + ${show(b ? ctx.params[b.offset + unit]! : 0)} = ${show(a)}`,
-    }));
+    return Array.from(ctx.a, (a, unit) => {
+      const { mean, variance } = stats(Math.floor(unit / c));
+      const k = unit % c;
+      return {
+        nodeId: ctx.id, unit, kind: 'formula' as const, terms: [], bias: null, z: x[unit] ?? 0, activation: 'layerNorm', a,
+        formula: `a = ${show(g ? ctx.params[g.offset + k]! : 1)}·(${show(x[unit] ?? 0)} − ${show(mean)})/√(${show(variance)} + ${show(ctx.node.epsilon)}) + ${show(b ? ctx.params[b.offset + k]! : 0)} = ${show(a)}`,
+      };
+    });
   },
   onnx: {
     export(ctx) {
       const { plan: p, params, base } = ctx;
       const gamma = ctx.constant(ctx.unique(`${base}/gamma`), [lastAxis(p)], params.subarray(p.slots.gamma!.offset, p.slots.gamma!.offset + lastAxis(p)));
       const beta = ctx.constant(ctx.unique(`${base}/beta`), [lastAxis(p)], params.subarray(p.slots.beta!.offset, p.slots.beta!.offset + lastAxis(p)));
-      ctx.add('LayerNormalization', base, [ctx.inputs[0]!, gamma, beta], [base], [ctx.attrInt('axis', -1), ctx.attrFloat('epsilon', ctx.node.epsilon)]);
+      const attrs = [ctx.attrInt('axis', -1), ctx.attrFloat('epsilon', ctx.node.epsilon)];
+      const img = asImage(p.shape);
+      if (!img) {
+        ctx.add('LayerNormalization', base, [ctx.inputs[0]!, gamma, beta], [base], attrs);
+        return base;
+      }
+      // An image: over its channels at each pixel, as Netwright computes it, not over the flat row [N, h·w·c]:
+      // Reshape to [N, h, w, c], normalise its last axis, and Reshape back.
+      const nhwc = ctx.unique(`${base}/nhwc`);
+      ctx.add('Reshape', nhwc, [ctx.inputs[0]!, ctx.intConstant(ctx.unique(`${base}/nhwc_shape`), [4], [-1, ...img])], [nhwc]);
+      const normed = ctx.unique(`${base}/normed`);
+      ctx.add('LayerNormalization', normed, [nhwc, gamma, beta], [normed], attrs);
+      ctx.add('Reshape', base, [normed, ctx.intConstant(ctx.unique(`${base}/flat_shape`), [2], [-1, p.size])], [base]);
       return base;
     },
     import: {
       ops: { LayerNormalization: onnxOp(17, [2, 3], [1, 3], { axis: 'int', epsilon: 'float', stash_type: 'int' }) },
       run(ctx) {
-        const from = ctx.sourceOf(ctx.value(ctx.ins[0] ?? ''));
+        const input = ctx.value(ctx.ins[0] ?? '');
+        const from = ctx.sourceOf(input);
+        // An image in NHWC (as Netwright exports one) normalises its channels; a [N, size] value its whole row.
+        const image = input.kind === 'node' && input.image?.layout === 'nhwc' ? input.image : undefined;
+        const width = image ? image.shape[image.shape.length - 1]! : from.size;
         const axis = ctx.intAttr('axis', -1);
-        if (axis !== -1 && axis !== 1) throw ctx.fail(`LayerNormalization along axis ${axis} is not supported (only the last axis)`);
+        if (axis !== -1 && axis !== (image ? 3 : 1)) throw ctx.fail(`LayerNormalization along axis ${axis} is not supported (only the last axis)`);
         const constant = (name: string | undefined, what: string): number[] | undefined => {
           if (name === undefined) return undefined;
           const v = ctx.value(name);
-          if (v.kind !== 'const' || !v.tensor.floats || v.tensor.floats.length !== from.size) throw ctx.fail(`its ${what} must be a constant float32 tensor of ${from.size} values`);
+          if (v.kind !== 'const' || !v.tensor.floats || v.tensor.floats.length !== width) throw ctx.fail(`its ${what} must be a constant float32 tensor of ${width} values`);
           return Array.from(v.tensor.floats);
         };
         const gamma = constant(ctx.ins[1], 'scale');
-        const beta = constant(ctx.ins[2], 'bias') ?? new Array<number>(from.size).fill(0);
+        const beta = constant(ctx.ins[2], 'bias') ?? new Array<number>(width).fill(0);
         const epsilon = Math.fround(ctx.floatAttr('epsilon', 1e-5));
         const id = ctx.addNode({ id: '', type: 'layerNorm', name: ctx.name, position: { ...origin }, epsilon, gamma, beta });
         ctx.connect(from.id, id);
-        ctx.set({ kind: 'node', nodeId: id, size: from.size });
+        ctx.set({ kind: 'node', nodeId: id, size: from.size, ...(image ? { image } : {}) });
       },
     },
   },
   pytorch: (ctx) => ({
     init: [`self.${ctx.name} = nn.LayerNorm(${lastAxis(ctx.plan)}, eps=${String(ctx.node.epsilon)})`],
-    forward: [`${ctx.name} = self.${ctx.name}(${ctx.inputs[0]!})`],
+    // nn.LayerNorm normalises the last axis: an image's channels once its flat rows are [N, h·w, c].
+    forward: [asImage(ctx.plan.shape)
+      ? `${ctx.name} = self.${ctx.name}(${ctx.inputs[0]!}.reshape(-1, ${ctx.plan.size / lastAxis(ctx.plan)}, ${lastAxis(ctx.plan)})).reshape(-1, ${ctx.plan.size})`
+      : `${ctx.name} = self.${ctx.name}(${ctx.inputs[0]!})`],
     params: [
       { path: `${ctx.name}.weight`, parts: [{ slot: 'gamma' }], transpose: false, regularized: false },
       { path: `${ctx.name}.bias`, parts: [{ slot: 'beta' }], transpose: false, regularized: false },
@@ -176,18 +204,25 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
     const { name } = ctx;
     const x = ctx.inputs[0]!;
     const c = lastAxis(ctx.plan);
+    // An image's flat rows as [N, h·w, c], so that axis −1 is its channels (a vector: [N, c] as it is).
+    const image = asImage(ctx.plan.shape) !== null;
+    const xs = image ? `${name}_in` : x;
+    const dy = image ? `${name}_dy` : `d_${name}`;
+    const sumAxes = image ? '(0, 1)' : '0';
     return {
       forward: [
-        `${name}_mean = ${x}.mean(axis=-1, keepdims=True)`,
-        `${name}_rstd = 1 / np.sqrt(((${x} - ${name}_mean) ** 2).mean(axis=-1, keepdims=True) + np.float32(${String(ctx.node.epsilon)}))`,
-        `${name}_xhat = (${x} - ${name}_mean) * ${name}_rstd`,
-        `${name} = gamma_${name} * ${name}_xhat + beta_${name}`,
+        ...(image ? [`${xs} = ${x}.reshape(len(${x}), -1, ${c})`] : []),
+        `${name}_mean = ${xs}.mean(axis=-1, keepdims=True)`,
+        `${name}_rstd = 1 / np.sqrt(((${xs} - ${name}_mean) ** 2).mean(axis=-1, keepdims=True) + np.float32(${String(ctx.node.epsilon)}))`,
+        `${name}_xhat = (${xs} - ${name}_mean) * ${name}_rstd`,
+        image ? `${name} = (gamma_${name} * ${name}_xhat + beta_${name}).reshape(len(${x}), -1)` : `${name} = gamma_${name} * ${name}_xhat + beta_${name}`,
       ],
       backward: [
-        `g_gamma_${name} = (d_${name} * ${name}_xhat).sum(axis=0)`,
-        `g_beta_${name} = d_${name}.sum(axis=0)`,
-        `${name}_g = d_${name} * gamma_${name}`,
-        `d_${x} += (${name}_g - ${name}_g.mean(axis=-1, keepdims=True) - ${name}_xhat * (${name}_g * ${name}_xhat).mean(axis=-1, keepdims=True)) * ${name}_rstd`,
+        ...(image ? [`${dy} = d_${name}.reshape(len(${x}), -1, ${c})`] : []),
+        `g_gamma_${name} = (${dy} * ${name}_xhat).sum(axis=${sumAxes})`,
+        `g_beta_${name} = ${dy}.sum(axis=${sumAxes})`,
+        `${name}_g = ${dy} * gamma_${name}`,
+        `d_${x} += ((${name}_g - ${name}_g.mean(axis=-1, keepdims=True) - ${name}_xhat * (${name}_g * ${name}_xhat).mean(axis=-1, keepdims=True)) * ${name}_rstd)${image ? `.reshape(len(${x}), -1)` : ''}`,
       ],
       params: [
         { variable: `gamma_${name}`, part: { slot: 'gamma' }, shape: [c] },
@@ -195,13 +230,20 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
       ],
     };
   },
-  reference(node, inputs, params) {
+  reference(node, inputs, params, _x, _names, shapes) {
     const x = inputs[0]!;
-    const mean = x.reduce((t, v) => t + v, 0) / x.length;
-    const variance = x.reduce((t, v) => t + (v - mean) ** 2, 0) / x.length;
-    const gamma = params.node.gamma ?? x.map(() => 1);
-    const beta = params.node.beta ?? x.map(() => 0);
-    return x.map((v, k) => gamma[k]! * ((v - mean) / Math.sqrt(variance + node.epsilon)) + beta[k]!);
+    // Each row of the last axis on its own (a vector: one row; an image: the channels of each pixel).
+    const c = shapes[0]?.[shapes[0].length - 1] ?? x.length;
+    const gamma = params.node.gamma ?? new Array<number>(c).fill(1);
+    const beta = params.node.beta ?? new Array<number>(c).fill(0);
+    const out: number[] = [];
+    for (let r = 0; r < x.length; r += c) {
+      const row = x.slice(r, r + c);
+      const mean = row.reduce((t, v) => t + v, 0) / c;
+      const variance = row.reduce((t, v) => t + (v - mean) ** 2, 0) / c;
+      row.forEach((v, k) => out.push(gamma[k]! * ((v - mean) / Math.sqrt(variance + node.epsilon)) + beta[k]!));
+    }
+    return out;
   },
   examples: {
     networks: () => [
@@ -212,6 +254,14 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
         { id: 'g', type: 'dense', name: 'g', position: origin, units: 2, activation: 'tanh', useBias: true },
         { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['y1', 'y2'] },
       ] satisfies NetworkNode[], [['a', 'h'], ['h', 'ln'], ['ln', 'g'], ['g', 'out']]),
+      exampleNetwork('layer norm of a convolution\'s feature maps (over the channels at each pixel)', [
+        imageInput('a', [3, 3, 1]),
+        { id: 'c', type: 'conv2d', name: 'c', position: origin, filters: 3, kernelSize: [2, 2], strides: [1, 1], padding: 'valid', activation: 'tanh', useBias: true },
+        { id: 'ln', type: 'layerNorm', name: 'ln', position: origin, epsilon: 1e-5, gamma: [1.5, 0.5, -1], beta: [0.1, -0.2, 0.3] },
+        { id: 'f', type: 'flatten', name: 'f', position: origin },
+        { id: 'g', type: 'dense', name: 'g', position: origin, units: 2, activation: 'tanh', useBias: true },
+        { id: 'out', type: 'output', name: 'out', position: origin, loss: 'mse', targets: ['y1', 'y2'] },
+      ] satisfies NetworkNode[], [['a', 'c'], ['c', 'ln'], ['ln', 'f'], ['f', 'g'], ['g', 'out']]),
       exampleNetwork('layer norm straight into the output, fresh gamma and beta', [
         { id: 'a', type: 'input', name: 'a', position: origin, features: ['x1', 'x2'] },
         { id: 'h', type: 'dense', name: 'h', position: origin, units: 3, activation: 'sigmoid', useBias: true },
