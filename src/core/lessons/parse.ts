@@ -23,7 +23,7 @@ function unionWords(path: string): string {
   if (/showMe\[\d+\]$/.test(path)) return 'an action: one of "setParam", "setLearningRate", "answer", "select", "explain", "trainer"';
   if (/\.load$/.test(path)) return '{"template": id} or {"document": a network}';
   if (/\.selected$|\.select$/.test(path)) return '{"edge": id} or {"largest": "gradient"}';
-  return 'a condition: one of "compare", "changed", "selected", "explain", "trainerState", "runs", "all", "any", "not"';
+  return 'a condition: one of "compare", "changed", "selected", "explain", "trainerState", "runs", "falling", "plateau", "all", "any", "not"';
 }
 
 function findForbiddenKey(value: unknown, path = ''): string | undefined {

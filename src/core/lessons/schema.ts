@@ -33,7 +33,11 @@ export const paramRefSchema = z.union([
 ]);
 export type ParamRef = z.infer<typeof paramRefSchema>;
 
-export const TRAINER_QUANTITIES = ['step', 'epoch', 'trainLoss', 'testLoss', 'accuracy'] as const;
+/**
+ * The trainer's latest numbers, and two that count since the step opened: how many times the trainer reported a
+ * divergence (`divergences`), and the learning rate of the latest one (`divergedRate`).
+ */
+export const TRAINER_QUANTITIES = ['step', 'epoch', 'trainLoss', 'testLoss', 'accuracy', 'divergences', 'divergedRate'] as const;
 export type TrainerQuantity = (typeof TRAINER_QUANTITIES)[number];
 
 /** A number computed from the state the learner sees. Exactly one key. */
@@ -74,6 +78,10 @@ export interface SelectedCondition { selected: { edge: string } | { largest: 'gr
 export interface ExplainCondition { explain: 'open' }
 export interface TrainerCondition { trainerState: (typeof TRAINER_STATES)[number] }
 export interface RunsCondition { runs: { atLeast: number; distinctParameters?: boolean } }
+/** Over the last `epochs` epochs the trainer completed, the training loss fell (by more than the fraction `by`). */
+export interface FallingCondition { falling: { epochs: number; by?: number } }
+/** Over the last `epochs` epochs the trainer completed, the training loss improved by no more than the fraction `within`. */
+export interface PlateauCondition { plateau: { epochs: number; within?: number } }
 export type Condition =
   | CompareCondition
   | ChangedCondition
@@ -81,11 +89,16 @@ export type Condition =
   | ExplainCondition
   | TrainerCondition
   | RunsCondition
+  | FallingCondition
+  | PlateauCondition
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
 
 const count = z.number().int({ error: 'expected a whole number' }).min(0, { error: 'expected a whole number' });
+/** A window of completed epochs a loss trend is judged over (1 to 10,000). */
+const epochWindow = z.number().int({ error: 'expected a whole number of epochs' }).min(1, { error: 'expected at least 1 epoch' }).max(10_000, { error: 'expected at most 10000 epochs' });
+const fraction = z.number().min(0, { error: 'expected a fraction from 0 to 1' }).max(1, { error: 'expected a fraction from 0 to 1' });
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({
@@ -102,6 +115,10 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ trainerState: z.enum(TRAINER_STATES) }),
   /** at least this many runs are kept for comparison (of networks of different sizes, if asked) */
   z.strictObject({ runs: z.strictObject({ atLeast: count, distinctParameters: z.boolean().optional() }) }),
+  /** the training loss at the last completed epoch is below the one `epochs` epochs earlier, by more than `by` of it (default 0) */
+  z.strictObject({ falling: z.strictObject({ epochs: epochWindow, by: fraction.optional() }) }),
+  /** over the last `epochs` completed epochs the training loss never got more than `within` of it (default 0.01) below where the window started */
+  z.strictObject({ plateau: z.strictObject({ epochs: epochWindow, within: fraction.optional() }) }),
   z.strictObject({ all: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ any: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ not: conditionSchema }),

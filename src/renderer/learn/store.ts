@@ -9,6 +9,7 @@ import { parseLesson, stepDocument, type Lesson } from '../../core/lessons';
 import { decodeUtf8 } from '../../core/fileText';
 import { load, type EditorStores } from '../editor/store';
 import { runsStore } from './runs';
+import { resetTrainerLog } from './trainerLog';
 
 export interface LessonState {
   lesson: Lesson | null;
@@ -46,6 +47,7 @@ export function goToStep(editor: EditorStores, index: number): void {
     const made = stepDocument(step);
     if (made.ok) load(editor, made.doc);
   }
+  resetTrainerLog();
   lessonStore.setState({ step: i, baseline: editor.document.getState().doc, runsAtStart: runsStore.getState().runs.length });
 }
 
