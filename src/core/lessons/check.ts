@@ -10,6 +10,7 @@ import { loadDataset } from '../data';
 import type { NetworkDocument } from '../document';
 import { explainStep, type ExplainStep } from '../explain';
 import { compileNetwork } from '../network';
+import { evaluateCalibration } from '../calibration';
 import { evaluateQuantization } from '../quantize';
 import type { CompareOp, Condition, FallingCondition, LessonAction, ParamRef, PlateauCondition, Quantity, TrainerQuantity } from './schema';
 
@@ -46,6 +47,8 @@ export interface LessonContext {
   selectedEdges: readonly string[];
   explainOpen: boolean;
   trainer: LessonTrainerState | null;
+  /** The calibration view: open, and the row of the example selected in its confidently wrong list. Absent: closed. */
+  calibration?: { open: boolean; selectedRow: number | null };
   /** The runs kept for comparison (their network sizes); absent: none. */
   runs?: readonly { parameters: number }[];
 }
@@ -89,6 +92,13 @@ class Evaluator {
       if (!r.ok) return { ok: false, why: r.message };
       const v = q.measure === 'bytes' ? r.report.bytes.quantized : q.measure === 'loss' ? r.report.after.loss : r.report.after.accuracy;
       return v === null ? { ok: false, why: 'this network has no accuracy (it is not a classifier)' } : { ok: true, value: v };
+    }
+    if ('calibration' in q) {
+      const r = evaluateCalibration(this.ctx.doc);
+      if (!r.ok) return { ok: false, why: r.message };
+      if (q.calibration === 'ece') return { ok: true, value: r.report.ece };
+      const worst = r.report.confidentlyWrong[0];
+      return worst ? { ok: true, value: worst.confidence } : { ok: false, why: 'the network gets every test example right' };
     }
     const e = this.explain();
     if (!e.ok) return e;
@@ -150,6 +160,17 @@ class Evaluator {
       const what = c.runs.distinctParameters ? 'runs of networks of different sizes' : 'runs';
       return count >= c.runs.atLeast ? { pass: true } : { pass: false, why: `${count} ${what} kept; the step needs ${c.runs.atLeast}` };
     }
+    if ('calibrationView' in c) {
+      const view = this.ctx.calibration;
+      if (!view?.open && c.calibrationView === 'open') return { pass: false, why: 'the calibration view is closed' };
+      if (c.calibrationView === 'open') return { pass: true };
+      if (view?.selectedRow === null || view?.selectedRow === undefined) return { pass: false, why: 'select an example in the calibration view' };
+      const r = evaluateCalibration(this.ctx.doc);
+      if (!r.ok) return { pass: false, why: r.message };
+      const worst = r.report.confidentlyWrong[0];
+      if (!worst) return { pass: false, why: 'the network gets every test example right' };
+      return worst.row === view.selectedRow ? { pass: true } : { pass: false, why: `the network is more confident about another wrong example than row ${view.selectedRow}` };
+    }
     if ('falling' in c || 'plateau' in c) return lossTrend(this.ctx.trainer, c);
     if ('explain' in c) return this.ctx.explainOpen ? { pass: true } : { pass: false, why: 'explain mode is closed' };
     if ('trainerState' in c) {
@@ -199,6 +220,7 @@ export function quantityName(q: Quantity): string {
     }[q.trainer];
   }
   if ('setting' in q) return q.setting === 'learningRate' ? 'the learning rate' : 'the batch size';
+  if ('calibration' in q) return q.calibration === 'ece' ? 'the expected calibration error' : 'the highest confidence among wrong answers';
   if ('quantized' in q) return `the ${q.quantized} network's ${q.measure === 'bytes' ? 'memory in bytes' : q.measure}`;
   return 'the number of parameters';
 }

@@ -18,6 +18,7 @@ import { useTraining, useTrainingActions, type TrainingState, type TrainingStore
 import { closeLesson, goToStep, lessonStore, markDone, setAnswer, useLesson } from './store';
 import { LessonText } from './math';
 import { runsStore, useRuns } from './runs';
+import { calibrationStore, useCalibrationView } from './calibrationStore';
 import { trainerLogStore, useTrainerLog, watchTrainer, type TrainerLog } from './trainerLog';
 import './learn.css';
 
@@ -44,6 +45,7 @@ function contextNow(editor: EditorStores, training: TrainingStore, answerText: s
     explainOpen: explainStore.getState().open,
     trainer: trainerOf(t, trainerLogStore.getState()),
     runs: runsStore.getState().runs.slice(lessonStore.getState().runsAtStart),
+    calibration: calibrationStore.getState(),
   };
 }
 
@@ -60,12 +62,13 @@ function useCheck(step: LessonStep, index: number): CheckResult | null {
   const baseline = useLesson((s) => s.baseline);
   const runs = useRuns((s) => s.runs);
   const log = useTrainerLog((s) => s);
+  const calibration = useCalibrationView((s) => s);
   return useMemo(() => {
     if (!step.check) return null;
     return evaluateCheck(step.check, contextNow(editor, training, answer));
     // The stores' values are read through contextNow; these are what it reads.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [step, doc, snapshot, status, selectedEdges, explainOpen, answer, baseline, runs, log, editor, training]);
+  }, [step, doc, snapshot, status, selectedEdges, explainOpen, answer, baseline, runs, log, calibration, editor, training]);
 }
 
 function setParam(doc: NetworkDocument, param: { edge: string; index?: number } | { bias: string; index?: number }, value: number) {
