@@ -420,6 +420,77 @@ walk('7. Why hidden layers', () => {
   });
 });
 
+walk('9. Confident is not correct', () => {
+  const dialog = (page: Page) => page.getByRole('dialog', { name: 'Calibration' });
+  const wrongList = (page: Page) => dialog(page).getByRole('list', { name: 'Confidently wrong examples' }).getByRole('button');
+  async function openFromDock(page: Page): Promise<void> {
+    await page.getByRole('region', { name: 'Training' }).getByRole('button', { name: 'Calibration…' }).click();
+    await expect(dialog(page).getByRole('img', { name: 'Reliability diagram' })).toBeVisible();
+  }
+  const closeDialog = (page: Page) => dialog(page).getByRole('button', { name: 'Close calibration' }).click();
+  async function trainEpochs(page: Page): Promise<void> {
+    for (const step of ['step 40', 'step 80']) {
+      await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+      await expect(page.getByTestId('live-step')).toHaveText(step);
+    }
+  }
+
+  test('right: two epochs and the dock\'s Calibration; the ECE typed; the most confidently wrong example selected', async ({ page, problems }) => {
+    await openApp(page);
+    await startLesson(page, '9. Confident is not correct', 'menu', 'other');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await trainEpochs(page);
+    await expect(checkOf(page)).toContainText('open the calibration view');
+    await expectRed(page);
+    await openFromDock(page);
+    const ece = (await dialog(page).getByTestId('calibration-ece').textContent())!;
+    // The counts per bin add up to the test rows the dialog names.
+    const counts = await dialog(page).getByTestId('calibration-bin').evaluateAll((bins) => bins.map((b) => Number(b.getAttribute('data-count'))));
+    expect(counts).toHaveLength(10);
+    await expect(dialog(page)).toContainText(`The ${counts.reduce((a, b) => a + b, 0)} test examples`);
+    await closeDialog(page);
+    await expectGreen(page);
+    await next(page);
+    await expectRed(page);
+    await answer(page, 'ECE', ece);
+    await expectGreen(page);
+    await next(page);
+    await expectRed(page);
+    await page.getByRole('button', { name: 'Learn', exact: true }).click();
+    await page.getByRole('menuitem', { name: /Calibration/ }).click();
+    await wrongList(page).first().click();
+    await expect(wrongList(page).first()).toHaveAttribute('aria-pressed', 'true');
+    await closeDialog(page);
+    await expectGreen(page);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  test('wrong: opened before training, the accuracy typed for the ECE, the second example selected: red', async ({ page }) => {
+    await openApp(page);
+    await startLesson(page, '9. Confident is not correct', 'menu', 'other');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await openFromDock(page);
+    await closeDialog(page);
+    await expect(checkOf(page)).toContainText('the epoch is 0; the step needs ≥ 2');
+    await expectRed(page);
+    await trainEpochs(page);
+    await panel(page).getByRole('button', { name: /^Step 2/ }).click();
+    await openFromDock(page);
+    const accuracy = Number((await dialog(page).getByTestId('calibration-accuracy').textContent())!.replace(' %', '')) / 100;
+    await closeDialog(page);
+    await answer(page, 'ECE', accuracy.toFixed(3));
+    await expect(checkOf(page)).toContainText(`your answer ${Number(accuracy.toFixed(3))} is not it yet`);
+    await expectRed(page);
+    await panel(page).getByRole('button', { name: /^Step 3/ }).click();
+    await openFromDock(page);
+    await wrongList(page).nth(1).click();
+    await expect(wrongList(page).nth(1)).toHaveAttribute('aria-pressed', 'true');
+    await closeDialog(page);
+    await expect(checkOf(page)).toContainText('more confident about another wrong example');
+    await expectRed(page);
+  });
+});
+
 walk('10. Deeper is not always better', () => {
   async function keepRun(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Learn', exact: true }).click();

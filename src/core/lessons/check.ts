@@ -47,8 +47,8 @@ export interface LessonContext {
   selectedEdges: readonly string[];
   explainOpen: boolean;
   trainer: LessonTrainerState | null;
-  /** The calibration view: open, and the row of the example selected in its confidently wrong list. Absent: closed. */
-  calibration?: { open: boolean; selectedRow: number | null };
+  /** The calibration view: open now, opened since the step opened, and the row of the example selected in its confidently wrong list. Absent: closed. */
+  calibration?: { open: boolean; opened: boolean; selectedRow: number | null };
   /** The runs kept for comparison (their network sizes); absent: none. */
   runs?: readonly { parameters: number }[];
 }
@@ -162,8 +162,7 @@ class Evaluator {
     }
     if ('calibrationView' in c) {
       const view = this.ctx.calibration;
-      if (!view?.open && c.calibrationView === 'open') return { pass: false, why: 'the calibration view is closed' };
-      if (c.calibrationView === 'open') return { pass: true };
+      if (c.calibrationView === 'opened') return view?.open || view?.opened ? { pass: true } : { pass: false, why: 'open the calibration view' };
       if (view?.selectedRow === null || view?.selectedRow === undefined) return { pass: false, why: 'select an example in the calibration view' };
       const r = evaluateCalibration(this.ctx.doc);
       if (!r.ok) return { pass: false, why: r.message };

@@ -79,8 +79,8 @@ export interface ChangedCondition { changed: { weights: number; biases: number }
 export interface SelectedCondition { selected: { edge: string } | { largest: 'gradient' } }
 export interface ExplainCondition { explain: 'open' }
 export interface TrainerCondition { trainerState: (typeof TRAINER_STATES)[number] }
-/** The calibration view is open, or the learner selected in it the example the network gets most confidently wrong. */
-export interface CalibrationCondition { calibrationView: 'open' | 'mostConfidentlyWrong' }
+/** The calibration view was opened since the step opened, or the learner selected in it the example the network gets most confidently wrong. */
+export interface CalibrationCondition { calibrationView: 'opened' | 'mostConfidentlyWrong' }
 export interface RunsCondition { runs: { atLeast: number; distinctParameters?: boolean } }
 /** Over the last `epochs` epochs the trainer completed, the training loss fell (by more than the fraction `by`). */
 export interface FallingCondition { falling: { epochs: number; by?: number } }
@@ -124,7 +124,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ falling: z.strictObject({ epochs: epochWindow, by: fraction.optional() }) }),
   /** over the last `epochs` completed epochs the training loss never got more than `within` of it (default 0.01) below where the window started */
   z.strictObject({ plateau: z.strictObject({ epochs: epochWindow, within: fraction.optional() }) }),
-  z.strictObject({ calibrationView: z.enum(['open', 'mostConfidentlyWrong']) }),
+  z.strictObject({ calibrationView: z.enum(['opened', 'mostConfidentlyWrong']) }),
   z.strictObject({ all: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ any: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ not: conditionSchema }),

@@ -10,6 +10,7 @@ import { decodeUtf8 } from '../../core/fileText';
 import { load, type EditorStores } from '../editor/store';
 import { runsStore } from './runs';
 import { resetTrainerLog } from './trainerLog';
+import { calibrationStore } from './calibrationStore';
 
 export interface LessonState {
   lesson: Lesson | null;
@@ -48,6 +49,7 @@ export function goToStep(editor: EditorStores, index: number): void {
     if (made.ok) load(editor, made.doc);
   }
   resetTrainerLog();
+  calibrationStore.setState((s) => ({ opened: s.open }));
   lessonStore.setState({ step: i, baseline: editor.document.getState().doc, runsAtStart: runsStore.getState().runs.length });
 }
 

@@ -39,8 +39,13 @@ const report = (() => {
 
 describe('lesson 9', () => {
   it('step 1: trained but the view closed fails; open passes', () => {
-    expect(check(0, {})).toEqual({ pass: false, why: 'the calibration view is closed' });
-    expect(check(0, { calibration: { open: true, selectedRow: null } })).toEqual({ pass: true });
+    expect(check(0, {})).toEqual({ pass: false, why: 'open the calibration view' });
+    expect(check(0, { calibration: { open: false, opened: false, selectedRow: null } }).pass).toBe(false);
+    expect(check(0, { calibration: { open: true, opened: true, selectedRow: null } })).toEqual({ pass: true });
+    // Closed again: it was opened in this step.
+    expect(check(0, { calibration: { open: false, opened: true, selectedRow: null } })).toEqual({ pass: true });
+    // Opened, but before two epochs were trained.
+    expect(check(0, { calibration: { open: true, opened: true, selectedRow: null }, trainer: { step: 0, epoch: 0, trainLoss: 0.7, testLoss: 0.7, accuracy: 0.5, state: 'paused' } }).pass).toBe(false);
   });
 
   it('step 2: the ECE typed within 0.001 passes; the accuracy typed instead fails', () => {
@@ -53,8 +58,8 @@ describe('lesson 9', () => {
   it('step 3: the first confidently wrong example passes; the second, or none, fails', () => {
     expect(report.confidentlyWrong.length).toBeGreaterThan(1);
     const [first, second] = report.confidentlyWrong;
-    expect(check(2, { calibration: { open: true, selectedRow: null } })).toEqual({ pass: false, why: 'select an example in the calibration view' });
-    expect(check(2, { calibration: { open: true, selectedRow: first!.row } })).toEqual({ pass: true });
-    expect(check(2, { calibration: { open: true, selectedRow: second!.row } }).pass).toBe(false);
+    expect(check(2, { calibration: { open: true, opened: true, selectedRow: null } })).toEqual({ pass: false, why: 'select an example in the calibration view' });
+    expect(check(2, { calibration: { open: true, opened: true, selectedRow: first!.row } })).toEqual({ pass: true });
+    expect(check(2, { calibration: { open: true, opened: true, selectedRow: second!.row } }).pass).toBe(false);
   });
 });
