@@ -586,3 +586,48 @@ for (const theme of ['light', 'dark'] as const) {
     await page.screenshot({ path: join(dir, `lesson-panel-${theme}.png`) });
   });
 }
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`screenshots of lessons 6, 7 and 9 and the calibration dialog, ${theme} theme`, async ({ page }, testInfo) => {
+    const dir = process.env.NETWRIGHT_SCREENS_DIR ?? testInfo.outputDir;
+    await page.emulateMedia({ colorScheme: theme });
+    await openApp(page);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+
+    await startLesson(page, '6. Training is repetition', 'menu', 'other');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 32');
+    await expectGreen(page);
+    await next(page);
+    await panel(page).getByRole('button', { name: 'Hint' }).click();
+    await expectRed(page);
+    await page.screenshot({ path: join(dir, `lesson6-panel-${theme}.png`) });
+
+    await startLesson(page, '7. Why hidden layers', 'menu', 'other');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    for (const step of ['step 32', 'step 64', 'step 96']) {
+      await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+      await expect(page.getByTestId('live-step')).toHaveText(step);
+    }
+    await expect(checkOf(page)).toContainText('3 of 10 epochs');
+    await page.screenshot({ path: join(dir, `lesson7-panel-${theme}.png`) });
+
+    await startLesson(page, '9. Confident is not correct', 'menu', 'other');
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 20_000 });
+    for (const step of ['step 40', 'step 80']) {
+      await toolbar(page).getByRole('button', { name: 'Step epoch', exact: true }).click();
+      await expect(page.getByTestId('live-step')).toHaveText(step);
+    }
+    await page.getByRole('region', { name: 'Training' }).getByRole('button', { name: 'Calibration…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Calibration' });
+    await dialog.getByRole('list', { name: 'Confidently wrong examples' }).getByRole('button').first().click();
+    await page.screenshot({ path: join(dir, `calibration-dialog-${theme}.png`) });
+    await dialog.getByRole('button', { name: 'Close calibration' }).click();
+    await expectGreen(page);
+    await next(page);
+    await answer(page, 'ECE', '0.5');
+    await expectRed(page);
+    await page.screenshot({ path: join(dir, `lesson9-panel-${theme}.png`) });
+  });
+}

@@ -84,7 +84,7 @@ function Dialog() {
 /** The diagram in plain SVG: a bar per bin up to its accuracy, a tick at its mean confidence, the count under it. */
 function ReliabilityDiagram({ report }: { report: CalibrationReport }) {
   const size = 200;
-  const pad = { left: 34, bottom: 34, top: 8, right: 8 };
+  const pad = { left: 34, bottom: 46, top: 8, right: 8 };
   const w = size;
   const h = size;
   const x = (v: number) => pad.left + v * w;
@@ -114,7 +114,7 @@ function ReliabilityDiagram({ report }: { report: CalibrationReport }) {
           <text x={(x(b.lower) + x(b.upper)) / 2} y={y(0) + 24} textAnchor="middle" className="calibration-count">{b.count}</text>
         </g>
       ))}
-      <text x={x(0.5)} y={height - 1} textAnchor="middle" className="calibration-axis">confidence (count per bin below)</text>
+      <text x={x(0.5)} y={height - 3} textAnchor="middle" className="calibration-axis">confidence · examples in each bin above</text>
       <text x={10} y={y(0.5)} textAnchor="middle" className="calibration-axis" transform={`rotate(-90 10 ${y(0.5)})`}>fraction right</text>
     </svg>
   );
