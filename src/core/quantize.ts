@@ -19,6 +19,7 @@ import { loadDataset, type DataSplit } from './data';
 import type { NetworkDocument } from './document';
 import { compilePlan } from './network/compile';
 import { compileNetwork, type Network } from './network';
+import { parameterBytes, type WeightMatrix } from './parameterBytes';
 
 export type QuantFormat = 'fp16' | 'int8';
 export type QuantGranularity = 'tensor' | 'unit';
@@ -114,8 +115,7 @@ export function quantizeParameters(doc: NetworkDocument, options: QuantOptions, 
   const opts: Required<QuantOptions> = { format: options.format, per: options.per ?? 'unit' };
   const out = Float32Array.from(source);
   const matrices: QuantizedMatrix[] = [];
-  let weights = 0;
-  let overhead = 0;
+  const shapes: WeightMatrix[] = [];
   let maxError = 0;
   for (const p of plan.nodes) {
     if (p.blocks.length === 0) continue;
@@ -129,8 +129,7 @@ export function quantizeParameters(doc: NetworkDocument, options: QuantOptions, 
     }
     const m = quantizeMatrix(p.id, w, rows, cols, opts);
     matrices.push(m);
-    weights += rows * cols;
-    if (m.scales) overhead += m.scales.length * 5; // float32 scale + int8 zero point
+    shapes.push({ rows, cols });
     r = 0;
     for (const b of p.blocks) {
       out.set(m.values.subarray(r * cols, (r + b.rows) * cols), b.offset);
@@ -138,8 +137,7 @@ export function quantizeParameters(doc: NetworkDocument, options: QuantOptions, 
     }
     for (let i = 0; i < w.length; i++) maxError = Math.max(maxError, Math.abs(w[i]! - m.values[i]!));
   }
-  const bytesPerWeight = opts.format === 'int8' ? 1 : 2;
-  const quantized = weights * bytesPerWeight + overhead + (layout.size - weights) * 4;
+  const quantized = parameterBytes(layout.size, shapes, opts.format === 'int8' ? { format: 'int8', per: opts.per } : { format: 'fp16' });
   return { ok: true, value: { options: opts, params: out, matrices, bytes: { fp32: layout.size * 4, quantized }, maxError } };
 }
 

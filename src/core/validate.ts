@@ -16,11 +16,15 @@ import type { ActivationName, NetworkDocument, NetworkNode } from './document';
 import { analyzeGraph, edgeBlockShape, nodeLabel, type GraphAnalysis, type Problem, type ProblemCode } from './graph';
 import { kindOf } from './kinds';
 import { shapeSize, type Shape } from './kinds/kind';
+import { parameterBytes, type WeightMatrix } from './parameterBytes';
 
 export type { Problem, ProblemCode } from './graph';
 
 export interface MemoryEstimate {
-  /** Bytes for all parameters at 4, 2 and 1 byte each. */
+  /**
+   * Bytes for the parameters stored as float32, fp16 and int8 (a scale per unit), as quantization stores them:
+   * weights at 4, 2 and 1 byte, int8 scales and zero points, biases and other parameters float32 (parameterBytes.ts).
+   */
   fp32: number;
   fp16: number;
   int8: number;
@@ -108,6 +112,18 @@ export function countParameters(analysis: GraphAnalysis): number {
     for (const slot of slotShapes(analysis, node)) count += shapeSize(slot.shape);
   }
   return count;
+}
+
+/** Each node's weight matrix: its incoming connections' weight blocks stacked (as quantization stores them). */
+export function weightMatrices(analysis: GraphAnalysis): WeightMatrix[] {
+  const out: WeightMatrix[] = [];
+  for (const node of Object.values(analysis.nodesById)) {
+    let rows = 0;
+    for (const slot of slotShapes(analysis, node)) if (slot.edgeId !== undefined) rows += slot.shape[0]!;
+    const cols = analysis.sizes[node.id];
+    if (rows > 0 && cols !== undefined) out.push({ rows, cols });
+  }
+  return out;
 }
 
 /** The shape of a node's first input (what a node slot's shape may depend on: a convolution's channels). */
@@ -252,6 +268,7 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
     const workspace = kindOf(node.type).workspace;
     if (shape !== undefined && workspace) workspacePerExample += workspace(node as never, shape, firstInputShape(analysis, node.id), true);
   }
+  const matrices = weightMatrices(analysis);
   return {
     errors: problems.filter((x) => x.severity === 'error'),
     warnings: problems.filter((x) => x.severity === 'warning'),
@@ -259,7 +276,11 @@ export function validateDocument(doc: NetworkDocument): ValidationReport {
     shapes: analysis.shapes,
     parameterCount,
     workspacePerExample,
-    memory: { fp32: parameterCount * 4, fp16: parameterCount * 2, int8: parameterCount },
+    memory: {
+      fp32: parameterBytes(parameterCount, [], { format: 'fp32' }),
+      fp16: parameterBytes(parameterCount, matrices, { format: 'fp16' }),
+      int8: parameterBytes(parameterCount, matrices, { format: 'int8', per: 'unit' }),
+    },
     analysis,
   };
 }

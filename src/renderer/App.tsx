@@ -20,6 +20,7 @@ import { useTrainingToolbar } from './training/toolbar';
 import { LearnMenu, LessonFileProblem } from './learn/LearnMenu';
 import { LessonPanel } from './learn/LessonPanel';
 import { QuantizeDialog } from './learn/QuantizeDialog';
+import { CalibrationDialog } from './learn/CalibrationDialog';
 import { RunsDialog } from './learn/RunsDialog';
 import { useLesson } from './learn/store';
 import './App.css';
@@ -133,6 +134,7 @@ export function App({ trainer, editor: given, training: givenTraining, files: gi
               <LessonPanel />
               <LessonFileProblem />
               <QuantizeDialog />
+              <CalibrationDialog />
               <RunsDialog />
               <Dock />
               <StatusBar network={<NetworkStatus />} training={<TrainingStatusItem />} />

@@ -39,7 +39,7 @@ describe('netwright info', () => {
     const r = run(['info', 'w.netwright'], { 'w.netwright': WORKED });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/parameters\s+9\b/);
-    expect(r.stdout).toContain('36 B fp32 · 18 B fp16 · 9 B int8');
+    expect(r.stdout).toContain('36 B fp32 · 24 B fp16 · 33 B int8');
     expect(r.stdout).toContain('no problems');
   });
 

@@ -10,7 +10,8 @@ import { exportOnnx } from '../../src/core/onnx/export';
 import { decodeModel } from '../../src/core/onnx/onnx';
 import { evaluateQuantization, fromHalfBits, quantizeParameters, toHalfBits, type QuantOptions } from '../../src/core/quantize';
 import { createRng } from '../../src/core/random';
-import { findTemplate } from '../../src/core/templates';
+import { TEMPLATES, findTemplate } from '../../src/core/templates';
+import { validateDocument } from '../../src/core/validate';
 import { createTrainingSession } from '../../src/core/train';
 import { runOnnx } from './onnx/ort';
 
@@ -172,5 +173,20 @@ describe('evaluateQuantization', () => {
     expect(r.report.after.accuracy).not.toBeNull();
     expect(r.report.after.loss).not.toBe(r.report.before.loss);
     expect(r.report.bytes.quantized).toBeLessThan(r.report.bytes.fp32 / 2);
+  });
+});
+
+describe('one memory figure: the status bar (validation report) and the Quantize dialog agree', () => {
+  it.each(TEMPLATES.map((t) => [t.id, t] as const))('%s', (_id, template) => {
+    const doc = template.build();
+    const report = validateDocument(doc);
+    const int8 = quantizeParameters(doc, { format: 'int8', per: 'unit' });
+    const fp16 = quantizeParameters(doc, { format: 'fp16' });
+    if (!int8.ok || !fp16.ok) throw new Error(int8.ok ? (fp16 as { message: string }).message : int8.message);
+    expect(report.memory).toEqual({ fp32: int8.value.bytes.fp32, fp16: fp16.value.bytes.quantized, int8: int8.value.bytes.quantized });
+  });
+
+  it('Iris: 155 B at int8 in both (it was 67 B in the status bar: weights only)', () => {
+    expect(validateDocument(findTemplate('iris')!.build()).memory.int8).toBe(155);
   });
 });

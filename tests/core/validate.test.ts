@@ -41,7 +41,8 @@ describe('validateDocument', () => {
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([]);
     expect(r.parameterCount).toBe(9);
-    expect(r.memory).toEqual({ fp32: 36, fp16: 18, int8: 9 });
+    // 6 weights and 3 biases: fp16 6·2 + 3·4; int8 6·1 + 3 unit scales·5 + 3·4.
+    expect(r.memory).toEqual({ fp32: 36, fp16: 24, int8: 33 });
     expect(r.sizes.out).toBe(1);
   });
 
@@ -59,7 +60,9 @@ describe('validateDocument', () => {
     const r = validateDocument(d);
     expect(r.errors).toEqual([]);
     expect(r.parameterCount).toBe(expected);
-    expect(r.memory.fp16).toBe(expected * 2);
+    // fp16 halves the weights only; biases stay float32 (as quantization stores them).
+    const biases = useBias ? hidden + k : 0;
+    expect(r.memory.fp16).toBe((expected - biases) * 2 + biases * 4);
   });
 
   it('reports a cycle in plain words', () => {

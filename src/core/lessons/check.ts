@@ -10,8 +10,9 @@ import { loadDataset } from '../data';
 import type { NetworkDocument } from '../document';
 import { explainStep, type ExplainStep } from '../explain';
 import { compileNetwork } from '../network';
+import { evaluateCalibration } from '../calibration';
 import { evaluateQuantization } from '../quantize';
-import type { CompareOp, Condition, LessonAction, ParamRef, Quantity, TrainerQuantity } from './schema';
+import type { CompareOp, Condition, FallingCondition, LessonAction, ParamRef, PlateauCondition, Quantity, TrainerQuantity } from './schema';
 
 /** The trainer as a check sees it (null: nothing loaded). */
 export interface LessonTrainerState {
@@ -21,7 +22,20 @@ export interface LessonTrainerState {
   testLoss: number | null;
   accuracy: number | null;
   state: 'running' | 'paused' | 'diverged' | 'idle';
+  /** How many times the trainer reported a divergence since the step opened. */
+  divergences?: number;
+  /** The learning rate of the latest of those divergences (null: none). */
+  divergedRate?: number | null;
+  /**
+   * The training loss the trainer reported as each epoch completed, in order, since the step opened, and since the
+   * trainer's latest divergence, reset or reload (its epoch counter started again): one entry per epoch seen, the
+   * first snapshot that carried that epoch count. The loss-trend conditions read this.
+   */
+  epochs?: readonly { epoch: number; trainLoss: number }[];
 }
+
+/** How much (a fraction of it) the training loss may improve over a plateau's window by default. */
+export const DEFAULT_PLATEAU_WITHIN = 0.01;
 
 export interface LessonContext {
   /** The document as the learner sees it, trained weights written in. */
@@ -33,6 +47,8 @@ export interface LessonContext {
   selectedEdges: readonly string[];
   explainOpen: boolean;
   trainer: LessonTrainerState | null;
+  /** The calibration view: open now, opened since the step opened, and the row of the example selected in its confidently wrong list. Absent: closed. */
+  calibration?: { open: boolean; opened: boolean; selectedRow: number | null };
   /** The runs kept for comparison (their network sizes); absent: none. */
   runs?: readonly { parameters: number }[];
 }
@@ -76,6 +92,13 @@ class Evaluator {
       if (!r.ok) return { ok: false, why: r.message };
       const v = q.measure === 'bytes' ? r.report.bytes.quantized : q.measure === 'loss' ? r.report.after.loss : r.report.after.accuracy;
       return v === null ? { ok: false, why: 'this network has no accuracy (it is not a classifier)' } : { ok: true, value: v };
+    }
+    if ('calibration' in q) {
+      const r = evaluateCalibration(this.ctx.doc);
+      if (!r.ok) return { ok: false, why: r.message };
+      if (q.calibration === 'ece') return { ok: true, value: r.report.ece };
+      const worst = r.report.confidentlyWrong[0];
+      return worst ? { ok: true, value: worst.confidence } : { ok: false, why: 'the network gets every test example right' };
     }
     const e = this.explain();
     if (!e.ok) return e;
@@ -137,6 +160,17 @@ class Evaluator {
       const what = c.runs.distinctParameters ? 'runs of networks of different sizes' : 'runs';
       return count >= c.runs.atLeast ? { pass: true } : { pass: false, why: `${count} ${what} kept; the step needs ${c.runs.atLeast}` };
     }
+    if ('calibrationView' in c) {
+      const view = this.ctx.calibration;
+      if (c.calibrationView === 'opened') return view?.open || view?.opened ? { pass: true } : { pass: false, why: 'open the calibration view' };
+      if (view?.selectedRow === null || view?.selectedRow === undefined) return { pass: false, why: 'select an example in the calibration view' };
+      const r = evaluateCalibration(this.ctx.doc);
+      if (!r.ok) return { pass: false, why: r.message };
+      const worst = r.report.confidentlyWrong[0];
+      if (!worst) return { pass: false, why: 'the network gets every test example right' };
+      return worst.row === view.selectedRow ? { pass: true } : { pass: false, why: `the network is more confident about another wrong example than row ${view.selectedRow}` };
+    }
+    if ('falling' in c || 'plateau' in c) return lossTrend(this.ctx.trainer, c);
     if ('explain' in c) return this.ctx.explainOpen ? { pass: true } : { pass: false, why: 'explain mode is closed' };
     if ('trainerState' in c) {
       const s = this.ctx.trainer?.state ?? 'idle';
@@ -178,8 +212,14 @@ export function quantityName(q: Quantity): string {
   if ('gradient' in q) return `the gradient of ${paramName(q.gradient).slice(4)}`;
   if ('updated' in q) return `${paramName(q.updated)} after one step`;
   if ('answer' in q) return 'your answer';
-  if ('trainer' in q) return { step: "the trainer's step count", epoch: 'the epoch', trainLoss: 'the training loss', testLoss: 'the test loss', accuracy: 'the accuracy' }[q.trainer];
+  if ('trainer' in q) {
+    return {
+      step: "the trainer's step count", epoch: 'the epoch', trainLoss: 'the training loss', testLoss: 'the test loss', accuracy: 'the accuracy',
+      divergences: 'the number of divergences', divergedRate: 'the learning rate that diverged',
+    }[q.trainer];
+  }
   if ('setting' in q) return q.setting === 'learningRate' ? 'the learning rate' : 'the batch size';
+  if ('calibration' in q) return q.calibration === 'ece' ? 'the expected calibration error' : 'the highest confidence among wrong answers';
   if ('quantized' in q) return `the ${q.quantized} network's ${q.measure === 'bytes' ? 'memory in bytes' : q.measure}`;
   return 'the number of parameters';
 }
@@ -199,9 +239,39 @@ function compare(a: number, op: CompareOp, b: number, tolerance = 0): boolean {
 }
 
 function trainerValue(t: LessonTrainerState | null, q: TrainerQuantity): Value {
+  if (q === 'divergences') return { ok: true, value: t?.divergences ?? 0 };
   if (!t) return { ok: false, why: 'the trainer has not loaded the network yet' };
+  if (q === 'divergedRate') return t.divergedRate === null || t.divergedRate === undefined ? { ok: false, why: 'training has not diverged yet' } : { ok: true, value: t.divergedRate };
   const v = t[q];
   return v === null ? { ok: false, why: `there is no ${q} yet` } : { ok: true, value: v };
+}
+
+/**
+ * A loss trend over the last `epochs` completed epochs, from the trainer's own per-epoch training loss: the window
+ * starts at the latest entry at least `epochs` epochs before the last one (too few epochs seen yet: fails, saying
+ * how many).
+ */
+function lossTrend(t: LessonTrainerState | null, c: FallingCondition | PlateauCondition): CheckResult {
+  const want = 'falling' in c ? c.falling.epochs : c.plateau.epochs;
+  const seen = t?.epochs ?? [];
+  const last = seen[seen.length - 1];
+  let start = -1;
+  if (last) for (let i = seen.length - 1; i >= 0; i--) if (seen[i]!.epoch <= last.epoch - want) { start = i; break; }
+  if (!last || start < 0) {
+    const have = last && seen[0] ? last.epoch - seen[0].epoch : 0;
+    return { pass: false, why: `${have} of ${want} epoch${want === 1 ? '' : 's'} trained so far` };
+  }
+  const first = seen[start]!.trainLoss;
+  if ('falling' in c) {
+    const by = c.falling.by ?? 0;
+    if (last.trainLoss < first * (1 - by)) return { pass: true };
+    return { pass: false, why: `the training loss went from ${describe(first)} to ${describe(last.trainLoss)} over the last ${want} epochs: it is not falling${by > 0 ? ` by ${describe(by * 100)} %` : ''}` };
+  }
+  const within = c.plateau.within ?? DEFAULT_PLATEAU_WITHIN;
+  let best = first;
+  for (let i = start + 1; i < seen.length; i++) best = Math.min(best, seen[i]!.trainLoss);
+  if (first - best <= within * Math.abs(first)) return { pass: true };
+  return { pass: false, why: `the training loss is still improving (${describe(first)} → ${describe(best)} over the last ${want} epochs)` };
 }
 
 function targetIndex(doc: NetworkDocument, column: string): number | undefined {

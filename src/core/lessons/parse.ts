@@ -18,12 +18,12 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Words for a value that failed a union of shapes, by where it sits. */
 function unionWords(path: string): string {
-  if (/\.(compare|value)$/.test(path) || /\.answer$/.test(path)) return 'a quantity: one of {"activation": node}, {"preactivation": node}, {"param": …}, {"loss": "example"}, {"target": column}, {"gradient": …}, {"updated": …}, {"answer": true}, {"trainer": …}, {"setting": …}, {"parameters": "count"}, {"quantized": …, "measure": …}';
+  if (/\.(compare|value)$/.test(path) || /\.answer$/.test(path)) return 'a quantity: one of {"activation": node}, {"preactivation": node}, {"param": …}, {"loss": "example"}, {"target": column}, {"gradient": …}, {"updated": …}, {"answer": true}, {"trainer": …}, {"setting": …}, {"parameters": "count"}, {"quantized": …, "measure": …}, {"calibration": "ece" | "worstConfidence"}';
   if (/\.(param|gradient|updated)$/.test(path)) return 'a parameter: {"edge": id, "index"?: n} or {"bias": node id, "index"?: n}';
   if (/showMe\[\d+\]$/.test(path)) return 'an action: one of "setParam", "setLearningRate", "answer", "select", "explain", "trainer"';
   if (/\.load$/.test(path)) return '{"template": id} or {"document": a network}';
   if (/\.selected$|\.select$/.test(path)) return '{"edge": id} or {"largest": "gradient"}';
-  return 'a condition: one of "compare", "changed", "selected", "explain", "trainerState", "runs", "all", "any", "not"';
+  return 'a condition: one of "compare", "changed", "selected", "explain", "trainerState", "runs", "calibrationView", "falling", "plateau", "all", "any", "not"';
 }
 
 function findForbiddenKey(value: unknown, path = ''): string | undefined {

@@ -33,7 +33,11 @@ export const paramRefSchema = z.union([
 ]);
 export type ParamRef = z.infer<typeof paramRefSchema>;
 
-export const TRAINER_QUANTITIES = ['step', 'epoch', 'trainLoss', 'testLoss', 'accuracy'] as const;
+/**
+ * The trainer's latest numbers, and two that count since the step opened: how many times the trainer reported a
+ * divergence (`divergences`), and the learning rate of the latest one (`divergedRate`).
+ */
+export const TRAINER_QUANTITIES = ['step', 'epoch', 'trainLoss', 'testLoss', 'accuracy', 'divergences', 'divergedRate'] as const;
 export type TrainerQuantity = (typeof TRAINER_QUANTITIES)[number];
 
 /** A number computed from the state the learner sees. Exactly one key. */
@@ -60,6 +64,8 @@ export const quantitySchema = z.union([
   z.strictObject({ parameters: z.literal('count') }),
   /** the network's weights quantized (int8: a scale per unit), measured on the test split (quantize.ts) */
   z.strictObject({ quantized: z.enum(['int8', 'fp16']), measure: z.enum(['bytes', 'accuracy', 'loss']) }),
+  /** the reliability diagram's numbers on the test split (calibration.ts): the expected calibration error, or the highest confidence among wrong predictions */
+  z.strictObject({ calibration: z.enum(['ece', 'worstConfidence']) }),
 ]);
 export type Quantity = z.infer<typeof quantitySchema>;
 
@@ -73,7 +79,13 @@ export interface ChangedCondition { changed: { weights: number; biases: number }
 export interface SelectedCondition { selected: { edge: string } | { largest: 'gradient' } }
 export interface ExplainCondition { explain: 'open' }
 export interface TrainerCondition { trainerState: (typeof TRAINER_STATES)[number] }
+/** The calibration view was opened since the step opened, or the learner selected in it the example the network gets most confidently wrong. */
+export interface CalibrationCondition { calibrationView: 'opened' | 'mostConfidentlyWrong' }
 export interface RunsCondition { runs: { atLeast: number; distinctParameters?: boolean } }
+/** Over the last `epochs` epochs the trainer completed, the training loss fell (by more than the fraction `by`). */
+export interface FallingCondition { falling: { epochs: number; by?: number } }
+/** Over the last `epochs` epochs the trainer completed, the training loss improved by no more than the fraction `within`. */
+export interface PlateauCondition { plateau: { epochs: number; within?: number } }
 export type Condition =
   | CompareCondition
   | ChangedCondition
@@ -81,11 +93,17 @@ export type Condition =
   | ExplainCondition
   | TrainerCondition
   | RunsCondition
+  | CalibrationCondition
+  | FallingCondition
+  | PlateauCondition
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
 
 const count = z.number().int({ error: 'expected a whole number' }).min(0, { error: 'expected a whole number' });
+/** A window of completed epochs a loss trend is judged over (1 to 10,000). */
+const epochWindow = z.number().int({ error: 'expected a whole number of epochs' }).min(1, { error: 'expected at least 1 epoch' }).max(10_000, { error: 'expected at most 10000 epochs' });
+const fraction = z.number().min(0, { error: 'expected a fraction from 0 to 1' }).max(1, { error: 'expected a fraction from 0 to 1' });
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({
@@ -102,6 +120,11 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ trainerState: z.enum(TRAINER_STATES) }),
   /** at least this many runs are kept for comparison (of networks of different sizes, if asked) */
   z.strictObject({ runs: z.strictObject({ atLeast: count, distinctParameters: z.boolean().optional() }) }),
+  /** the training loss at the last completed epoch is below the one `epochs` epochs earlier, by more than `by` of it (default 0) */
+  z.strictObject({ falling: z.strictObject({ epochs: epochWindow, by: fraction.optional() }) }),
+  /** over the last `epochs` completed epochs the training loss never got more than `within` of it (default 0.01) below where the window started */
+  z.strictObject({ plateau: z.strictObject({ epochs: epochWindow, within: fraction.optional() }) }),
+  z.strictObject({ calibrationView: z.enum(['opened', 'mostConfidentlyWrong']) }),
   z.strictObject({ all: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ any: z.array(conditionSchema).min(1, { error: 'expected at least one condition' }) }),
   z.strictObject({ not: conditionSchema }),

@@ -4,7 +4,8 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { Binary, BookOpen, ChartLine, FolderOpen, X } from 'lucide-react';
+import { Binary, BookOpen, ChartLine, FolderOpen, Gauge, X } from 'lucide-react';
+import { openCalibration } from './calibrationStore';
 import { runsStore } from './runs';
 import { useEditor } from '../editor/context';
 import type { EditorStores } from '../editor/store';
@@ -96,6 +97,9 @@ export function LearnMenu() {
           ))}
           <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); picker.open(); }}>
             <FolderOpen size={15} aria-hidden /> Open lesson file…
+          </button>
+          <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); openCalibration(); }}>
+            <Gauge size={15} aria-hidden /> Calibration: confident vs correct…
           </button>
           <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => lessonStore.setState({ menuOpen: false, quantizeOpen: true })}>
             <Binary size={15} aria-hidden /> Quantize the trained network…

@@ -18,16 +18,18 @@ import { useTraining, useTrainingActions, type TrainingState, type TrainingStore
 import { closeLesson, goToStep, lessonStore, markDone, setAnswer, useLesson } from './store';
 import { LessonText } from './math';
 import { runsStore, useRuns } from './runs';
+import { calibrationStore, useCalibrationView } from './calibrationStore';
+import { trainerLogStore, useTrainerLog, watchTrainer, type TrainerLog } from './trainerLog';
 import './learn.css';
 
-function trainerOf(s: Pick<TrainingState, 'snapshot' | 'status'>): LessonTrainerState | null {
+function trainerOf(s: Pick<TrainingState, 'snapshot' | 'status'>, log: TrainerLog): LessonTrainerState | null {
   const snap = s.snapshot;
-  if (!snap) return null;
+  if (!snap) return log.divergences > 0 ? { step: 0, epoch: 0, trainLoss: null, testLoss: null, accuracy: null, state: 'idle', ...log } : null;
   const ev = snap.evaluation;
   const state = s.status.kind === 'running' ? 'running' : s.status.kind === 'diverged' ? 'diverged' : s.status.kind === 'ready' ? 'paused' : 'idle';
   return {
     step: snap.step, epoch: snap.epoch, trainLoss: ev.trainLoss, testLoss: ev.testLoss,
-    accuracy: ev.testAccuracy ?? ev.trainAccuracy ?? null, state,
+    accuracy: ev.testAccuracy ?? ev.trainAccuracy ?? null, state, ...log,
   };
 }
 
@@ -41,8 +43,9 @@ function contextNow(editor: EditorStores, training: TrainingStore, answerText: s
     answer: Number.isFinite(answer) ? answer : null,
     selectedEdges: [...editor.view.getState().selectedEdges],
     explainOpen: explainStore.getState().open,
-    trainer: trainerOf(t),
+    trainer: trainerOf(t, trainerLogStore.getState()),
     runs: runsStore.getState().runs.slice(lessonStore.getState().runsAtStart),
+    calibration: calibrationStore.getState(),
   };
 }
 
@@ -58,12 +61,14 @@ function useCheck(step: LessonStep, index: number): CheckResult | null {
   const answer = useLesson((s) => s.answers[index]);
   const baseline = useLesson((s) => s.baseline);
   const runs = useRuns((s) => s.runs);
+  const log = useTrainerLog((s) => s);
+  const calibration = useCalibrationView((s) => s);
   return useMemo(() => {
     if (!step.check) return null;
     return evaluateCheck(step.check, contextNow(editor, training, answer));
     // The stores' values are read through contextNow; these are what it reads.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [step, doc, snapshot, status, selectedEdges, explainOpen, answer, baseline, runs, editor, training]);
+  }, [step, doc, snapshot, status, selectedEdges, explainOpen, answer, baseline, runs, log, calibration, editor, training]);
 }
 
 function setParam(doc: NetworkDocument, param: { edge: string; index?: number } | { bias: string; index?: number }, value: number) {
@@ -142,6 +147,7 @@ function OpenLesson() {
   const last = index === lesson.steps.length - 1;
 
   useEffect(() => setHint(false), [index, lesson]);
+  useEffect(() => watchTrainer(training), [training]);
   useEffect(() => {
     if (passing) markDone(index);
   }, [passing, index]);

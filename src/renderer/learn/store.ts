@@ -9,6 +9,8 @@ import { parseLesson, stepDocument, type Lesson } from '../../core/lessons';
 import { decodeUtf8 } from '../../core/fileText';
 import { load, type EditorStores } from '../editor/store';
 import { runsStore } from './runs';
+import { resetTrainerLog } from './trainerLog';
+import { calibrationStore } from './calibrationStore';
 
 export interface LessonState {
   lesson: Lesson | null;
@@ -46,6 +48,8 @@ export function goToStep(editor: EditorStores, index: number): void {
     const made = stepDocument(step);
     if (made.ok) load(editor, made.doc);
   }
+  resetTrainerLog();
+  calibrationStore.setState((s) => ({ opened: s.open }));
   lessonStore.setState({ step: i, baseline: editor.document.getState().doc, runsAtStart: runsStore.getState().runs.length });
 }
 

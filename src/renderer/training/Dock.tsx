@@ -13,6 +13,7 @@ import { Boundary } from './Boundary';
 import { LiveChart, type ChartSeries } from './Chart';
 import { DataPanel } from './DataPanel';
 import { useTraining, type TrainingState } from './store';
+import { openCalibration } from '../learn/calibrationStore';
 import './dock.css';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -263,6 +264,9 @@ export const Dock = memo(function Dock() {
             {classification && (
               <div className="dock-column dock-column-confusion">
                 <Confusion />
+                <button type="button" className="dock-button dock-calibration" onClick={openCalibration} title="How confident the network is against how often it is right, and the test examples it gets confidently wrong">
+                  Calibration…
+                </button>
               </div>
             )}
             {classification && (

@@ -118,7 +118,7 @@ describe('the inspector', () => {
     const report = validateDocument(d);
     const status = screen.getByRole('contentinfo', { name: 'status' });
     expect(within(status).getByTestId('parameter-count').textContent).toBe(`${report.parameterCount} parameters`);
-    expect(status.textContent).toContain('36 B fp32 / 18 B fp16 / 9 B int8');
+    expect(status.textContent).toContain('36 B fp32 / 24 B fp16 / 33 B int8');
     expect(within(status).getByTestId('validation-state').textContent).toMatch(/valid/);
   });
 
