@@ -82,14 +82,16 @@ function threadedKernel(): ThreadedGemm | null {
   return threaded;
 }
 
-/** How many threads large products are split across now, and why fewer than asked if so. */
+/**
+ * How many threads large products are split across now, and why fewer than asked if so. The workers start at the
+ * first product big enough to split (a Playground net never starts them); until then this says what will be used.
+ */
 export function gemmThreadStatus(): GemmThreadStatus {
   if (threadHost === null) return { threads: 1, requested: 1 };
-  const pool = threadedKernel();
-  if (pool === null) {
-    return { threads: 1, requested: threadHost.threads, problem: 'shared WebAssembly memory is unavailable here; products run on one thread' };
-  }
-  return pool.status();
+  const requested = threadHost.threads;
+  const unavailable = { threads: 1, requested, problem: 'shared WebAssembly memory is unavailable here; products run on one thread' };
+  if (threaded === undefined) return typeof SharedArrayBuffer === 'function' && simdKernel() !== null ? { threads: requested, requested } : unavailable;
+  return threaded === null ? unavailable : threaded.status();
 }
 
 /** The kernel for a product of `work` multiply-adds: null for the TypeScript loops. */
