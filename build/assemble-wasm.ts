@@ -59,7 +59,8 @@ async function assemble(name: string, text: string, relaxed: boolean, shared = f
   const module = tools.parseWat(name, text, features);
   try {
     module.resolveNames();
-    module.validate(features);
+    // wabt's typings omit it, but validate takes the features too (without them shared memory is refused)
+    (module as unknown as { validate(features: object): void }).validate(features);
     return module.toBinary({ log: false, write_debug_names: false }).buffer;
   } finally {
     module.destroy();

@@ -3,6 +3,7 @@ import { emptyDocument, type NetworkDocument, type NetworkEdge, type NetworkNode
 import { createTrainingSession, type TrainingSession } from '../../src/core/train';
 import type { Dataset } from '../../src/core/data/types';
 import { gemmNN } from '../../src/core/kernels';
+import { startGemmThreads, threadLabel } from '../../src/trainer/threads';
 import type { BenchData, BenchImpl, PeerConfig, Scenario } from '../common';
 import { largestLayer, timePerCall } from '../common';
 
@@ -32,6 +33,7 @@ function mlpDocument(s: Scenario, data: BenchData): NetworkDocument {
 }
 
 export function netwrightImpl(): BenchImpl & { extra(): Record<string, number>; config(): PeerConfig } {
+  const threads = startGemmThreads(Number(process.env.NETWRIGHT_BENCH_THREADS) || undefined);
   let s: Scenario;
   let session: TrainingSession;
   let x: Float32Array;
@@ -41,7 +43,8 @@ export function netwrightImpl(): BenchImpl & { extra(): Record<string, number>; 
     supports: () => true,
     // Training gathers each batch from the shuffled rows inside its step (that is part of what a step costs here);
     // inference reads each batch in place (a subarray view).
-    config: () => ({ mode: 'Netwright core: TypeScript, Float32Array kernels, one thread' }),
+    // Threads as the trainer starts them (one per core; NETWRIGHT_BENCH_THREADS=1 forces one).
+    config: () => ({ mode: `Netwright core: TypeScript + WebAssembly SIMD kernels, ${threadLabel(threads)}` }),
     /** The core's own kernel for the largest layer at the batch's shape. */
     async largestMatmulMs() {
       const { m, n } = largestLayer(s);

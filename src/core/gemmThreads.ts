@@ -18,14 +18,16 @@ import { KC, MC, NC, bytesOf, line, type GemmExport, type SimdGemm } from './sim
  * threads, and for any thread computing any part.
  *
  * Control block (Int32, at byte 0 of the memory), written by the caller, read by the workers:
- *   SEQ     bumped for each product (workers Atomics.wait on it)      NEXT   the next part to claim
+ *   SEQ     bumped for each product (workers Atomics.wait on it)
+ *   CLAIM   (product's SEQ & 0xffffff) << 8 | the next part: a part is claimed by compare-and-swap, and only while
+ *           CLAIM names the product the thread woke for (a late worker cannot take a part of the next product)
  *   DONE    parts finished (the caller Atomics.wait's on it)           QUIT   1: workers return
- *   PARTS   parts per product (constant: the thread count)            SPLIT_N  1: parts are column blocks
+ *   PARTS   parts of this product                                      SPLIT_N  1: parts are column blocks
  *   M N K, A/B/C byte addresses and strides of the current product.
  */
 
 /** Indices into the control block. Also spelt out in GEMM_THREAD_SOURCE (which cannot import). */
-const SEQ = 0, NEXT = 1, DONE = 2, QUIT = 3, PARTS = 4, SPLIT_N = 5, M_ = 6, N_ = 7, K_ = 8;
+const SEQ = 0, CLAIM = 1, DONE = 2, QUIT = 3, PARTS = 4, SPLIT_N = 5, M_ = 6, N_ = 7, K_ = 8;
 const A_ = 9, ARS = 10, ACS = 11, B_ = 12, BRS = 13, BCS = 14, C_ = 15;
 const CONTROL_INTS = 32;
 
@@ -91,7 +93,7 @@ declare const WebAssembly: {
  * blob: URL in a page, so no bundler has to know about it). It takes its init message, then waits for products.
  */
 export const GEMM_THREAD_SOURCE = `'use strict';
-const SEQ = 0, NEXT = 1, DONE = 2, QUIT = 3, PARTS = 4, SPLIT_N = 5, M_ = 6, N_ = 7, K_ = 8;
+const SEQ = 0, CLAIM = 1, DONE = 2, QUIT = 3, PARTS = 4, SPLIT_N = 5, M_ = 6, N_ = 7, K_ = 8;
 const A_ = 9, ARS = 10, ACS = 11, B_ = 12, BRS = 13, BCS = 14, C_ = 15;
 function serve(init) {
   const gemm = new WebAssembly.Instance(init.module, { env: { mem: init.memory } }).exports.gemm;
@@ -101,10 +103,10 @@ function serve(init) {
     Atomics.wait(ctl, SEQ, seen);
     seen = Atomics.load(ctl, SEQ);
     if (Atomics.load(ctl, QUIT) !== 0) return;
-    const parts = ctl[PARTS];
     for (;;) {
-      const p = Atomics.add(ctl, NEXT, 1);
-      if (p >= parts) break;
+      const p = claim(ctl, seen);
+      if (p < 0) break;
+      const parts = ctl[PARTS];
       const M = ctl[M_], N = ctl[N_], K = ctl[K_], splitN = ctl[SPLIT_N] === 1;
       const span = splitN ? Math.ceil(N / parts / 8) * 8 : Math.ceil(M / parts / 4) * 4;
       const from = p * span, to = Math.min(splitN ? N : M, from + span);
@@ -130,9 +132,12 @@ export const STALL_MS = 30_000;
 
 /**
  * A kernel that splits products across `host.threads` threads, or null where shared WebAssembly memory or this kind
- * of module cannot be made (no cross-origin isolation in a page, an old engine).
+ * of module cannot be made (no cross-origin isolation in a page, an old engine). `splitFrom` is the caller's threshold
+ * for splitting at all: products of 16 times that are cut into 4 parts per thread.
  */
-export function createThreadedGemm(relaxed: boolean, host: GemmThreadHost, stallMs = STALL_MS): ThreadedGemm | null {
+export function createThreadedGemm(
+  relaxed: boolean, host: GemmThreadHost, stallMs = STALL_MS, splitFrom: () => number = () => 1 << 20,
+): ThreadedGemm | null {
   let memory: SharedMemory;
   let module: object;
   let gemm: GemmExport;
@@ -160,7 +165,6 @@ export function createThreadedGemm(relaxed: boolean, host: GemmThreadHost, stall
   };
   ensure(dataStart);
   const ctl = new Int32Array(memory.buffer, 0, CONTROL_INTS);
-  ctl[PARTS] = threads;
 
   const workers: GemmWorkerHandle[] = [];
   let problem: string | undefined;
@@ -192,12 +196,21 @@ export function createThreadedGemm(relaxed: boolean, host: GemmThreadHost, stall
   }
   const main = workspace(0);
 
-  /** Parts of the current product this thread computes, claimed one at a time. */
-  const work = (M: number, N: number, K: number, splitN: boolean, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number): void => {
-    const span = splitN ? Math.ceil(N / threads / 8) * 8 : Math.ceil(M / threads / 4) * 4;
+  /** The next part of product `seq` for the calling thread, or -1 (as `claim` in GEMM_THREAD_SOURCE). */
+  const claim = (seq: number): number => {
     for (;;) {
-      const p = Atomics.add(ctl, NEXT, 1);
-      if (p >= threads) return;
+      const v = Atomics.load(ctl, CLAIM);
+      if (v >>> 8 !== (seq & 0xffffff) || (v & 255) >= ctl[PARTS]!) return -1;
+      if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) === v) return v & 255;
+    }
+  };
+
+  /** Parts of the current product this thread computes, claimed one at a time. */
+  const work = (seq: number, parts: number, M: number, N: number, K: number, splitN: boolean, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number): void => {
+    const span = splitN ? Math.ceil(N / parts / 8) * 8 : Math.ceil(M / parts / 4) * 4;
+    for (;;) {
+      const p = claim(seq);
+      if (p < 0) return;
       const from = p * span;
       const to = Math.min(splitN ? N : M, from + span);
       if (from < to) {
@@ -225,26 +238,31 @@ export function createThreadedGemm(relaxed: boolean, host: GemmThreadHost, stall
       if (!alive || threads === 1) {
         gemm(4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr, N, M, N, K, main.pa, main.pb, main.tmp);
       } else {
-        const splitN = M < N && N >= 8 * threads;
+        // More parts than threads for big products: a thread that is slow to get a core (another process has it)
+        // then holds up less, as the others claim what it has not started.
+        const parts = M * N * K >= 16 * splitFrom() ? 4 * threads : threads;
+        const splitN = M < N && N >= 8 * parts;
+        const seq = (Atomics.load(ctl, SEQ) + 1) & 0x7fffffff;
+        ctl[PARTS] = parts;
         ctl[M_] = M; ctl[N_] = N; ctl[K_] = K; ctl[SPLIT_N] = splitN ? 1 : 0;
         ctl[A_] = 4 * aPtr; ctl[ARS] = ars; ctl[ACS] = acs;
         ctl[B_] = 4 * bPtr; ctl[BRS] = brs; ctl[BCS] = bcs;
         ctl[C_] = 4 * cPtr;
         Atomics.store(ctl, DONE, 0);
-        Atomics.store(ctl, NEXT, 0);
-        Atomics.add(ctl, SEQ, 1);
+        Atomics.store(ctl, CLAIM, (seq & 0xffffff) << 8);
+        Atomics.store(ctl, SEQ, seq);
         Atomics.notify(ctl, SEQ);
-        work(M, N, K, splitN, 4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr);
+        work(seq, parts, M, N, K, splitN, 4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr);
         // Every part is claimed now; wait for the workers' parts to finish.
         let done = Atomics.load(ctl, DONE);
         let waited = 0;
-        while (done < threads) {
+        while (done < parts) {
           const slice = 100;
           if (Atomics.wait(ctl, DONE, done, slice) === 'timed-out') waited += slice;
           const now = Atomics.load(ctl, DONE);
           if (now !== done) waited = 0;
           done = now;
-          if (done < threads && waited >= stallMs) {
+          if (done < parts && waited >= stallMs) {
             problem = `a worker thread stopped in the middle of a product (no part finished in ${stallMs} ms); large products now run on one thread`;
             stopWorkers();
             throw new Error(`matrix product ${M}×${N}×${K}: ${problem}`);

@@ -78,7 +78,7 @@ function threadedKernel(): ThreadedGemm | null {
     threaded.dispose();
     threaded = undefined;
   }
-  if (threaded === undefined) threaded = createThreadedGemm(single.relaxed, threadHost);
+  if (threaded === undefined) threaded = createThreadedGemm(single.relaxed, threadHost, undefined, () => threadMinWork);
   return threaded;
 }
 

@@ -165,7 +165,8 @@ describe('a worker thread that dies', () => {
       for (;;) {
         Atomics.wait(ctl, 0, seen);
         seen = Atomics.load(ctl, 0);
-        if (Atomics.add(ctl, 1, 1) < 2) break; // a part claimed: keep it forever
+        const v = Atomics.load(ctl, 1); // claim as gemmThreads does: compare-and-swap on the product's CLAIM word
+        if ((v & 255) < ctl[4] && Atomics.compareExchange(ctl, 1, v, v + 1) === v) break; // a part: keep it forever
       }
       Atomics.wait(ctl, 3, 0);
     });`;
