@@ -73,6 +73,8 @@ export interface GemmThreadStatus {
 
 export interface ThreadedGemm extends SimdGemm {
   status(): GemmThreadStatus;
+  /** Products split so far, and how many of their parts the calling thread and the workers computed. */
+  stats(): { split: number; partsByCaller: number; partsByWorkers: number };
   /** Stop the workers (products then run on the calling thread). */
   dispose(): void;
 }
@@ -95,6 +97,14 @@ declare const WebAssembly: {
 export const GEMM_THREAD_SOURCE = `'use strict';
 const SEQ = 0, CLAIM = 1, DONE = 2, QUIT = 3, PARTS = 4, SPLIT_N = 5, M_ = 6, N_ = 7, K_ = 8;
 const A_ = 9, ARS = 10, ACS = 11, B_ = 12, BRS = 13, BCS = 14, C_ = 15;
+// The next part of product seq, claimed, or -1 when none is left (or another product is on).
+function claim(ctl, seq) {
+  for (;;) {
+    const v = Atomics.load(ctl, CLAIM);
+    if (v >>> 8 !== (seq & 0xffffff) || (v & 255) >= ctl[PARTS]) return -1;
+    if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) === v) return v & 255;
+  }
+}
 function serve(init) {
   const gemm = new WebAssembly.Instance(init.module, { env: { mem: init.memory } }).exports.gemm;
   const ctl = new Int32Array(init.memory.buffer, 0, 32);
@@ -195,6 +205,7 @@ export function createThreadedGemm(
     }
   }
   const main = workspace(0);
+  const stats = { split: 0, partsByCaller: 0, partsByWorkers: 0 };
 
   /** The next part of product `seq` for the calling thread, or -1 (as `claim` in GEMM_THREAD_SOURCE). */
   const claim = (seq: number): number => {
@@ -206,11 +217,12 @@ export function createThreadedGemm(
   };
 
   /** Parts of the current product this thread computes, claimed one at a time. */
-  const work = (seq: number, parts: number, M: number, N: number, K: number, splitN: boolean, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number): void => {
+  const work = (seq: number, parts: number, M: number, N: number, K: number, splitN: boolean, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number): number => {
+    let mine = 0;
     const span = splitN ? Math.ceil(N / parts / 8) * 8 : Math.ceil(M / parts / 4) * 4;
     for (;;) {
       const p = claim(seq);
-      if (p < 0) return;
+      if (p < 0) return mine;
       const from = p * span;
       const to = Math.min(splitN ? N : M, from + span);
       if (from < to) {
@@ -218,11 +230,13 @@ export function createThreadedGemm(
         else gemm(a + 4 * from * ars, ars, acs, b, brs, bcs, c + 4 * from * N, N, to - from, N, K, main.pa, main.pb, main.tmp);
       }
       Atomics.add(ctl, DONE, 1);
+      mine++;
     }
   };
 
   return {
     relaxed,
+    stats: () => ({ ...stats }),
     status: () => ({ threads: alive && problem === undefined ? threads : 1, requested: threads, ...(problem === undefined ? {} : { problem }) }),
     dispose() {
       if (alive) stopWorkers();
@@ -252,7 +266,7 @@ export function createThreadedGemm(
         Atomics.store(ctl, CLAIM, (seq & 0xffffff) << 8);
         Atomics.store(ctl, SEQ, seq);
         Atomics.notify(ctl, SEQ);
-        work(seq, parts, M, N, K, splitN, 4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr);
+        const mine = work(seq, parts, M, N, K, splitN, 4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr);
         // Every part is claimed now; wait for the workers' parts to finish.
         let done = Atomics.load(ctl, DONE);
         let waited = 0;
@@ -268,6 +282,9 @@ export function createThreadedGemm(
             throw new Error(`matrix product ${M}×${N}×${K}: ${problem}`);
           }
         }
+        stats.split++;
+        stats.partsByCaller += mine;
+        stats.partsByWorkers += parts - mine;
       }
       c.set(heap.subarray(cPtr, cPtr + M * N), cOff);
     },

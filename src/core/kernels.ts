@@ -94,6 +94,11 @@ export function gemmThreadStatus(): GemmThreadStatus {
   return threaded === null ? unavailable : threaded.status();
 }
 
+/** Products split so far by the current pool, and the parts its calling thread and its workers computed (or null). */
+export function gemmThreadStats(): ReturnType<ThreadedGemm['stats']> | null {
+  return threaded ? threaded.stats() : null;
+}
+
 /** The kernel for a product of `work` multiply-adds: null for the TypeScript loops. */
 function kernelFor(work: number): SimdGemm | null {
   if (work < minWork) return null;

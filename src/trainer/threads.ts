@@ -34,7 +34,7 @@ interface NodeOs {
 }
 interface WebWorker {
   postMessage(message: unknown): void;
-  addEventListener(type: 'error', listener: (event: { message?: string }) => void): void;
+  addEventListener(type: 'error', listener: (event: { message?: string; preventDefault(): void }) => void): void;
   terminate(): void;
 }
 interface Runtime {
@@ -83,7 +83,10 @@ export function webThreadHost(threads?: number): GemmThreadHost | null {
     threads: clamp(threads ?? runtime.navigator?.hardwareConcurrency ?? 1),
     spawn(init, onExit) {
       const worker = new Worker(url);
-      worker.addEventListener('error', (event) => onExit(`error: ${event.message ?? 'the worker failed'}`));
+      worker.addEventListener('error', (event) => {
+        event.preventDefault(); // the pool goes to one thread; the trainer itself carries on
+        onExit(`error: ${event.message ?? 'the worker failed'}`);
+      });
       worker.postMessage(init);
       return { terminate: () => worker.terminate() };
     },

@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makePlaneSet } from '../../src/core/data';
 import { createThreadedGemm, type GemmThreadHost, type GemmThreadInit } from '../../src/core/gemmThreads';
 import {
-  gemmNN, gemmNT, gemmTN, gemmThreadStatus, setGemmThreads, setRelaxedSimdEnabled, setSimdMinWork, setThreadMinWork,
+  gemmNN, gemmNT, gemmTN, gemmThreadStats, gemmThreadStatus, setGemmThreads, setRelaxedSimdEnabled, setSimdMinWork, setThreadMinWork,
 } from '../../src/core/kernels';
 import { createTrainingSession } from '../../src/core/train';
 import { nodeThreadHost, startGemmThreads, threadLabel } from '../../src/trainer/threads';
@@ -66,6 +66,24 @@ describe('matrix products on worker threads', () => {
         });
       }
     }
+  }
+
+  for (const threads of [2, 3]) {
+    it(`${threads} threads: the worker threads really compute parts of the products, with the same bits`, async () => {
+      setSimdMinWork(1);
+      const one = product(gemmNN, 256, 200, 300, 9);
+      useThreads(threads, true);
+      // The workers start with the first split product; until they run, the calling thread claims every part.
+      // Wait for them the way a long training run would meet them: product after product, yielding in between.
+      let stats = gemmThreadStats();
+      for (let i = 0; i < 2000 && (stats?.partsByWorkers ?? 0) === 0; i++) {
+        expect(Array.from(product(gemmNN, 256, 200, 300, 9))).toEqual(Array.from(one));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        stats = gemmThreadStats();
+      }
+      expect(stats!.partsByWorkers).toBeGreaterThan(0);
+      expect(gemmThreadStatus()).toEqual({ threads, requested: threads });
+    });
   }
 
   it('training gives bit-identical parameters on 1, 2 and 3 threads (every product split)', () => {
