@@ -19,8 +19,9 @@ import { KC, MC, NC, bytesOf, line, type GemmExport, type SimdGemm } from './sim
  *
  * Control block (Int32, at byte 0 of the memory), written by the caller, read by the workers:
  *   SEQ     bumped for each product (workers Atomics.wait on it)
- *   CLAIM   (product's SEQ & 0xffffff) << 8 | the next part: a part is claimed by compare-and-swap, and only while
- *           CLAIM names the product the thread woke for (a late worker cannot take a part of the next product)
+ *   CLAIM   (product's SEQ & 0xffff) << 16 | parts << 8 | the next part, one word: a part is claimed by
+ *           compare-and-swap, only while the word names the product the thread woke for and has parts left (a late
+ *           worker cannot take a part of the next product, nor count the next product's parts against this one's)
  *   DONE    parts finished (the caller Atomics.wait's on it)           QUIT   1: workers return
  *   PARTS   parts of this product                                      SPLIT_N  1: parts are column blocks
  *   M N K, A/B/C byte addresses and strides of the current product.
@@ -101,7 +102,7 @@ const A_ = 9, ARS = 10, ACS = 11, B_ = 12, BRS = 13, BCS = 14, C_ = 15;
 function claim(ctl, seq) {
   for (;;) {
     const v = Atomics.load(ctl, CLAIM);
-    if (v >>> 8 !== (seq & 0xffffff) || (v & 255) >= ctl[PARTS]) return -1;
+    if (v >>> 16 !== (seq & 0xffff) || (v & 255) >= ((v >>> 8) & 255)) return -1;
     if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) === v) return v & 255;
   }
 }
@@ -211,7 +212,7 @@ export function createThreadedGemm(
   const claim = (seq: number): number => {
     for (;;) {
       const v = Atomics.load(ctl, CLAIM);
-      if (v >>> 8 !== (seq & 0xffffff) || (v & 255) >= ctl[PARTS]!) return -1;
+      if (v >>> 16 !== (seq & 0xffff) || (v & 255) >= ((v >>> 8) & 255)) return -1;
       if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) === v) return v & 255;
     }
   };
@@ -263,7 +264,7 @@ export function createThreadedGemm(
         ctl[B_] = 4 * bPtr; ctl[BRS] = brs; ctl[BCS] = bcs;
         ctl[C_] = 4 * cPtr;
         Atomics.store(ctl, DONE, 0);
-        Atomics.store(ctl, CLAIM, (seq & 0xffffff) << 8);
+        Atomics.store(ctl, CLAIM, ((seq & 0xffff) << 16) | (parts << 8));
         Atomics.store(ctl, SEQ, seq);
         Atomics.notify(ctl, SEQ);
         const mine = work(seq, parts, M, N, K, splitN, 4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr);

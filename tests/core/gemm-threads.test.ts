@@ -86,6 +86,19 @@ describe('matrix products on worker threads', () => {
     });
   }
 
+  it('products that alternate between few and many parts give the same bits as one thread (late workers claim nothing stale)', async () => {
+    setSimdMinWork(1);
+    const shapes = [[3, 2, 2], [48, 40, 36], [5, 9, 1], [64, 24, 30]] as const; // 3 parts, 12 parts (≥ 16 multiply-adds split 4 per thread)
+    const one = shapes.map(([M, N, K]) => product(gemmNN, M, N, K, M * N));
+    useThreads(3, true);
+    for (let round = 0; round < 300; round++) {
+      const [M, N, K] = shapes[round % shapes.length]!;
+      expect(Array.from(product(gemmNN, M, N, K, M * N))).toEqual(Array.from(one[round % shapes.length]!));
+      if (round % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(gemmThreadStats()!.partsByWorkers).toBeGreaterThan(0);
+  });
+
   it('training gives bit-identical parameters on 1, 2 and 3 threads (every product split)', () => {
     const made = makePlaneSet('spiral', { samples: 300, noise: 0.1, seed: 4 });
     if (!made.ok) throw new Error(made.message);
@@ -184,7 +197,7 @@ describe('a worker thread that dies', () => {
         Atomics.wait(ctl, 0, seen);
         seen = Atomics.load(ctl, 0);
         const v = Atomics.load(ctl, 1); // claim as gemmThreads does: compare-and-swap on the product's CLAIM word
-        if ((v & 255) < ctl[4] && Atomics.compareExchange(ctl, 1, v, v + 1) === v) break; // a part: keep it forever
+        if ((v & 255) < ((v >>> 8) & 255) && Atomics.compareExchange(ctl, 1, v, v + 1) === v) break; // keep it forever
       }
       Atomics.wait(ctl, 3, 0);
     });`;
