@@ -25,9 +25,12 @@ test.describe('threads in the browser build', () => {
     const toolbar = page.getByRole('toolbar', { name: 'Main toolbar' });
     await toolbar.getByRole('button', { name: 'Play', exact: true }).click();
     const step = async () => Number((await page.getByTestId('live-step').textContent())?.replace(/\D/g, ''));
-    await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(50);
+    await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(100);
     // The trainer's worker and its thread workers (Playwright lists nested workers too).
     if (threads > 1) await expect.poll(() => page.workers().length).toBe(threads);
+    // and it learns (products split wrongly would leave it at chance, about 10 %)
+    const accuracy = async () => Number(await page.getByTestId('test-accuracy').getAttribute('data-value'));
+    await expect.poll(accuracy, { timeout: 60_000 }).toBeGreaterThan(0.6);
     await toolbar.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.screenshot({ path: `${SCREENS}/threads-digits-mlp.png` });
     expect(problems.pageErrors).toEqual([]);
