@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import type * as Kernels from '../src/core/kernels';
+import type * as Threads from '../src/trainer/threads';
 import { startTfjs } from './impl/tfjs';
 
 type Kind = 'NN' | 'TN' | 'NT';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     const threadsArg = process.argv.find((a) => a.startsWith('threads='));
     const threads = threadsArg ? Number(threadsArg.slice('threads='.length)) : 1;
     if (threads > 1) {
-      const { nodeThreadHost } = (await import(pathToFileURL(`${tree}/src/trainer/threads.ts`).href)) as typeof import('../src/trainer/threads');
+      const { nodeThreadHost } = (await import(pathToFileURL(`${tree}/src/trainer/threads.ts`).href)) as typeof Threads;
       kernels.setGemmThreads(nodeThreadHost(threads));
     }
     const c = new Float32Array(M * N);
