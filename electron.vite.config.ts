@@ -37,6 +37,8 @@ const config: UserConfig = {
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
+    // `npm run dev` serves the renderer over http: the same cross-origin isolation headers as app:// (app-protocol.ts).
+    server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },

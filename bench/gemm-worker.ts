@@ -1,6 +1,7 @@
 /**
  * Times one matrix product in this (fresh) process and prints one JSON line { gflops, config }. Started by bench/gemm.ts.
- *   gemm-worker.ts netwright <NN|TN|NT> M N K [seconds] [relaxed|norelaxed]
+ *   gemm-worker.ts netwright <NN|TN|NT> M N K [seconds] [relaxed|norelaxed] [threads=N]
+ *     threads=N: split products across N threads as the trainer does (src/trainer/threads.ts; default 1)
  *   gemm-worker.ts tfjs-wasm <NN|TN|NT> M N K [seconds]   (tf.matMul with transposeA / transposeB to match)
  *   gemm-worker.ts netwright@TREE ...   Netwright's kernels from another checkout (e.g. main, for before/after)
  * C is M×N, K the summed dimension, as in src/core/kernels.ts. GFLOP/s = 2·M·N·K per product.
@@ -8,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import type * as Kernels from '../src/core/kernels';
+import type * as Threads from '../src/trainer/threads';
 import { startTfjs } from './impl/tfjs';
 
 type Kind = 'NN' | 'TN' | 'NT';
@@ -54,12 +56,20 @@ async function main(): Promise<void> {
     const kernels = (await import(pathToFileURL(`${tree}/src/core/kernels.ts`).href)) as typeof Kernels;
     // Older checkouts have no relaxed-SIMD switch.
     if (typeof kernels.setRelaxedSimdEnabled === 'function') kernels.setRelaxedSimdEnabled(relaxedArg !== 'norelaxed');
+    const threadsArg = process.argv.find((a) => a.startsWith('threads='));
+    const threads = threadsArg ? Number(threadsArg.slice('threads='.length)) : 1;
+    if (threads > 1) {
+      const { nodeThreadHost } = (await import(pathToFileURL(`${tree}/src/trainer/threads.ts`).href)) as typeof Threads;
+      kernels.setGemmThreads(nodeThreadHost(threads));
+    }
     const c = new Float32Array(M * N);
     const f = kind === 'NN' ? kernels.gemmNN : kind === 'TN' ? kernels.gemmTN : kernels.gemmNT;
     const perSecond = await rate(() => f(M, N, K, a, 0, b, 0, c, 0), seconds);
     const relaxed = typeof kernels.relaxedSimdInUse === 'function' && kernels.relaxedSimdInUse();
     const mode = !kernels.simdInUse() ? 'TypeScript' : relaxed ? 'WebAssembly relaxed SIMD (FMA)' : 'WebAssembly SIMD';
-    process.stdout.write(JSON.stringify({ gflops: (perSecond * flop) / 1e9, config: `${mode}, 1 thread` }) + '\n');
+    const used = typeof kernels.gemmThreadStatus === 'function' ? kernels.gemmThreadStatus().threads : 1;
+    const split = used > 1 && M * N * K < kernels.THREAD_MIN_WORK ? ' (this shape is below the split threshold: 1 thread)' : '';
+    process.stdout.write(JSON.stringify({ gflops: (perSecond * flop) / 1e9, config: `${mode}, ${used} thread${used === 1 ? '' : 's'}${split}` }) + '\n');
   } else if (impl === 'tfjs-wasm') {
     const config = await startTfjs('wasm');
     const at = tf.tensor2d(a, kind === 'TN' ? [K, M] : [M, K]);

@@ -33,9 +33,13 @@ export const GEMM_SHAPES: GemmShape[] = [
 const worker = fileURLToPath(new URL('./gemm-worker.ts', import.meta.url));
 
 interface Run { name: string; flags: string[]; args: string[] }
+/** Threads for the threaded runs: 2, this machine's cores (set NETWRIGHT_BENCH_THREADS for another count). */
+export const BENCH_THREADS = Number(process.env.NETWRIGHT_BENCH_THREADS) || 2;
 const RUNS: Run[] = [
   { name: 'netwright', flags: [], args: ['netwright'] },
   { name: 'netwright+relaxed', flags: ['--experimental-wasm-relaxed-simd'], args: ['netwright'] },
+  { name: `netwright ${BENCH_THREADS}t`, flags: [], args: ['netwright', `threads=${BENCH_THREADS}`] },
+  { name: `netwright+relaxed ${BENCH_THREADS}t`, flags: ['--experimental-wasm-relaxed-simd'], args: ['netwright', `threads=${BENCH_THREADS}`] },
   { name: 'tfjs-wasm', flags: [], args: ['tfjs-wasm'] },
 ];
 
@@ -66,7 +70,7 @@ export function runGemmBench(rounds: number, seconds: number, before?: string, o
   const runs = before ? [...RUNS, { name: 'before', flags: [], args: [`netwright@${before}`] }] : RUNS;
   const { ghz, source } = clock();
   const peak = 4 * 2 * 2 * ghz;
-  console.log(`\n## Matrix products (GFLOP/s, 1 thread; ${rounds} interleaved rounds of ${seconds}s per run)`);
+  console.log(`\n## Matrix products (GFLOP/s; Netwright on 1 thread and on ${BENCH_THREADS} (\`Nt\`: split above THREAD_MIN_WORK multiply-adds), tfjs-wasm on the 1 thread tfjs allows under Node; ${rounds} interleaved rounds of ${seconds}s per run)`);
   console.log(`single-core peak of 128-bit WebAssembly SIMD: 4 lanes × 2 (FMA) × 2 FMA pipes × ${ghz.toFixed(3)} GHz (${source}) = ${peak.toFixed(1)} GFLOP/s`);
   const summary: string[] = [];
   const configs = new Map<string, string>();
@@ -76,7 +80,8 @@ export function runGemmBench(rounds: number, seconds: number, before?: string, o
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < runs.length; k++) {
         const run = runs[(k + round) % runs.length]!;
-        const child = spawnSync(process.execPath, [...run.flags, '--import', 'tsx', worker, ...run.args, shape.kind, String(shape.M), String(shape.N), String(shape.K), String(seconds)], { encoding: 'utf8' });
+        const [impl, ...extra] = run.args;
+        const child = spawnSync(process.execPath, [...run.flags, '--import', 'tsx', worker, impl!, shape.kind, String(shape.M), String(shape.N), String(shape.K), String(seconds), 'relaxed', ...extra], { encoding: 'utf8' });
         const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
         if (child.status !== 0 || !line) {
           console.log(`  ${run.name} failed: ${(child.stderr || 'no output').trim().split('\n').slice(-1)[0]}`);
@@ -90,7 +95,7 @@ export function runGemmBench(rounds: number, seconds: number, before?: string, o
     const tf = got.get('tfjs-wasm')!;
     const cells = runs.map((r) => `${r.name} ${range(got.get(r.name)!, 1)}`);
     console.log(`${label}\n  ${cells.join(' · ')} · peak ${((median(got.get('netwright+relaxed')!) / peak) * 100).toFixed(0)} % (relaxed)`);
-    for (const ours of ['netwright', 'netwright+relaxed']) {
+    for (const ours of runs.map((r) => r.name).filter((n) => n.startsWith('netwright'))) {
       const xs = got.get(ours)!;
       if (xs.length !== tf.length || xs.length === 0) continue;
       const ratios = xs.map((x, i) => x / tf[i]!);

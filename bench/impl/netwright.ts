@@ -7,6 +7,7 @@ import { createTrainingSession, type TrainingSession } from '../../src/core/trai
 import type { Dataset } from '../../src/core/data/types';
 import { gemmNN, gemmNT, gemmTN } from '../../src/core/kernels';
 import { conv2d } from '../../src/core/kinds/conv2d';
+import { startGemmThreads, threadLabel } from '../../src/trainer/threads';
 import type { BenchData, BenchImpl, PeerConfig, Scenario } from '../common';
 import { cnnShapes, forwardProducts, largestProduct, timePerCall } from '../common';
 
@@ -69,6 +70,7 @@ function mlpDocument(s: Scenario, data: BenchData): NetworkDocument {
 }
 
 export function netwrightImpl(): BenchImpl & { extra(): Record<string, number> | Promise<Record<string, number>>; config(): PeerConfig } {
+  const threads = startGemmThreads(Number(process.env.NETWRIGHT_BENCH_THREADS) || undefined);
   let s: Scenario;
   let session: TrainingSession;
   let x: Float32Array;
@@ -81,7 +83,8 @@ export function netwrightImpl(): BenchImpl & { extra(): Record<string, number> |
     supports: () => true,
     // Training gathers each batch from the shuffled rows inside its step (that is part of what a step costs here);
     // inference reads each batch in place (a subarray view).
-    config: () => ({ mode: 'Netwright core: TypeScript, Float32Array kernels, one thread' }),
+    // Threads as the trainer starts them (one per core; NETWRIGHT_BENCH_THREADS=1 forces one).
+    config: () => ({ mode: `Netwright core: TypeScript + WebAssembly SIMD kernels, ${threadLabel(threads)}` }),
     /** The core's own kernel for the largest product of a step (a dense layer, or a convolution's im2col product). */
     async largestMatmulMs() {
       const { M, K, N } = largestProduct(s);

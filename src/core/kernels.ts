@@ -1,3 +1,4 @@
+import { createThreadedGemm, type GemmThreadHost, type GemmThreadStatus, type ThreadedGemm } from './gemmThreads';
 import { createSimdGemm, type SimdGemm } from './simd';
 
 /**
@@ -39,6 +40,73 @@ function simdKernel(): SimdGemm | null {
     kernel = (relaxedEnabled ? createSimdGemm(true) : null) ?? createSimdGemm(false);
   }
   return kernel;
+}
+
+/**
+ * Products of at least this many multiply-adds are split across threads when a thread host is installed
+ * (setGemmThreads). Measured, not guessed: `npx tsx bench/threads.ts` times products of growing size on one thread and
+ * on two on this 2-core machine; docs/kernels.md has the table. Below it, waking a worker and packing the shared
+ * operand twice costs more than the second core gives back (all the Playground nets and the small MLPs stay here).
+ */
+export const THREAD_MIN_WORK = 1 << 20;
+let threadMinWork = THREAD_MIN_WORK;
+let threadHost: GemmThreadHost | null = null;
+let threaded: ThreadedGemm | null | undefined;
+
+/** Split products of at least `work` multiply-adds across threads (tests pass 1 to split every product). */
+export function setThreadMinWork(work: number): void {
+  threadMinWork = Math.max(1, work);
+}
+
+/**
+ * Install (or with null remove) the host that starts the worker threads large products are split across. The core
+ * never starts threads itself; src/trainer/threads.ts provides the host for Node, Electron's utility process and
+ * cross-origin-isolated pages. Returns the pool's status (threads in use, and why fewer than asked if so).
+ */
+export function setGemmThreads(host: GemmThreadHost | null): GemmThreadStatus {
+  threaded?.dispose();
+  threaded = undefined;
+  threadHost = host;
+  return gemmThreadStatus();
+}
+
+function threadedKernel(): ThreadedGemm | null {
+  if (threadHost === null) return null;
+  const single = simdKernel();
+  if (single === null) return null;
+  if (threaded !== undefined && threaded !== null && threaded.relaxed !== single.relaxed) {
+    threaded.dispose();
+    threaded = undefined;
+  }
+  if (threaded === undefined) threaded = createThreadedGemm(single.relaxed, threadHost, undefined, () => threadMinWork);
+  return threaded;
+}
+
+/**
+ * How many threads large products are split across now, and why fewer than asked if so. The workers start at the
+ * first product big enough to split (a Playground net never starts them); until then this says what will be used.
+ */
+export function gemmThreadStatus(): GemmThreadStatus {
+  if (threadHost === null) return { threads: 1, requested: 1 };
+  const requested = threadHost.threads;
+  const unavailable = { threads: 1, requested, problem: 'shared WebAssembly memory is unavailable here; products run on one thread' };
+  if (threaded === undefined) return typeof SharedArrayBuffer === 'function' && simdKernel() !== null ? { threads: requested, requested } : unavailable;
+  return threaded === null ? unavailable : threaded.status();
+}
+
+/** Products split so far by the current pool, and the parts its calling thread and its workers computed (or null). */
+export function gemmThreadStats(): ReturnType<ThreadedGemm['stats']> | null {
+  return threaded ? threaded.stats() : null;
+}
+
+/** The kernel for a product of `work` multiply-adds: null for the TypeScript loops. */
+function kernelFor(work: number): SimdGemm | null {
+  if (work < minWork) return null;
+  if (work >= threadMinWork && threadHost !== null) {
+    const pool = threadedKernel();
+    if (pool !== null && pool.status().threads > 1) return pool;
+  }
+  return simdKernel();
 }
 
 /** Turn the WebAssembly SIMD path on or off (tests compare the two). Returns whether SIMD is now in use. */
@@ -130,7 +198,7 @@ export function gemmNN(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
-  const fast = M * N * K >= minWork ? simdKernel() : null;
+  const fast = kernelFor(M * N * K);
   if (fast !== null) return fast.gemm(M, N, K, A, aOff, M * K, K, 1, B, bOff, K * N, N, 1, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
@@ -175,7 +243,7 @@ export function gemmTN(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
-  const fast = M * N * K >= minWork ? simdKernel() : null;
+  const fast = kernelFor(M * N * K);
   if (fast !== null) return fast.gemm(M, N, K, A, aOff, K * M, 1, M, B, bOff, K * N, N, 1, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
@@ -217,7 +285,7 @@ export function gemmNT(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
-  const fast = M * N * K >= minWork ? simdKernel() : null;
+  const fast = kernelFor(M * N * K);
   if (fast !== null) return fast.gemm(M, N, K, A, aOff, M * K, K, 1, B, bOff, N * K, 1, K, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);

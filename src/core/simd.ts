@@ -6,6 +6,8 @@ import { GEMM_RELAXED, GEMM_SIMD } from './wasm/gemm.generated';
  * unavailable (an old runtime, a page whose CSP forbids compiling WebAssembly) `createSimdGemm` returns null and the
  * plain TypeScript kernels do all the work.
  *
+ * The blocked loop itself is wasm/gemm.wat's `gemm` (one call per product):
+ *
  *   for each block of NC columns of C:
  *     for each block of KC of the summed dimension:   pack B's KC×NC block (panels of 8 columns)
  *       for each block of MC rows:                     pack A's MC×KC block (panels of 4 rows)
@@ -26,7 +28,7 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 };
 
-/** Depth of a block (its packed panels of A and B stay in L1/L2 while used), rows and columns of a block. */
+/** Depth of a block (its packed panels of A and B stay in L1/L2 while used), rows and columns of a block (gemm.wat's `gemm` loops with the same three numbers). */
 export const KC = 256;
 export const MC = 96; // a multiple of the 4-row tile
 export const NC = 512; // a multiple of the 8-column tile
@@ -47,7 +49,7 @@ export interface SimdGemm {
   readonly relaxed: boolean;
 }
 
-function bytesOf(hex: string): Uint8Array {
+export function bytesOf(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
@@ -58,7 +60,14 @@ type Exports = {
   packA: (src: number, rs: number, cs: number, m: number, k: number, dst: number) => void;
   packB: (src: number, rs: number, cs: number, k: number, n: number, dst: number) => void;
   gebp: (pa: number, pb: number, m: number, n: number, k: number, c: number, ldc: number, tmp: number) => void;
+  gemm: GemmExport;
 };
+
+/** wasm/gemm.wat's `gemm`: the whole blocked loop over C (m×n at c, row stride ldc); byte addresses, float strides. */
+export type GemmExport = (
+  a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number,
+  m: number, n: number, k: number, pa: number, pb: number, tmp: number,
+) => void;
 
 function instantiate(hex: string): Exports | null {
   try {
@@ -70,7 +79,7 @@ function instantiate(hex: string): Exports | null {
 }
 
 /** Round a count of floats up to a multiple of 16 (64 bytes, a cache line). */
-const line = (floats: number): number => Math.ceil(floats / 16) * 16;
+export const line = (floats: number): number => Math.ceil(floats / 16) * 16;
 
 /**
  * The SIMD kernel (with fused multiply-adds if `relaxed` and the engine has relaxed SIMD), or null where this kind
@@ -103,18 +112,7 @@ export function createSimdGemm(relaxed: boolean): SimdGemm | null {
       heap.set(a.subarray(aOff, aOff + aLen), aPtr);
       heap.set(b.subarray(bOff, bOff + bLen), bPtr);
       heap.set(c.subarray(cOff, cOff + M * N), cPtr);
-      for (let jc = 0; jc < N; jc += NC) {
-        const nc = Math.min(NC, N - jc);
-        for (let pc = 0; pc < K; pc += KC) {
-          const kc = Math.min(KC, K - pc);
-          wasm.packB(4 * (bPtr + pc * brs + jc * bcs), brs, bcs, kc, nc, 4 * pbPtr);
-          for (let ic = 0; ic < M; ic += MC) {
-            const mc = Math.min(MC, M - ic);
-            wasm.packA(4 * (aPtr + ic * ars + pc * acs), ars, acs, mc, kc, 4 * paPtr);
-            wasm.gebp(4 * paPtr, 4 * pbPtr, mc, nc, kc, 4 * (cPtr + ic * N + jc), N, 4 * tmpPtr);
-          }
-        }
-      }
+      wasm.gemm(4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr, N, M, N, K, 4 * paPtr, 4 * pbPtr, 4 * tmpPtr);
       c.set(heap.subarray(cPtr, cPtr + M * N), cOff);
     },
   };

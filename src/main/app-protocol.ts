@@ -1,7 +1,8 @@
 /**
  * The renderer's own scheme: the window shows app://netwright/index.html, served by main from out/renderer through
  * `protocol.handle`, instead of file:// (which would give the page the whole file system's origin). Every response
- * carries the Content-Security-Policy as a header (the page's <meta> says the same; a test keeps them equal), and only
+ * carries the Content-Security-Policy as a header (the page's <meta> says the same; a test keeps them equal) and the
+ * cross-origin isolation headers (COOP/COEP), and only
  * files inside the renderer folder are served.
  */
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,13 @@ export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
 /** The page's policy, sent as a header with every response of the app scheme. */
 export const RENDERER_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Cross-origin isolation (COOP + COEP): the page and its workers get SharedArrayBuffer and shared WebAssembly memory,
+ * which the matrix products' worker threads need (docs/kernels.md). Everything the app loads is its own (app://), so
+ * requiring CORP/CORS of cross-origin resources costs nothing. vite.web.config.ts sends the same for the browser build.
+ */
+export const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
 
 /** What registerSchemesAsPrivileged needs (before app ready): a standard, secure scheme, so ES modules and fetch work. */
 export const APP_SCHEME_PRIVILEGES = [{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }];
@@ -54,7 +62,12 @@ export function appFileFor(url: string, rendererDir: string): string | undefined
   return file;
 }
 
-const headers = (type: string) => ({ 'Content-Type': type, 'Content-Security-Policy': RENDERER_CSP, 'X-Content-Type-Options': 'nosniff' });
+const headers = (type: string) => ({
+  'Content-Type': type,
+  'Content-Security-Policy': RENDERER_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  ...CROSS_ORIGIN_ISOLATION,
+});
 
 /** The response to one request of the app scheme. */
 export async function appResponse(url: string, rendererDir: string, read: (file: string) => Promise<Uint8Array> = (f) => readFile(f)): Promise<Response> {

@@ -32,6 +32,14 @@ describe('app:// protocol', () => {
     expect(script.headers.get('content-security-policy')).toBe(RENDERER_CSP);
   });
 
+  it('makes the page cross-origin isolated (COOP same-origin, COEP require-corp) on every response, errors included', async () => {
+    for (const url of ['app://netwright/index.html', 'app://netwright/assets/index.js', 'app://netwright/missing.js']) {
+      const response = await appResponse(url, join(dir, 'renderer'));
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    }
+  });
+
   it.each([
     'app://netwright/../secret.netwright',
     'app://netwright/%2e%2e/secret.netwright',

@@ -45,7 +45,7 @@ describe('main: app lifecycle', () => {
     expect(window.webContents.listenerCount('unresponsive')).toBe(1);
   });
 
-  it('serves the page through its own app:// scheme with the CSP header, registered as privileged before ready', async () => {
+  it('serves the page through its own app:// scheme with the CSP and cross-origin isolation headers, registered as privileged before ready', async () => {
     const { electronMock } = await start();
     expect(electronMock.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
     const handler = electronMock.protocol.handlers.get('app');
@@ -53,6 +53,9 @@ describe('main: app lifecycle', () => {
     const response = await handler!({ url: 'app://netwright/../../../etc/passwd' });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self'/);
+    // COOP/COEP: the window is cross-origin isolated (SharedArrayBuffer for the matrix products' threads)
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
   });
 
   it('a packaged app has no DevTools; an unpackaged one may open them', async () => {

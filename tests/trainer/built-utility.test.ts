@@ -3,6 +3,7 @@
  * with process.parentPort handing it a port. Build first: `npm run build` (or `npx electron-vite build`).
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,13 @@ describe('built trainer entry (out/main/trainer.js) in a utility-process stand-i
   it('main computes the paths the build writes: trainer entry and CommonJS preload', () => {
     requireBuilt(built.trainerEntry);
     requireBuilt(built.preload);
+  });
+
+  it('names the threads its matrix products are split across: one per core (worker_threads work in the utility process)', async () => {
+    const client = connect();
+    const cores = Math.min(8, availableParallelism());
+    const hello = await client.ask({ type: 'hello', seq: 1, clientProtocolVersion: PROTOCOL_VERSION });
+    expect(hello).toMatchObject({ type: 'hello', host: `netwright-trainer (utility process), ${cores} thread${cores === 1 ? '' : 's'} for large products` });
   });
 
   it('answers hello with the protocol version, then ping, errors and ping again on one connection', async () => {

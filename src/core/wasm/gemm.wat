@@ -26,7 +26,7 @@
   ;; Whole panels are packed four values at a time: a column-major A (rs = 1, as in Aᵀ·B) is copied one vector per k;
   ;; a row-major A (cs = 1) is read as four rows of four k and transposed in registers. The rest, and panels cut
   ;; short by m, go one value at a time.
-  (func (export "packA") (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32) (param $dst i32)
+  (func $packA (export "packA") (param $src i32) (param $rs i32) (param $cs i32) (param $m i32) (param $k i32) (param $dst i32)
     (local $i0 i32) (local $kk i32) (local $r i32) (local $s i32) (local $rows i32) (local $k4 i32)
     (local $rowMajor i32) (local $colMajor i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
@@ -99,7 +99,7 @@
 
   ;; Pack the k×n block of B whose element (kk, j) is at src + 4·(kk·rs + j·cs) into panels of 8 columns at dst.
   ;; Whole panels of a row-major B (cs = 1) are copied as two vectors per k.
-  (func (export "packB") (param $src i32) (param $rs i32) (param $cs i32) (param $k i32) (param $n i32) (param $dst i32)
+  (func $packB (export "packB") (param $src i32) (param $rs i32) (param $cs i32) (param $k i32) (param $n i32) (param $dst i32)
     (local $j0 i32) (local $kk i32) (local $c i32) (local $s i32) (local $cols i32) (local $contiguous i32)
     (local.set $contiguous (i32.eq (local.get $cs) (i32.const 1)))
     (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
@@ -141,7 +141,7 @@
   ;; For each 8-column panel of B (kept in L1 while it is used) and each 4-row panel of A, one register tile.
   ;; A tile that sticks out of C (m or n not a multiple of 4 or 8) is written to the 4×8 scratch tile at tmp and
   ;; only its part inside C is added, so the edges run through the same vector loop.
-  (func (export "gebp") (param $pa i32) (param $pb i32) (param $m i32) (param $n i32) (param $k i32)
+  (func $gebp (export "gebp") (param $pa i32) (param $pb i32) (param $m i32) (param $n i32) (param $k i32)
                         (param $c i32) (param $ldc i32) (param $tmp i32)
     (local $jr i32) (local $ir i32) (local $rows i32) (local $cols i32) (local $kk i32)
     (local $p i32) (local $q i32) (local $t i32) (local $r i32) (local $col i32) (local $panelA i32) (local $panelB i32)
@@ -227,4 +227,48 @@
       (local.set $pb (i32.add (local.get $pb) (local.get $panelB)))
       (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
       (br_if $columns (i32.lt_u (local.get $jr) (local.get $n)))))
+
+  ;; A whole product, blocked: C (m×n at c, row stride ldc) += op(A)·op(B), where op(A)(i, kk) is at
+  ;; a + 4·(i·ars + kk·acs) and op(B)(kk, j) at b + 4·(kk·brs + j·bcs); m, n, k ≥ 1 (0 does nothing). pa, pb and tmp
+  ;; are this caller's workspace: MC·KC and NC·KC floats for the packed blocks, 32 for the scratch tile.
+  ;;   for each block of NC columns:  for each block of KC depth:  pack B's block;  for each block of MC rows:
+  ;;     pack A's block, gebp
+  ;; Each value of C is summed k in order within a KC block, from zero, then added to C: the result depends on KC
+  ;; only, not on which rows and columns of C a call is given (so threads that split C agree bit for bit).
+  (func (export "gemm") (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $brs i32) (param $bcs i32)
+                        (param $c i32) (param $ldc i32) (param $m i32) (param $n i32) (param $k i32)
+                        (param $pa i32) (param $pb i32) (param $tmp i32)
+    (local $jc i32) (local $pc i32) (local $ic i32) (local $nc i32) (local $kc i32) (local $mc i32)
+    (block $columnsDone
+      (loop $columns
+        (br_if $columnsDone (i32.ge_s (local.get $jc) (local.get $n)))
+        (local.set $nc (i32.sub (local.get $n) (local.get $jc)))
+        (if (i32.gt_s (local.get $nc) (i32.const 512)) (then (local.set $nc (i32.const 512))))
+        (local.set $pc (i32.const 0))
+        (block $depthDone
+          (loop $depth
+            (br_if $depthDone (i32.ge_s (local.get $pc) (local.get $k)))
+            (local.set $kc (i32.sub (local.get $k) (local.get $pc)))
+            (if (i32.gt_s (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+            (call $packB
+              (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $brs)) (i32.mul (local.get $jc) (local.get $bcs))) (i32.const 2)))
+              (local.get $brs) (local.get $bcs) (local.get $kc) (local.get $nc) (local.get $pb))
+            (local.set $ic (i32.const 0))
+            (block $rowsDone
+              (loop $rows
+                (br_if $rowsDone (i32.ge_s (local.get $ic) (local.get $m)))
+                (local.set $mc (i32.sub (local.get $m) (local.get $ic)))
+                (if (i32.gt_s (local.get $mc) (i32.const 96)) (then (local.set $mc (i32.const 96))))
+                (call $packA
+                  (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $ars)) (i32.mul (local.get $pc) (local.get $acs))) (i32.const 2)))
+                  (local.get $ars) (local.get $acs) (local.get $mc) (local.get $kc) (local.get $pa))
+                (call $gebp (local.get $pa) (local.get $pb) (local.get $mc) (local.get $nc) (local.get $kc)
+                  (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $ldc)) (local.get $jc)) (i32.const 2)))
+                  (local.get $ldc) (local.get $tmp))
+                (local.set $ic (i32.add (local.get $ic) (i32.const 96)))
+                (br $rows)))
+            (local.set $pc (i32.add (local.get $pc) (i32.const 256)))
+            (br $depth)))
+        (local.set $jc (i32.add (local.get $jc) (i32.const 512)))
+        (br $columns))))
 )

@@ -4,6 +4,7 @@
  * because src/trainer is compiled without Node types.
  */
 import { serveParentPort, type ParentPortLike } from '../serve';
+import { startGemmThreads, threadLabel } from '../threads';
 
 declare const process: { parentPort?: ParentPortLike };
 declare const console: { error(...data: unknown[]): void };
@@ -13,6 +14,7 @@ if (!parentPort) {
   throw new Error('the trainer entry must run as an Electron utility process (process.parentPort is missing)');
 }
 serveParentPort(parentPort, {
-  hostName: 'netwright-trainer (utility process)',
+  // Large matrix products are split across worker_threads (one per core, up to MAX_GEMM_THREADS).
+  hostName: `netwright-trainer (utility process), ${threadLabel(startGemmThreads())}`,
   onUnreportableError: (error) => console.error('[trainer]', error),
 });

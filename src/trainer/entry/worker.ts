@@ -5,6 +5,7 @@
  */
 import { fromMessageEventTarget, type MessageEventTargetLike } from '../adapters';
 import { startTrainingHost } from '../training-host';
+import { startGemmThreads, threadLabel } from '../threads';
 
 declare const self: MessageEventTargetLike;
 declare const console: { error(...data: unknown[]): void };
@@ -17,6 +18,7 @@ const scope: MessageEventTargetLike = {
 };
 
 startTrainingHost(fromMessageEventTarget(scope), {
-  hostName: 'netwright-trainer (web worker)',
+  // Large matrix products are split across nested workers where the page is cross-origin isolated; else one thread.
+  hostName: `netwright-trainer (web worker), ${threadLabel(startGemmThreads())}`,
   onUnreportableError: (error) => console.error('[trainer]', error),
 });
