@@ -386,3 +386,24 @@ describe('trainer session over the protocol', () => {
     c.send({ type: 'pause' });
   });
 });
+
+describe('gradient sizes of the edges into image nodes', () => {
+  it('stream one number per edge without a weight block into an image node, from the last batch, none before a step', async () => {
+    const c = setup();
+    const doc = template('digits-cnn');
+    c.send({ type: 'load', document: doc });
+    const loaded = await c.waitFor('loaded', () => true, 60_000);
+    const first = await c.waitFor('snapshot', () => true, 60_000);
+    expect(first.edgeGrads).toBeUndefined();
+    c.send({ type: 'ack', snapshot: first.id });
+    c.send({ type: 'step', batches: 2 });
+    const stepped = await c.waitFor('snapshot', (e) => e.step === 2, 60_000);
+    const imageTargets = new Set(['conv1', 'pool1', 'conv2', 'pool2', 'flatten']);
+    const expected = doc.edges.filter((e) => imageTargets.has(e.target)).map((e) => e.id).sort();
+    expect(expected).toHaveLength(5);
+    expect(Object.keys(stepped.edgeGrads ?? {}).sort()).toEqual(expected);
+    // The Dense after Flatten has a weight block: its pulse comes from that block, not from here.
+    for (const e of doc.edges) if (loaded.layout.edges[e.id]) expect(stepped.edgeGrads).not.toHaveProperty(e.id);
+    for (const g of Object.values(stepped.edgeGrads!)) expect(g).toBeGreaterThan(0);
+  }, 120_000);
+});
