@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
-import { node, openTemplate } from './editor';
+import { inspector, node, openTemplate } from './editor';
 import { pulseLevel } from '../../src/renderer/live/colors';
 
 declare global {
@@ -43,6 +43,46 @@ async function metric(page: Page, testId: string): Promise<number> {
 }
 
 test.describe('image networks in the browser build', () => {
+  test('explain a convolution: pick an output pixel on the feature maps, read z = Σ w·x + b with the patch and kernel numbers', async ({ page, problems }) => {
+    test.setTimeout(120_000);
+    await openApp(page);
+    await openTemplate(page, /Digits: small CNN/);
+    await expect(page.getByTestId('live-step')).toHaveText('step 0', { timeout: 60_000 });
+    // One training step: the network then has every weight (the template's are made by the trainer).
+    await toolbar(page).getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('live-step')).toHaveText('step 1', { timeout: 60_000 });
+    await dock(page).getByTestId('sample-image').nth(2).click();
+    const maps = node(page, 'conv2').getByTestId('feature-maps');
+    await expect(maps).toBeVisible({ timeout: 20_000 });
+    // conv2 is 11×11×16: 8 maps shown, 4 a row, 12 canvas pixels apart. Hover shows a value; a click on map 6 (second
+    // row, third column), row 4, column 6 explains that pixel.
+    await expect(maps).toHaveAttribute('data-cols', '4');
+    // (Positions are from the padding box's corner in screen pixels; the canvas is zoomed with the flow.)
+    const css = await maps.evaluate((c: HTMLCanvasElement) => ({ width: c.clientWidth, height: c.clientHeight, zoom: c.getBoundingClientRect().width / c.offsetWidth }));
+    const spot = { x: ((2 * 12 + 6 + 0.5) / (4 * 12 - 1)) * css.width * css.zoom, y: ((12 + 4 + 0.5) / (2 * 12 - 1)) * css.height * css.zoom };
+    await maps.hover({ position: spot });
+    await expect(maps).toHaveAttribute('data-hover', /^channel 6, row 4, column 6: -?\d/);
+    await maps.click({ position: spot });
+    const panel = inspector(page).getByTestId('conv-explain');
+    await expect(panel).toBeVisible();
+    await expect(inspector(page).getByRole('textbox', { name: 'Row', exact: true })).toHaveValue('4');
+    await expect(inspector(page).getByRole('textbox', { name: 'Column', exact: true })).toHaveValue('6');
+    await expect(inspector(page).getByRole('textbox', { name: 'Filter', exact: true })).toHaveValue('6');
+    // One patch·kernel pair per input channel (8), each a 3×3 grid of numbers.
+    await expect(panel.getByTestId('conv-term')).toHaveCount(8);
+    await expect(panel.getByRole('table', { name: 'kernel, channel 0' }).locator('td')).toHaveCount(9);
+    const z = Number(await panel.getByTestId('conv-z').getAttribute('data-value'));
+    const forward = Number(await panel.getByTestId('conv-z').getAttribute('data-forward'));
+    expect(Math.abs(z - forward)).toBeLessThan(1e-5 * Math.max(1, Math.abs(z)));
+    // The hovered value is the same pixel's activation the explanation ends with.
+    const a = Number(await panel.getByTestId('conv-a').getAttribute('data-value'));
+    expect(a).toBe(Math.max(0, forward));
+    await page.screenshot({ path: `${SCREENS}/digits-conv-explain.png` });
+    await inspector(page).screenshot({ path: `${SCREENS}/digits-conv-explain-inspector.png` });
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+  });
+
   test('gradients pulse along the edges into the convolutions, as strong as the trainer\'s numbers say', async ({ page, problems }) => {
     test.setTimeout(180_000);
     await recordStreamedGradients(page);
