@@ -143,9 +143,25 @@ test.describe('image networks in the browser build', () => {
     await expect(wrong.first()).toBeVisible({ timeout: 20_000 });
     await wrong.first().click();
     for (const id of ['image', 'conv1', 'pool1', 'conv2', 'pool2']) await expect(node(page, id).getByTestId('feature-maps')).toBeVisible();
-    await page.screenshot({ path: `${SCREENS}/digits-cnn-trained.png` });
-    await node(page, 'conv1').screenshot({ path: `${SCREENS}/digits-conv1-filters.png` });
-    await dock(page).screenshot({ path: `${SCREENS}/digits-dock.png` });
+    // The network's verdict on that digit is on the Output node; every image node shows its maps for it.
+    await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+    for (const theme of ['light', 'dark'] as const) {
+      if (theme === 'dark') await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      await page.screenshot({ path: `${SCREENS}/digits-cnn-trained-${theme}.png` });
+      for (const id of ['image', 'conv1', 'pool1', 'conv2', 'pool2']) {
+        // Zoomed in on the node as a user would (the wheel zooms about the pointer), then back to the whole network.
+        const b = (await node(page, id).boundingBox())!;
+        await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+        for (let k = 0; k < 4; k++) await page.mouse.wheel(0, -300);
+        await expect.poll(async () => (await node(page, id).boundingBox())!.width).toBeGreaterThan(b.width * 2);
+        await node(page, id).screenshot({ path: `${SCREENS}/digits-node-${id}-${theme}.png` });
+        await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+      }
+      await dock(page).screenshot({ path: `${SCREENS}/digits-dock-${theme}.png` });
+    }
+    await node(page, 'conv1').getByTestId('feature-maps').click({ position: { x: 20, y: 20 } });
+    await expect(page.getByRole('complementary', { name: 'Inspector' }).getByTestId('conv-explain')).toBeVisible();
+    await page.getByRole('complementary', { name: 'Inspector' }).screenshot({ path: `${SCREENS}/digits-conv1-explain-dark.png` });
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
   });

@@ -50,17 +50,23 @@ export const FilterImages = memo(function FilterImages({ nodeId, kernel, shape }
   const kh = source?.shape[0] ?? 0;
   const kw = source?.shape[1] ?? 0;
   const n = drawn?.images.length ?? 0;
-  const width = n * (kw + 1) - 1;
+  // Up to 8 filters a row (16 filters of 3×3 in one strip would be 2-pixel dots).
+  const perRow = Math.max(1, Math.min(n, 8));
+  const rows = Math.max(1, Math.ceil(n / perRow));
+  const width = perRow * (kw + 1) - 1;
+  const height = rows * (kh + 1) - 1;
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx || !drawn || n === 0) return;
-    const image = ctx.createImageData(width, kh);
+    const image = ctx.createImageData(width, height);
     image.data.fill(0);
     drawn.images.forEach((img, f) => {
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) divergingRgba(drawn.scale > 0 ? img[y * kw + x]! / drawn.scale : 0, image.data, (y * width + f * (kw + 1) + x) * 4);
+      const x0 = (f % perRow) * (kw + 1);
+      const y0 = Math.floor(f / perRow) * (kh + 1);
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) divergingRgba(drawn.scale > 0 ? img[y * kw + x]! / drawn.scale : 0, image.data, ((y0 + y) * width + x0 + x) * 4);
     });
     ctx.putImageData(image, 0, 0);
-  }, [drawn, n, width, kh, kw]);
+  }, [drawn, n, width, height, perRow, kh, kw]);
   if (!drawn || n === 0) return null;
   const pixel = Math.max(3, Math.min(8, Math.floor(180 / Math.max(1, width))));
   // A short fingerprint of the drawn numbers, so a test (or a curious user) can tell the filters changed.
@@ -70,8 +76,8 @@ export const FilterImages = memo(function FilterImages({ nodeId, kernel, shape }
       ref={ref}
       className="nw-filter-images"
       width={width}
-      height={kh}
-      style={{ width: width * pixel, height: kh * pixel, imageRendering: 'pixelated' }}
+      height={height}
+      style={{ width: width * pixel, height: height * pixel, imageRendering: 'pixelated' }}
       title={`${n} filter${n === 1 ? '' : 's'} ${kh}×${kw} (mean over input channels): blue positive, orange negative`}
       data-testid="filter-images"
       data-fingerprint={fingerprint}
@@ -167,7 +173,7 @@ export const FeatureMaps = memo(function FeatureMaps({ shape, values, onPick, ma
       ref={ref}
       className={`nw-feature-maps${onPick ? ' pickable nodrag' : ''}`}
       width={width}
-      height={h}
+      height={height}
       style={{ width: width * pixel, height: height * pixel, imageRendering: 'pixelated' }}
       title={summary}
       data-testid="feature-maps"
