@@ -85,6 +85,11 @@ export type TrainerErrorCode =
 
 /** Metrics of the whole data set at one moment (not of a single batch). */
 export interface EvaluationSnapshot {
+  /**
+   * The step whose weights were measured. While training runs, an evaluation of a large set is reused for a while
+   * (src/trainer/session.ts), so it may be older than the snapshot's step; charts draw it at this step.
+   */
+  step?: number;
   trainLoss: number;
   testLoss: number | null;
   trainAccuracy?: number;

@@ -120,7 +120,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     if (!force && evaluation && (evaluation.step === session.state.step || (running && t - evaluation.at < maxAge))) {
       return evaluation.value;
     }
-    const value = toSnapshot(session.evaluate({ maxTrainRows: LIVE_TRAIN_ROWS }));
+    const value = { step: session.state.step, ...toSnapshot(session.evaluate({ maxTrainRows: LIVE_TRAIN_ROWS })) };
     evaluationCost = now() - t;
     evaluation = { at: t, step: session.state.step, value };
     return value;
@@ -439,6 +439,10 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       untilEpoch = command.untilEpoch;
       if (!running) {
         running = true;
+        // The evaluation's cost sets how long a running evaluation is reused (9× its cost). The one made at load or
+        // while paused ran on a cold network (first passes, allocations) and can cost several times a warm one: the
+        // digits CNN then showed its step-0 accuracy for 40 s of training. Measure afresh once training runs.
+        evaluationCost = 0;
         rate = { since: 0, steps: 0, value: 0 };
         paced = { since: 0, steps: 0 };
       }
