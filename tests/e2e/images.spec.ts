@@ -36,6 +36,18 @@ const SCREENS = process.env.NETWRIGHT_SCREENS_DIR ?? process.env.NETWRIGHT_SCREE
 const dock = (page: Page): Locator => page.getByRole('region', { name: 'Training' });
 const toolbar = (page: Page): Locator => page.getByRole('toolbar', { name: 'Main toolbar' });
 
+/** Wait until the view stops moving (Fit view and wheel zoom animate). */
+async function settled(page: Page): Promise<void> {
+  const viewport = page.locator('.react-flow__viewport');
+  let last = '';
+  await expect.poll(async () => {
+    const now = (await viewport.getAttribute('style')) ?? '';
+    const same = now === last;
+    last = now;
+    return same;
+  }, { intervals: [300] }).toBe(true);
+}
+
 async function metric(page: Page, testId: string): Promise<number> {
   const el = page.getByTestId(testId);
   if ((await el.count()) === 0) return Number.NaN;
@@ -150,10 +162,12 @@ test.describe('image networks in the browser build', () => {
       await page.screenshot({ path: `${SCREENS}/digits-cnn-trained-${theme}.png` });
       for (const id of ['image', 'conv1', 'pool1', 'conv2', 'pool2']) {
         // Zoomed in on the node as a user would (the wheel zooms about the pointer), then back to the whole network.
+        await settled(page);
         const b = (await node(page, id).boundingBox())!;
         await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
         for (let k = 0; k < 4; k++) await page.mouse.wheel(0, -300);
-        await expect.poll(async () => (await node(page, id).boundingBox())!.width).toBeGreaterThan(b.width * 2);
+        await expect.poll(async () => (await node(page, id).boundingBox())!.width).toBeGreaterThan(b.width * 1.5);
+        await settled(page);
         await node(page, id).screenshot({ path: `${SCREENS}/digits-node-${id}-${theme}.png` });
         await page.getByRole('button', { name: 'Fit view', exact: true }).click();
       }
