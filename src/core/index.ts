@@ -7,3 +7,4 @@ export * from './optimizers';
 export * from './train';
 export * from './explain';
 export * from './diagnostics';
+export * from './explainConv';

@@ -85,6 +85,11 @@ export type TrainerErrorCode =
 
 /** Metrics of the whole data set at one moment (not of a single batch). */
 export interface EvaluationSnapshot {
+  /**
+   * The step whose weights were measured. While training runs, an evaluation of a large set is reused for a while
+   * (src/trainer/session.ts), so it may be older than the snapshot's step; charts draw it at this step.
+   */
+  step?: number;
   trainLoss: number;
   testLoss: number | null;
   trainAccuracy?: number;
@@ -108,6 +113,13 @@ export interface TrainingSnapshot {
   params: Float32Array;
   /** dLoss/dparam of the last batch, same layout. */
   grads: Float32Array;
+  /**
+   * The gradient along each edge that carries no weight block of its own and leads into an image node (Conv2D,
+   * pooling, Flatten, BatchNorm, GlobalAveragePool): edge id → root mean square, per example, of dLoss/dOutput of the
+   * edge's target in the last batch (the gradient the target passes back along the edge). One number per such edge;
+   * absent or empty before the first step.
+   */
+  edgeGrads?: Record<string, number>;
   evaluation: EvaluationSnapshot;
   /** Mean loss of the batches since the previous snapshot (null when no step was taken). */
   batchLoss: number | null;

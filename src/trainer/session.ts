@@ -55,6 +55,23 @@ interface Loaded {
   dataset: Dataset;
   /** 2-D plane data: heatmaps are meaningful. */
   plane: boolean;
+  /** Edges without a weight block into an image node: edge id → its target (their pulses need its gradient). */
+  imageEdges: Record<string, string>;
+}
+
+/**
+ * The edges whose gradient pulse cannot come from a weight block: edges into a node that reads or makes an image
+ * (an input or output shape of rank 3) and carry no weights of their own. Edge id → target node id.
+ */
+export function imageEdgeTargets(net: Pick<TrainingSession['net'], 'analysis' | 'layout'>): Record<string, string> {
+  const { incoming, shapes } = net.analysis;
+  const out: Record<string, string> = {};
+  for (const [target, edges] of Object.entries(incoming)) {
+    const image = shapes[target]?.length === 3 || edges.some((e) => shapes[e.source]?.length === 3);
+    if (!image) continue;
+    for (const e of edges) if (net.layout.edges[e.id] === undefined) out[e.id] = target;
+  }
+  return out;
 }
 
 export function createSessionHandlers(options: SessionHandlersOptions = {}): SessionHandlers {
@@ -103,15 +120,17 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
     if (!force && evaluation && (evaluation.step === session.state.step || (running && t - evaluation.at < maxAge))) {
       return evaluation.value;
     }
-    const value = toSnapshot(session.evaluate({ maxTrainRows: LIVE_TRAIN_ROWS }));
+    const value = { step: session.state.step, ...toSnapshot(session.evaluate({ maxTrainRows: LIVE_TRAIN_ROWS })) };
     evaluationCost = now() - t;
     evaluation = { at: t, step: session.state.step, value };
     return value;
   }
 
   function produceSnapshot(): Omit<TrainingSnapshot, 'id'> {
-    const { session, plane } = loaded!;
+    const { session, plane, imageEdges } = loaded!;
     const { net } = session;
+    // Read before anything else runs the network (an evaluation or diagnostics never run a backward, but be plain).
+    const edgeGrads = imageEdgeGrads(net, imageEdges, lastBatchLoss !== null);
     const snapshot: Omit<TrainingSnapshot, 'id'> = {
       step: session.state.step,
       epoch: session.state.epoch,
@@ -123,6 +142,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       batchLoss: lossCount > 0 ? lossSum / lossCount : null,
       stepsPerSecond: running ? rate.value : 0,
     };
+    if (edgeGrads) snapshot.edgeGrads = edgeGrads;
     snapshot.diagnostics = currentDiagnostics();
     lossSum = 0;
     lossCount = 0;
@@ -360,7 +380,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       }
       stopRunning();
       loadedReport = report;
-      loaded = { session: created.session, dataset: made.dataset, plane: made.plane !== undefined };
+      loaded = { session: created.session, dataset: made.dataset, plane: made.plane !== undefined, imageEdges: imageEdgeTargets(created.session.net) };
       evaluation = undefined;
       diagnostics = undefined;
       lastBatchLoss = null;
@@ -419,6 +439,10 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       untilEpoch = command.untilEpoch;
       if (!running) {
         running = true;
+        // The evaluation's cost sets how long a running evaluation is reused (9× its cost). The one made at load or
+        // while paused ran on a cold network (first passes, allocations) and can cost several times a warm one: the
+        // digits CNN then showed its step-0 accuracy for 40 s of training. Measure afresh once training runs.
+        evaluationCost = 0;
         rate = { since: 0, steps: 0, value: 0 };
         paced = { since: 0, steps: 0 };
       }
@@ -507,6 +531,19 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
       yielder.dispose();
     },
   };
+}
+
+/** Each image edge's gradient size from the last batch (undefined when there are none, or no step since load/reset). */
+function imageEdgeGrads(net: TrainingSession['net'], edges: Record<string, string>, stepped: boolean): Record<string, number> | undefined {
+  const ids = Object.keys(edges);
+  if (!stepped || ids.length === 0) return undefined;
+  const byNode = net.outputGradientSizes([...new Set(Object.values(edges))]);
+  const out: Record<string, number> = {};
+  for (const id of ids) {
+    const g = byNode[edges[id]!];
+    if (g !== undefined) out[id] = g;
+  }
+  return out;
 }
 
 function toSnapshot(e: Evaluation): EvaluationSnapshot {

@@ -386,3 +386,66 @@ describe('trainer session over the protocol', () => {
     c.send({ type: 'pause' });
   });
 });
+
+describe('gradient sizes of the edges into image nodes', () => {
+  it('stream one number per edge without a weight block into an image node, from the last batch, none before a step', async () => {
+    const c = setup();
+    const doc = template('digits-cnn');
+    c.send({ type: 'load', document: doc });
+    const loaded = await c.waitFor('loaded', () => true, 60_000);
+    const first = await c.waitFor('snapshot', () => true, 60_000);
+    expect(first.edgeGrads).toBeUndefined();
+    c.send({ type: 'ack', snapshot: first.id });
+    c.send({ type: 'step', batches: 2 });
+    const stepped = await c.waitFor('snapshot', (e) => e.step === 2, 60_000);
+    const imageTargets = new Set(['conv1', 'pool1', 'conv2', 'pool2', 'flatten']);
+    const expected = doc.edges.filter((e) => imageTargets.has(e.target)).map((e) => e.id).sort();
+    expect(expected).toHaveLength(5);
+    expect(Object.keys(stepped.edgeGrads ?? {}).sort()).toEqual(expected);
+    // The Dense after Flatten has a weight block: its pulse comes from that block, not from here.
+    for (const e of doc.edges) if (loaded.layout.edges[e.id]) expect(stepped.edgeGrads).not.toHaveProperty(e.id);
+    for (const g of Object.values(stepped.edgeGrads!)) expect(g).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe('the evaluation in a snapshot says which step it measured', () => {
+  it('a fresh evaluation is of the snapshot\'s step; one reused while training runs keeps the step it measured', async () => {
+    let time = 1_000;
+    const tasks: (() => void)[] = [];
+    const c = setup({
+      session: {
+        now: () => time,
+        yielder: { schedule: (task) => void tasks.push(task), dispose: () => undefined },
+        delay: (task) => void tasks.push(task),
+      },
+    });
+    const run = (n: number) => {
+      for (let i = 0; i < n && tasks.length > 0; i++) tasks.shift()!();
+    };
+    c.send({ type: 'load', document: template('xor') });
+    await c.waitFor('loaded');
+    const first = await c.waitFor('snapshot');
+    expect(first.evaluation.step).toBe(0);
+    // Paced, so a frozen clock takes one step, not ever larger slices.
+    const pace = c.send({ type: 'pace', stepsPerSecond: 60 });
+    await c.waitFor('pong', c.after(pace));
+    const start = c.send({ type: 'start' });
+    await c.waitFor('state', c.after(start));
+    // Time stands still, so the load's evaluation is young enough to be reused while it runs.
+    run(20);
+    const probe = async () => {
+      const s = c.send({ type: 'snapshot' });
+      return c.waitFor('snapshot', c.after(s));
+    };
+    const reused = await probe();
+    expect(reused.step).toBeGreaterThan(0);
+    expect(reused.evaluation.step).toBe(0);
+    // A second later it is measured again, at the step then.
+    time += 1_000;
+    run(5);
+    const fresh = await probe();
+    expect(fresh.evaluation.step).toBe(fresh.step);
+    expect(fresh.evaluation.step).toBeGreaterThan(0);
+    c.send({ type: 'pause' });
+  });
+});

@@ -82,6 +82,14 @@ export interface Network {
   loss(yTrue: Float32Array, batch: number): number;
   /** Accumulate dLoss/dparam of the last forward of this batch size into `grads`. */
   backward(yTrue: Float32Array, batch: number): void;
+  /**
+   * How large the gradient arriving at each listed node was in the last `backward`: the root mean square of
+   * dLoss/dOutput over the batch's values, per example (the batch loss is a mean, so its values are scaled back up by
+   * the batch size). Nodes without a gradient (no backward yet, unknown ids, nodes no gradient flows through) are left
+   * out. The gradient pulses of edges without a weight block (into pooling, Flatten, …) come from these numbers.
+   * (`explain` works on a batch of one: after it, a training batch of one reads the explained example's gradient.)
+   */
+  outputGradientSizes(nodeIds: readonly string[]): Record<string, number>;
   zeroGrads(): void;
   /** Every node's z and a for one example (a copy, safe to keep). */
   trace(x: Float32Array): Record<string, NodeTrace>;
@@ -148,6 +156,8 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     }
     return ws;
   }
+  /** The workspace of the last backward (its `da` holds that batch's dLoss/dOutput of every node). */
+  let lastBackward: Workspace | null = null;
   /** Heatmap grids get their own workspace, so drawing one never disturbs a training batch of the same size. */
   let gridWorkspace: Workspace | null = null;
 
@@ -231,6 +241,26 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
         const i = backwardOrder[k]!;
         backwards[i]!(ctx, nodes[i]!, i);
       }
+      lastBackward = ws;
+    },
+
+    outputGradientSizes(nodeIds) {
+      const result: Record<string, number> = {};
+      const ws = lastBackward;
+      if (ws === null) return result;
+      for (const id of nodeIds) {
+        const i = plan.index[id];
+        if (i === undefined) continue;
+        const p = nodes[i]!;
+        const da = p.kind.role === 'output' ? ws.da[plan.producerIndex] : ws.da[i];
+        if (!da) continue;
+        const n = ws.batch * (p.kind.role === 'output' ? nodes[plan.producerIndex]!.size : p.size);
+        let sq = 0;
+        for (let k = 0; k < n; k++) sq += da[k]! * da[k]!;
+        const rms = n > 0 ? Math.sqrt(sq / n) * ws.batch : 0;
+        if (Number.isFinite(rms)) result[id] = rms;
+      }
+      return result;
     },
 
     zeroGrads() {
@@ -253,6 +283,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
 
     explain(x, yTrue) {
       const saved = grads.slice();
+      const savedBackward = lastBackward;
       grads.fill(0);
       const output = net.forward(x, 1).slice();
       const loss = net.loss(yTrue, 1);
@@ -263,6 +294,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
       if (plan.fused && ws.da[producer]) plan.loss.gradient(ws.a[producer]!, ws.target, 1, outSize, ws.da[producer]!);
       const result: Explanation = { loss, output, nodes: {}, grads: grads.slice() };
       grads.set(saved);
+      lastBackward = savedBackward;
       for (let i = 0; i < count; i++) {
         const p = nodes[i]!;
         const z = ws.z[i];

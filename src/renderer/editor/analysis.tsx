@@ -14,6 +14,10 @@ export interface Analysis {
   doc: NetworkDocument;
   report: ValidationReport;
   run: ExampleRun;
+  /** The document the example runs on: `doc`, or while training, `doc` with the trainer's latest weights. */
+  runDoc: NetworkDocument;
+  /** The stored example values (feature → value). */
+  stored: Readonly<Record<string, number>>;
   /** Example value of every Input's features (stored or default). */
   example: Record<string, number[]>;
   /** The example's true target when the example is a row of the data (null otherwise). */
@@ -33,7 +37,7 @@ export function AnalysisProvider({ children }: { children: ReactNode }) {
   const run = useMemo(() => runExample(runDoc, stored), [runDoc, stored]);
   const example = useMemo(() => exampleInputs(doc, stored), [doc, stored]);
   const target = useMemo(() => exampleTarget(doc, stored), [doc, stored]);
-  const value = useMemo(() => ({ doc, report, run, example, target }), [doc, report, run, example, target]);
+  const value = useMemo(() => ({ doc, report, run, runDoc, stored, example, target }), [doc, report, run, runDoc, stored, example, target]);
   return <AnalysisContext.Provider value={value}>{children}</AnalysisContext.Provider>;
 }
 

@@ -10,6 +10,7 @@
 import type { NetworkDocument, NetworkNode } from '../../core/document';
 import { analyzeGraph } from '../../core/graph';
 import { compileNetwork } from '../../core/network';
+import { explainConvPixel, type ConvExplainResult, type ConvPixel } from '../../core/explainConv';
 import { NODE_TYPES } from '../../core/nodes';
 
 export interface NodeValues {
@@ -98,6 +99,20 @@ export function runExample(doc: NetworkDocument, stored: Readonly<Record<string,
     values[id] = { z: t.z ? Array.from(t.z) : null, a: Array.from(t.a) };
   }
   return { ok: true, values };
+}
+
+/**
+ * One output pixel of a Conv2D explained on the example (the core's explainConvPixel), with the same weights and
+ * example the canvas runs: the document's, or (while training) the trainer's written into it.
+ */
+export function explainConvAt(doc: NetworkDocument, stored: Readonly<Record<string, number>>, nodeId: string, at: ConvPixel): ConvExplainResult {
+  const missing = missingParameters(doc);
+  if (missing) return { ok: false, message: missing };
+  const compiled = compileNetwork(withPreviewOutput(doc), { initializer: 'document' });
+  if (!compiled.ok) return { ok: false, message: `Fix the network first: ${compiled.problems[0]?.message ?? 'it cannot run yet.'}` };
+  const { net } = compiled;
+  const byFeature = exampleRow(doc, stored);
+  return explainConvPixel(net, net.featureNames.map((name) => byFeature.get(name) ?? 0), nodeId, at);
 }
 
 /** A value as shown on the canvas and in the inspector: 4 significant digits, no trailing zeros. */

@@ -1,11 +1,12 @@
 /** Conv2D on the canvas: filters, kernel, stride, padding, activation and output shape; its filters as small images. */
-import { memo } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import type { NodeProps } from '@xyflow/react';
 import { Grid3x3 } from 'lucide-react';
 import { ACTIVATION_LABELS } from '../editor/labels';
 import type { Conv2DFlowNode } from '../editor/types';
 import { ExplainNodeNote } from '../live/ExplainMarks';
-import { FeatureMaps, FilterImages } from '../live/ImageViews';
+import { FeatureMaps, FilterImages, type MapPixel } from '../live/ImageViews';
+import { ConvExplain, useConvPixels } from '../live/ConvExplain';
 import { NAME_FIELD, type RendererKind } from './kind';
 import { Box, shapeOf } from './parts';
 
@@ -13,6 +14,9 @@ export const PADDING_OPTIONS = [{ value: 'valid', label: 'valid (no padding)' },
 
 export const Conv2DView = memo(function Conv2DView({ data, selected }: NodeProps<Conv2DFlowNode>) {
   const { node } = data;
+  const picked = useConvPixels((s) => s.picked[node.id]);
+  const mark = useMemo(() => (picked && selected ? { channel: picked.filter, row: picked.row, col: picked.col } : undefined), [picked, selected]);
+  const onPick = useCallback((p: MapPixel) => useConvPixels.getState().pick(node.id, { row: p.row, col: p.col, filter: p.channel }), [node.id]);
   return (
     <Box data={data} selected={selected} kind="conv2d" title="Conv2D">
       <div className="nw-dense-units">
@@ -23,7 +27,7 @@ export const Conv2DView = memo(function Conv2DView({ data, selected }: NodeProps
         <span className="nw-shape">{shapeOf(data)}</span>
       </div>
       <FilterImages nodeId={node.id} kernel={node.kernel} shape={node.kernel && data.shape ? [node.kernelSize[0], node.kernelSize[1], node.kernel.length / (node.kernelSize[0] * node.kernelSize[1] * node.filters), node.filters] : undefined} />
-      <FeatureMaps shape={data.shape} values={data.values?.a} />
+      <FeatureMaps shape={data.shape} values={data.values?.a} onPick={onPick} mark={mark} />
       <ExplainNodeNote nodeId={node.id} />
     </Box>
   );
@@ -43,6 +47,7 @@ export const conv2d: RendererKind<'conv2d'> = {
   icon: Grid3x3,
   group: 'Images',
   keywords: ['convolution', 'cnn', 'conv', 'filter', 'kernel', 'image'],
+  Inspector: ConvExplain,
   detail: (node) => `${node.filters} filters ${node.kernelSize.join('×')} · ${node.activation}`,
   showsValues: true,
 };

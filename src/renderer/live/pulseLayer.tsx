@@ -17,6 +17,8 @@ import { livePrefs } from './prefs';
 import { liveStats } from './stats';
 
 export const PULSE_PERIOD_MS = 1400;
+/** The canvas lists each pulsing edge's level (data-levels) up to this many edges. */
+const MAX_LISTED_LEVELS = 64;
 /** Length of a comet as a fraction of its edge. */
 const COMET = 0.07;
 
@@ -103,6 +105,13 @@ export function levelsOf(state: TrainingState, on: boolean, mode: 'flow' | 'once
   const stats = liveStats(snapshot, loaded.layout);
   for (const [id, e] of Object.entries(stats.edges)) {
     const level = pulseLevel(e.grad, stats.gradScale);
+    if (level > 0) result.set(id, level);
+  }
+  // Edges into image nodes carry no weight block: their gradient is the one the trainer measured at the edge's
+  // target (dLoss/dOutput per example), on a scale of its own (a signal's gradient is not a weight's).
+  for (const [id, g] of Object.entries(snapshot.edgeGrads ?? {})) {
+    if (result.has(id)) continue;
+    const level = pulseLevel(g, stats.imageGradScale);
     if (level > 0) result.set(id, level);
   }
   return result;
@@ -235,8 +244,12 @@ export function PulseLayer() {
       if (active > 0) frame = requestAnimationFrame(loop);
     };
     const wake = () => {
-      active = Object.keys(activePulses()).length;
+      const now = activePulses();
+      const ids = Object.keys(now);
+      active = ids.length;
       canvas.dataset.pulses = String(active);
+      // Each pulsing edge's level, "id:level …" (small graphs only: a reader or a test can check a pulse's strength).
+      canvas.dataset.levels = active <= MAX_LISTED_LEVELS ? ids.sort().map((id) => `${id}:${now[id]}`).join(' ') : '';
       // With nothing to draw, one more frame clears what was drawn, then the loop stops.
       if (frame === 0) frame = requestAnimationFrame(loop);
     };
@@ -248,5 +261,5 @@ export function PulseLayer() {
       if (frame !== 0) cancelAnimationFrame(frame);
     };
   }, [flow]);
-  return <canvas ref={ref} className="nw-pulse-layer" aria-hidden data-testid="pulse-layer" data-pulses="0" />;
+  return <canvas ref={ref} className="nw-pulse-layer" aria-hidden data-testid="pulse-layer" data-pulses="0" data-levels="" />;
 }

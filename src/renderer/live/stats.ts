@@ -18,6 +18,8 @@ export interface LiveStats {
   weightScale: number;
   /** The largest per-edge gradient RMS: the pulse scale (0 when no gradient). */
   gradScale: number;
+  /** The largest gradient of an edge into an image node (snapshot.edgeGrads): their pulses' scale (0 when none). */
+  imageGradScale: number;
   edges: Record<string, EdgeSummary>;
 }
 
@@ -50,7 +52,9 @@ export function liveStats(snapshot: TrainingSnapshot, layout: ParameterLayout): 
     if (summary.grad > gradScale && Number.isFinite(summary.grad)) gradScale = summary.grad;
     edges[id] = summary;
   }
-  const stats: LiveStats = { weightScale: weightScale > 0 && Number.isFinite(weightScale) ? weightScale : 1, gradScale, edges };
+  let imageGradScale = 0;
+  for (const g of Object.values(snapshot.edgeGrads ?? {})) if (Number.isFinite(g) && g > imageGradScale) imageGradScale = g;
+  const stats: LiveStats = { weightScale: weightScale > 0 && Number.isFinite(weightScale) ? weightScale : 1, gradScale, imageGradScale, edges };
   cache.set(snapshot, stats);
   return stats;
 }

@@ -3,7 +3,7 @@
  * boundary, loss and accuracy charts, the confusion matrix, and what went wrong (divergence, a refused load).
  * Every number shown is the trainer's.
  */
-import { MisclassifiedGallery, SampleImages } from './Digits';
+import { imageShapeOf, MisclassifiedGallery, SampleImages } from './Digits';
 import { ChevronDown, ChevronUp, TriangleAlert } from 'lucide-react';
 import { memo, useState } from 'react';
 import { parseNumber } from '../../shared/numbers';
@@ -229,6 +229,8 @@ export const Dock = memo(function Dock() {
   const [logScale, setLogScale] = useState(false);
   const task = useTraining((s) => s.loaded?.task);
   const classification = task === 'binary' || task === 'multiclass';
+  // Images have no plane to draw a boundary on: their column shows sample images instead (SampleImages).
+  const images = useDoc((s) => imageShapeOf(s.doc.data) !== null);
   return (
     <section className={`dock${open ? '' : ' dock-closed'}`} aria-label="Training">
       <header className="dock-header">
@@ -247,9 +249,11 @@ export const Dock = memo(function Dock() {
               <SampleImages />
               <SetupFields />
             </div>
-            <div className="dock-column dock-column-boundary">
-              <Boundary />
-            </div>
+            {!images && (
+              <div className="dock-column dock-column-boundary">
+                <Boundary />
+              </div>
+            )}
             <div className="dock-column dock-column-chart">
               <LiveChart title="Loss" series={LOSS_SERIES} log={logScale} format={tickLoss} exact={exactLoss} />
               <label className="dock-check dock-log">

@@ -546,17 +546,19 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     const state = store.getState();
     let history = state.history;
     const last = history.step.length - 1;
-    if (last >= 0 && snapshot.step < history.step[last]!) {
+    const e = snapshot.evaluation;
+    // A reused evaluation is drawn at the step it measured (not as a flat line up to the snapshot's step).
+    const step = e.step ?? snapshot.step;
+    if (last >= 0 && step < history.step[last]!) {
       // Back to an earlier step (a reset): the old curve no longer describes these weights.
       history = emptyHistory();
       stride = 1;
       recorded = 0;
     }
-    const e = snapshot.evaluation;
-    const point = [snapshot.step, e.trainLoss, e.testLoss, e.trainAccuracy ?? null, e.testAccuracy ?? null] as const;
+    const point = [step, e.trainLoss, e.testLoss, e.trainAccuracy ?? null, e.testAccuracy ?? null] as const;
     const columns = [history.step, history.trainLoss, history.testLoss, history.trainAccuracy, history.testAccuracy] as (number | null)[][];
     const end = history.step.length - 1;
-    if (end >= 0 && history.step[end] === snapshot.step) {
+    if (end >= 0 && history.step[end] === step) {
       // Same step again (a view change, a pause): refresh the point instead of adding one.
       columns.forEach((column, k) => (column[end] = point[k]!));
     } else if (recorded++ % stride === 0) {
