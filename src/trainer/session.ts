@@ -351,8 +351,8 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
         context.fail('data-error', made.message);
         return;
       }
-      // A file saved after training goes on counting from where its history ends.
-      const startStep = doc.history?.step.at(-1);
+      // Imported weights go on from the step they were trained to; a file saved after training from where its history ends.
+      const startStep = command.startStep ?? doc.history?.step.at(-1);
       const created = createTrainingSession(doc, made.dataset, undefined, startStep !== undefined ? { startStep } : {});
       if (!created.ok) {
         context.fail('invalid-document', created.problems.map((p) => p.message).join(' '));

@@ -1,10 +1,15 @@
 /**
- * Small things the team noticed, as a user meets them: every template opens framed so that no node's name is cut.
+ * Small things the team noticed, as a user meets them: every template opens framed so that no node's name is cut;
+ * imported trained weights do not show a misleading step 0.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
 import { canvas, openTemplate, settledBox } from './editor';
-import { TEMPLATES } from '../../src/core/templates';
+import { findTemplate, TEMPLATES } from '../../src/core/templates';
+import { weightsJson } from '../../src/core/export';
 
 const SCREENS = process.env.NETWRIGHT_SCREENS_DIR ?? '/work/notes/screens-polish';
 
@@ -75,4 +80,53 @@ test.describe('templates open well framed', () => {
       }
     });
   }
+});
+
+test.describe('importing trained weights', () => {
+  /** The worked example's weights JSON with every number 0.25, and `extra` fields (e.g. the step it was trained to). */
+  async function weightsFile(extra: Record<string, unknown>): Promise<string> {
+    const doc = findTemplate('worked-example')!.build();
+    const made = weightsJson(doc, new Float32Array(9).fill(0.25));
+    if (!made.ok) throw new Error(made.message);
+    const path = join(await mkdtemp(join(tmpdir(), 'nw-e2e-polish-')), 'trained-weights.json');
+    await writeFile(path, JSON.stringify({ ...made.value, ...extra }));
+    return path;
+  }
+
+  async function importWeights(page: Page, path: string): Promise<void> {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByRole('menu', { name: 'Export' }).getByRole('menuitem', { name: /Import trained weights/ }).click();
+    await (await chooser).setFiles(path);
+    await expect(page.getByText(/Imported 9 trained weights from trained-weights\.json/)).toBeVisible();
+  }
+
+  test('the step counter shows the step the file says the weights were trained to, and counts on from it', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    const step = page.getByTestId('live-step');
+    await expect(step).toHaveText('step 0', { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(step).toHaveText('step 1');
+    await importWeights(page, await weightsFile({ step: 80 }));
+    await expect(step).toHaveText('step 80 · imported');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `${SCREENS}/item3-imported-step-${theme}.png` });
+    }
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(step).toHaveText('step 81');
+  });
+
+  test('weights that carry no step count say "imported", not step 0', async ({ page }) => {
+    await openApp(page);
+    await openTemplate(page, /Worked example/);
+    const step = page.getByTestId('live-step');
+    await expect(step).toHaveText('step 0', { timeout: 20_000 });
+    await importWeights(page, await weightsFile({}));
+    await expect(step).toHaveText('imported weights');
+    await page.screenshot({ path: `${SCREENS}/item3-imported-no-step-light.png` });
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(step).toHaveText('step 1');
+  });
 });
