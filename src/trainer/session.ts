@@ -7,7 +7,7 @@
  */
 import { PLANE_EXTENT, digitsIfLoaded, loadDataset, prepareDataset, type Dataset } from '../core/data';
 import { DEFAULT_TRAINING, type NetworkDocument } from '../core/document';
-import { documentSchema, checkSchema } from '../core/schema';
+import { checkDocument, checkSchema, documentSchema } from '../core/schema';
 import { trainingMemoryProblem } from '../core/trainingMemory';
 import { createTrainingSession, type Evaluation, type StepResult, type TrainingSession } from '../core/train';
 import { validateDocument, type ValidationReport } from '../core/validate';
@@ -314,7 +314,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   const handlers: HandlerTable = {
     load(command, context) {
       channel = context;
-      const checked = checkSchema(documentSchema, command.document, ['document']);
+      const checked = checkDocument(command.document, ['document']);
       if (!checked.ok) {
         context.fail('invalid-document', checked.message);
         return;
