@@ -708,8 +708,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   async function loadOnce(c: TrainerClient, rev: number): Promise<void> {
     const carry = carryNext;
     carryNext = false;
+    // Imported weights: this load is theirs if it starts from the document they were written into (taken when sent).
     const importing = pendingImport !== null && pendingImport.doc === editor.document.getState().doc ? pendingImport : null;
-    if (importing) pendingImport = null;
     // An edit (not New/Open): keep what training learnt, written in where it still fits.
     const { loaded } = store.getState();
     if (carry && loadedDoc && loaded && machine.held !== null) {
@@ -723,6 +723,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
           writing = true;
           try {
             replaceSilently(withWeights);
+            if (importing) importing.doc = editor.document.getState().doc;
           } finally {
             writing = false;
             lastDoc = editor.document.getState().doc;
@@ -740,6 +741,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     acceptRev = null;
     dispatch({ type: 'load-sent', rev });
     try {
+      if (importing && pendingImport === importing) pendingImport = null;
       store.setState({ imported: importing ? { step: importing.step } : null });
       const startStep = importing?.step ?? undefined;
       await c.request({ type: 'load', document: doc, ...(startStep !== undefined ? { startStep } : {}) }, 'loaded', { timeoutMs: loadTimeoutMs });
