@@ -59,7 +59,7 @@ commands:
   train FILE [options]           train and print loss and accuracy per epoch (every setting: netwright train --help)
       --dataset NAME             a built-in set: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')}
       --csv PATH --target COL    your own data (all other numeric columns are features)
-      --epochs N --batch B --lr X --optimizer ${OPTIMIZER_NAMES.join('|')} --seed S
+      --epochs N --batch B --lr X --optimizer ${OPTIMIZER_NAMES.join('|')} --seed S --data-seed S
       --noise X --train-ratio R  for generated sets and CSV
       --standardize, --no-standardize   CSV data: scale with the training rows' mean and std (--csv: on)
       --out FILE                 write the trained network
@@ -102,8 +102,8 @@ data (the file's "data", or)
                                                 default unless the file names the same set; --csv: 0.8)
   standardize    CSV only                       --standardize / --no-standardize, else the file (--csv: on)
   samples, features   generated sets            the file only
-  seed           the split's seed               the training seed (--seed S, else training.seed);
-                                                the file's data.seed is not used
+  seed           the split's seed               --data-seed S, else the file's data.seed (as the app:
+                                                the same split and order give the same weights)
 
 output
   --out FILE    write the trained network: its weights, this run's setup and data, the loss curve appended
@@ -124,6 +124,7 @@ const FLAGS = {
   lr: { type: 'string' },
   optimizer: { type: 'string' },
   seed: { type: 'string' },
+  'data-seed': { type: 'string' },
   noise: { type: 'string' },
   'train-ratio': { type: 'string' },
   standardize: { type: 'boolean' },
@@ -372,7 +373,7 @@ function parseNumberList(text: string, what: string): number[] {
   });
 }
 
-function numberFlag(flags: Flags, name: 'epochs' | 'batch' | 'lr' | 'seed' | 'noise' | 'train-ratio', check: (v: number) => string | undefined): number | undefined {
+function numberFlag(flags: Flags, name: 'epochs' | 'batch' | 'lr' | 'seed' | 'data-seed' | 'noise' | 'train-ratio', check: (v: number) => string | undefined): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const v = parseNumber(raw);
@@ -383,7 +384,14 @@ function numberFlag(flags: Flags, name: 'epochs' | 'batch' | 'lr' | 'seed' | 'no
 
 const within = (l: Limit) => (v: number) => (withinLimit(l, v) ? undefined : l.integer && l.max === Infinity ? 'must be a positive whole number' : `must be ${l.words}`);
 
-function dataReference(doc: NetworkDocument, flags: Flags, io: Io, seed: number): DataReference {
+/** The split's seed: --data-seed, else the file's data.seed (the app's trainer splits with it), else the document default's. */
+function dataSeed(doc: NetworkDocument, flags: Flags): number {
+  const told = numberFlag(flags, 'data-seed', (v) => (Number.isInteger(v) ? undefined : 'must be a whole number'));
+  return told ?? (doc.data.kind === 'none' ? doc.training.seed : doc.data.seed);
+}
+
+function dataReference(doc: NetworkDocument, flags: Flags, io: Io): DataReference {
+  const seed = dataSeed(doc, flags);
   const noise = numberFlag(flags, 'noise', (v) => (v >= 0 && v <= 1 ? undefined : 'must be between 0 and 1'));
   const trainRatio = numberFlag(flags, 'train-ratio', (v) => (v > 0 && v <= 1 ? undefined : 'must be in (0, 1]'));
   if (flags.dataset && flags.csv) throw new CliError('use --dataset or --csv, not both', 2);
@@ -470,7 +478,7 @@ function describeSettings(doc: NetworkDocument, flags: Flags, setup: TrainingSet
   if (data.kind !== 'none') {
     const sameSet = flags.dataset !== undefined && doc.data.kind === 'builtin' && data.kind === 'builtin' && doc.data.name === data.name;
     rows.push({ name: 'trainRatio', value: data.trainRatio, from: flags['train-ratio'] === undefined && sameSet ? 'file' : implied('train-ratio') });
-    rows.push({ name: 'split seed', value: data.seed, from: flags.seed !== undefined ? '--seed' : 'training.seed' });
+    rows.push({ name: 'split seed', value: data.seed, from: flags['data-seed'] !== undefined ? '--data-seed' : doc.data.kind === 'none' ? 'training.seed' : 'file' });
   }
   return rows;
 }
@@ -504,11 +512,15 @@ function train(path: string, flags: Flags, io: Io): number {
     ...(learningRate !== undefined ? { learningRate } : {}),
     ...(flags.optimizer !== undefined ? { optimizer: flags.optimizer as OptimizerName } : {}),
   };
-  const data = dataReference(doc, flags, io, seed);
+  const data = dataReference(doc, flags, io);
   const loaded: LoadResult = loadDataset(data);
   if (!loaded.ok) throw new CliError(loaded.message);
   for (const note of loaded.notes) io.err(`note: ${note}`);
-  const made = createTrainingSession(bindByPosition(doc, loaded.dataset.featureNames, loaded.dataset.targetNames, io), loaded.dataset, setup);
+  // As the app's trainer (src/trainer/session.ts): a file trained before goes on counting from where its history ends
+  // (the epoch a step-decay schedule reads).
+  const startStep = doc.history?.step.at(-1);
+  const bound = bindByPosition(doc, loaded.dataset.featureNames, loaded.dataset.targetNames, io);
+  const made = createTrainingSession(bound, loaded.dataset, setup, startStep !== undefined ? { startStep } : {});
   if (!made.ok) throw new CliError(`${path}: ${made.problems[0].message}`);
   const session = made.session;
   const settings = describeSettings(doc, flags, session.setup, data);
@@ -712,11 +724,11 @@ function importCommand(path: string, flags: Flags, io: Io): number {
 }
 
 /** The file's earlier curve (if any) followed by this run's, its steps continuing after the earlier last step. */
+/** The file's curve, then this run's (whose steps go on from the file's last: the session started there). */
 function appendHistory(before: TrainingHistory | undefined, run: TrainingHistory): TrainingHistory {
   if (!before || before.step.length === 0) return run;
-  const offset = before.step[before.step.length - 1]!;
   return {
-    step: [...before.step, ...run.step.map((s) => s + offset)],
+    step: [...before.step, ...run.step],
     trainLoss: [...before.trainLoss, ...run.trainLoss],
     testLoss: [...before.testLoss, ...run.testLoss],
     accuracy: [...before.accuracy, ...run.accuracy],

@@ -29,6 +29,8 @@ export interface WeightsJson {
   slots: { node: string; id: string; slot: string; values: number[] }[];
   /** The same numbers as rows of from, to, value (what the CSV holds): edges, then biases, then other slots. */
   rows: WeightRow[];
+  /** The optimiser steps these weights were trained to, when known (train.py writes it); import counts on from it. */
+  step?: number;
 }
 
 /** The shortest decimal that reads back to the same float32. */

@@ -33,9 +33,10 @@ export const trainerCommandSchema = z.discriminatedUnion('type', [
   /**
    * Load a network and its data. `document` is checked by the core's document schema; `data` defaults to the
    * document's own data reference. Training stops; the session starts from the document's weights (initialised by
-   * the training setup where it has none).
+   * the training setup where it has none). `startStep`: the step these weights were trained to (imported trained
+   * weights that say so); the session counts on from it. Else the document's history's last step, else 0.
    */
-  z.object({ type: z.literal('load'), seq, document: z.unknown(), data: z.unknown().optional() }),
+  z.object({ type: z.literal('load'), seq, document: z.unknown(), data: z.unknown().optional(), startStep: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }),
   /** Change hyperparameters; takes effect at the next step, also while running. */
   z.object({ type: z.literal('setup'), seq, changes: setupChangesSchema }),
   /** Train continuously; with `untilEpoch`, stop by itself once that many epochs are complete. */

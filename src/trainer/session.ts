@@ -7,7 +7,7 @@
  */
 import { PLANE_EXTENT, digitsIfLoaded, loadDataset, prepareDataset, type Dataset } from '../core/data';
 import { DEFAULT_TRAINING, type NetworkDocument } from '../core/document';
-import { documentSchema, checkSchema } from '../core/schema';
+import { checkDocument, checkSchema, documentSchema } from '../core/schema';
 import { trainingMemoryProblem } from '../core/trainingMemory';
 import { createTrainingSession, type Evaluation, type StepResult, type TrainingSession } from '../core/train';
 import { validateDocument, type ValidationReport } from '../core/validate';
@@ -334,7 +334,7 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
   const handlers: HandlerTable = {
     load(command, context) {
       channel = context;
-      const checked = checkSchema(documentSchema, command.document, ['document']);
+      const checked = checkDocument(command.document, ['document']);
       if (!checked.ok) {
         context.fail('invalid-document', checked.message);
         return;
@@ -371,8 +371,8 @@ export function createSessionHandlers(options: SessionHandlersOptions = {}): Ses
         context.fail('data-error', made.message);
         return;
       }
-      // A file saved after training goes on counting from where its history ends.
-      const startStep = doc.history?.step.at(-1);
+      // Imported weights go on from the step they were trained to; a file saved after training from where its history ends.
+      const startStep = command.startStep ?? doc.history?.step.at(-1);
       const created = createTrainingSession(doc, made.dataset, undefined, startStep !== undefined ? { startStep } : {});
       if (!created.ok) {
         context.fail('invalid-document', created.problems.map((p) => p.message).join(' '));

@@ -178,10 +178,10 @@ describe('netwright train: every setting and where it comes from', () => {
     expect(r.code).toBe(0);
     const fields = [...Object.keys(DEFAULT_TRAINING), 'clipNorm', 'initialValue', 'noise', 'trainRatio', 'standardize', 'samples', 'features'];
     for (const field of fields) expect(r.stdout).toMatch(new RegExp(`^\\s+(\\S+, )*${field}\\b.*(--|the file)`, 'm'));
-    for (const flag of ['--optimizer', '--lr', '--batch', '--epochs', '--seed', '--dataset', '--csv', '--target', '--noise', '--train-ratio', '--standardize', '--no-standardize', '--out', '--json']) {
+    for (const flag of ['--optimizer', '--lr', '--batch', '--epochs', '--seed', '--data-seed', '--dataset', '--csv', '--target', '--noise', '--train-ratio', '--standardize', '--no-standardize', '--out', '--json']) {
       expect(r.stdout).toContain(flag);
     }
-    expect(r.stdout).toContain('the file\'s data.seed is not used');
+    expect(r.stdout).toMatch(/seed +the split's seed +--data-seed S, else the file's data\.seed/);
   });
 
   it('prints the settings it uses before the first epoch: flags marked as flags, the rest as the file', () => {
@@ -189,7 +189,7 @@ describe('netwright train: every setting and where it comes from', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^settings {2}optimizer adam \(file\) · learningRate 0\.1 \(--lr\) · batchSize 10 \(file\) · epochs 2 \(--epochs\) · seed 1 \(file\) · /);
-    expect(lines[1]).toBe('data      data xor (file) · noise 0 (file) · trainRatio 0.8 (file) · split seed 1 (training.seed)');
+    expect(lines[1]).toBe('data      data xor (file) · noise 0 (file) · trainRatio 0.8 (file) · split seed 1 (file)');
     expect(lines[2]).toMatch(/^epoch +1 /);
     // docs/file-format.md § 8 quotes this run.
     const doc = readFileSync('docs/file-format.md', 'utf8').replace(/\s*\n\s*/g, ' ');

@@ -62,6 +62,8 @@ test.describe('PyTorch project', () => {
     await (await menuItem(page, /Import trained weights/)).click();
     await (await chooser).setFiles(join(project, 'trained-weights.json'));
     await expect(page.getByText('Imported 105 trained weights from trained-weights.json')).toBeVisible();
+    // The step counter shows the step train.py trained them to, not 0.
+    await expect(page.getByTestId('live-step')).toHaveText('step 80 · imported', { timeout: 20_000 });
     await expect.poll(async () => Number(await page.getByTestId('test-loss').getAttribute('data-value')), { timeout: 20_000 }).not.toBe(before);
     const shown = Number(await page.getByTestId('test-loss').getAttribute('data-value'));
     expect(Math.abs(shown - printed)).toBeLessThanOrEqual(1e-6);

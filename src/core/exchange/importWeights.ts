@@ -16,9 +16,11 @@ const schema = z.object({
   edges: z.array(z.object({ id: z.string(), from: z.string(), to: z.string(), rows: z.number().int().min(0), cols: z.number().int().min(0), weights: numbers })),
   biases: z.array(z.object({ node: z.string(), id: z.string().optional(), values: numbers })),
   slots: z.array(z.object({ node: z.string(), id: z.string().optional(), slot: z.string(), values: numbers })).optional(),
+  step: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export type ImportWeightsResult = { ok: true; doc: NetworkDocument; parameters: number } | { ok: false; message: string };
+/** `step`: the optimiser steps the weights were trained to, when the file says (train.py writes it). */
+export type ImportWeightsResult = { ok: true; doc: NetworkDocument; parameters: number; step?: number } | { ok: false; message: string };
 
 /** The first problem of a parsed value, located: "edges[2].weights[5]: expected number". */
 function zodMessage(error: z.ZodError): string {
@@ -95,5 +97,5 @@ export function importWeights(doc: NetworkDocument, source: string | unknown): I
   }
   const unused = fileSlots.find((_, i) => !used.has(i));
   if (unused) return { ok: false, message: `The weights file has a ${unused.slot} for ${unused.node}, which this network does not have: it was made for another network.` };
-  return { ok: true, doc: writeParams(doc, layout, params), parameters: layout.size };
+  return { ok: true, doc: writeParams(doc, layout, params), parameters: layout.size, ...(parsed.data.step !== undefined ? { step: parsed.data.step } : {}) };
 }

@@ -235,7 +235,10 @@ def main():
             if args.checkpoint:
                 torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch + 1, "step": step, "rng": rng.s}, args.checkpoint)
     if rank == 0:
-        write_json(args.out, weights_json(model))
+        trained = weights_json(model)
+        # The steps these weights have taken: the starting weights' (if they say) and this run's; Netwright counts on from it.
+        trained["step"] = int(trained.get("step", 0)) + step
+        write_json(args.out, trained)
         print(f"wrote {args.out}", flush=True)
     if distributed:
         dist.destroy_process_group()

@@ -38,37 +38,34 @@ export const READABLE_TEXT_PX = 11;
 export const READABLE_ZOOM = READABLE_TEXT_PX / MIN_NODE_FONT_PX;
 
 /**
- * Fit a freshly opened network into view, but never below the readable zoom (unless it is large: then the whole of
- * it, as an overview). When the readable zoom cannot show all of it, the view starts at its left edge (the inputs,
- * where a network is read from), centred vertically.
+ * Fit a freshly opened network into view, but never below the readable zoom. When the readable zoom cannot show all
+ * of it, each axis that does not fit starts at the network's near edge: the left (the inputs, where a network is read
+ * from) and the top (so no name is cut there); an axis that fits is centred.
  */
+export function readableViewport(
+  canvas: { width: number; height: number },
+  bounds: { x: number; y: number; width: number; height: number },
+): { x: number; y: number; zoom: number } {
+  const margin = 24;
+  const fits = Math.min((canvas.width - 2 * margin) / bounds.width, (canvas.height - 2 * margin) / bounds.height);
+  const zoom = fits >= READABLE_ZOOM ? Math.min(1.5, fits) : READABLE_ZOOM;
+  const place = (size: number, start: number, extent: number) =>
+    extent * zoom <= size ? (size - extent * zoom) / 2 - start * zoom : margin - start * zoom;
+  return { x: place(canvas.width, bounds.x, bounds.width), y: place(canvas.height, bounds.y, bounds.height), zoom };
+}
+
 function openReadable(
   flow: ReturnType<typeof useReactFlow<NetworkFlowNode, WeightFlowEdge>>,
   pane: Element | null | undefined,
   bounds: { x: number; y: number; width: number; height: number },
 ): void {
-  const padding = 0.2;
   const width = pane?.clientWidth ?? 0;
   const height = pane?.clientHeight ?? 0;
-  if (width === 0 || height === 0 || bounds.width === 0) {
-    void flow.fitView({ padding, maxZoom: 1.5 });
+  if (width === 0 || height === 0 || bounds.width === 0 || bounds.height === 0) {
+    void flow.fitView({ padding: 0.2, maxZoom: 1.5 });
     return;
   }
-  const fits = Math.min(width / (bounds.width * (1 + padding)), height / (bounds.height * (1 + padding)));
-  if (fits >= READABLE_ZOOM) {
-    const zoom = Math.min(1.5, fits);
-    void flow.setViewport({
-      x: (width - bounds.width * zoom) / 2 - bounds.x * zoom,
-      y: (height - bounds.height * zoom) / 2 - bounds.y * zoom,
-      zoom,
-    });
-    return;
-  }
-  const zoom = READABLE_ZOOM;
-  const margin = 24;
-  const x = bounds.width * zoom + 2 * margin <= width ? (width - bounds.width * zoom) / 2 - bounds.x * zoom : margin - bounds.x * zoom;
-  const y = bounds.height * zoom + 2 * margin <= height ? (height - bounds.height * zoom) / 2 - bounds.y * zoom : height / 2 - (bounds.y + bounds.height / 2) * zoom;
-  void flow.setViewport({ x, y, zoom });
+  void flow.setViewport(readableViewport({ width, height }, bounds));
 }
 
 /** The box around every node of `doc`, each of the given size. */

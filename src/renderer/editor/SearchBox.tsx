@@ -10,6 +10,44 @@ import { connectCandidates } from './connectTo';
 import { useDoc, useEditor, useView } from './context';
 import { searchNodeTypes } from './registry';
 
+/** The keyboard of both boxes: arrows move through the `count` matches (wrapping), Enter picks, Escape closes. */
+function pickerKeys({ count, current, setActive, pick, close }: {
+  count: number; current: number; setActive: (index: number) => void; pick: (index: number) => void; close: () => void;
+}): (event: KeyboardEvent<HTMLInputElement>) => void {
+  return (event) => {
+    const keys: Record<string, () => void> = {
+      Enter: () => pick(current),
+      Escape: close,
+      ArrowDown: () => setActive((current + 1) % Math.max(1, count)),
+      ArrowUp: () => setActive((current - 1 + count) % Math.max(1, count)),
+    };
+    const act = keys[event.key];
+    if (!act) return;
+    event.preventDefault();
+    act();
+  };
+}
+
+/** The text field of both boxes: a combobox over the list `listId`. */
+function PickerInput({ label, placeholder, listId, query, onQuery, onKeyDown }: {
+  label: string; placeholder: string; listId: string; query: string; onQuery: (query: string) => void; onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void;
+}) {
+  return (
+    <input
+      className="search-input nodrag nokey"
+      autoFocus
+      placeholder={placeholder}
+      aria-label={label}
+      value={query}
+      onChange={(e) => onQuery(e.target.value)}
+      onKeyDown={onKeyDown}
+      role="combobox"
+      aria-expanded
+      aria-controls={listId}
+    />
+  );
+}
+
 export function SearchBox() {
   const { actions, view } = useEditor();
   const cursor = useView((s) => s.cursor);
@@ -32,37 +70,12 @@ export function SearchBox() {
     actions.place(type, where());
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      pick(current);
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      actions.closeSearch();
-    } else if (event.key === 'ArrowDown') {
-      event.preventDefault();
-      setActive((current + 1) % Math.max(1, matches.length));
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      setActive((current - 1 + matches.length) % Math.max(1, matches.length));
-    }
-  };
+  const onKeyDown = pickerKeys({ count: matches.length, current, setActive, pick, close: actions.closeSearch });
 
   return (
     <div className="search-backdrop" onPointerDown={(e) => { if (e.target === e.currentTarget) view.setState({ searchOpen: false }); }}>
       <div className="search-box" role="dialog" aria-label="Add a node">
-        <input
-          className="search-input nodrag nokey"
-          autoFocus
-          placeholder="Add a node: type its name…"
-          aria-label="Node name"
-          value={query}
-          onChange={(e) => { setQuery(e.target.value); setActive(0); }}
-          onKeyDown={onKeyDown}
-          role="combobox"
-          aria-expanded
-          aria-controls="search-results"
-        />
+        <PickerInput label="Node name" placeholder="Add a node: type its name…" listId="search-results" query={query} onQuery={(q) => { setQuery(q); setActive(0); }} onKeyDown={onKeyDown} />
         <ul className="search-results" id="search-results" role="listbox">
           {matches.length === 0 && <li className="search-empty">No node type matches “{query}”.</li>}
           {matches.map((type, i) => {
@@ -111,40 +124,18 @@ export function ConnectBox() {
     document.querySelector<HTMLElement>('main.canvas')?.focus({ preventScroll: true });
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      pick(current);
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      actions.closeConnect();
-      document.querySelector<HTMLElement>('main.canvas')?.focus({ preventScroll: true });
-    } else if (event.key === 'ArrowDown') {
-      event.preventDefault();
-      setActive((current + 1) % Math.max(1, matches.length));
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      setActive((current - 1 + matches.length) % Math.max(1, matches.length));
-    }
+  const close = () => {
+    actions.closeConnect();
+    document.querySelector<HTMLElement>('main.canvas')?.focus({ preventScroll: true });
   };
+  const onKeyDown = pickerKeys({ count: matches.length, current, setActive, pick, close });
 
   const fromName = from.name.trim() !== '' ? from.name : from.id;
   return (
     <div className="search-backdrop" onPointerDown={(e) => { if (e.target === e.currentTarget) view.setState({ connectOpen: false }); }}>
       <div className="search-box" role="dialog" aria-label="Connect to a node">
         <div className="connect-from">Connect <strong>{fromName}</strong> to…</div>
-        <input
-          className="search-input nodrag nokey"
-          autoFocus
-          placeholder="Type the target node’s name…"
-          aria-label="Target node name"
-          value={query}
-          onChange={(e) => { setQuery(e.target.value); setActive(0); }}
-          onKeyDown={onKeyDown}
-          role="combobox"
-          aria-expanded
-          aria-controls="connect-results"
-        />
+        <PickerInput label="Target node name" placeholder="Type the target node’s name…" listId="connect-results" query={query} onQuery={(q) => { setQuery(q); setActive(0); }} onKeyDown={onKeyDown} />
         <ul className="search-results" id="connect-results" role="listbox">
           {matches.length === 0 && <li className="search-empty">No other node is called “{query}”.</li>}
           {matches.map((c, i) => (

@@ -3,10 +3,10 @@
  * browser build (Save changes? / Save as…), the crash-recovery offer, opening a dropped file and the File shortcuts.
  */
 import { FileDown } from 'lucide-react';
-import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { createPortal } from 'react-dom';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { EXPORT_KINDS, type ExportKind } from '../../shared/ipc';
+import { PopupMenu } from '../components/PopupMenu';
 import type { Editor } from '../editor/context';
 import { isFileShortcut, shortcutFor } from '../editor/shortcuts';
 import type { TrainingStore } from '../training/store';
@@ -90,33 +90,7 @@ export function ExportMenu() {
   const { controller } = useFiles();
   const busy = useFilesState((s) => s.busy);
   const [open, setOpen] = useState(false);
-  const [at, setAt] = useState<{ left: number; top: number } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
-
-  useLayoutEffect(() => {
-    if (!open || !button.current) return;
-    const box = button.current.getBoundingClientRect();
-    setAt({ left: box.left, top: box.bottom + 8 });
-  }, [open]);
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      const target = event.target;
-      if (target instanceof Node && (menu.current?.contains(target) || button.current?.contains(target))) return;
-      setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointerDown);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
 
   return (
     <span className="tool" title="Export">
@@ -133,8 +107,7 @@ export function ExportMenu() {
       >
         <FileDown size={17} strokeWidth={1.9} aria-hidden />
       </button>
-      {open && at && createPortal(
-        <div className="files-menu" role="menu" aria-label="Export" ref={menu} style={{ left: at.left, top: at.top }}>
+      <PopupMenu open={open} onClose={() => setOpen(false)} anchor={() => button.current} label="Export" className="files-menu">
           {EXPORT_ITEMS.map((item) => (
             <button
               key={item.kind}
@@ -163,9 +136,7 @@ export function ExportMenu() {
             <span>Import trained weights…</span>
             <span className="files-menu-ext">.json</span>
           </button>
-        </div>,
-        document.body,
-      )}
+      </PopupMenu>
     </span>
   );
 }

@@ -386,6 +386,8 @@ export function createFileController(options: FileControllerOptions): FileContro
       const imported = importWeights(doc, result.text);
       if (!imported.ok) return { ok: false, reason: `Not imported: ${result.name}: ${imported.message}` };
       parameters = imported.parameters;
+      // The step counter counts on from the step the file says the weights were trained to (else it says "imported").
+      training?.getState().noteImportedWeights(imported.doc, imported.step ?? null);
       return { ok: true, doc: imported.doc };
     });
     if (applied) notify(editor, 'info', `Imported ${parameters} trained weights from ${result.name}`);

@@ -2,9 +2,9 @@
  * The Learn menu (toolbar): the lessons that ship, and "Open lesson file…" for a teacher's. Drawn in a portal under
  * its button, like the Templates menu. Also the start screen's list of lessons, and the notice for a bad lesson file.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
+import { useRef } from 'react';
 import { Binary, BookOpen, ChartLine, FolderOpen, Gauge, X } from 'lucide-react';
+import { PopupMenu } from '../components/PopupMenu';
 import { openCalibration } from './calibrationStore';
 import { runsStore } from './runs';
 import { useEditor } from '../editor/context';
@@ -38,40 +38,7 @@ export function LearnMenu() {
   const editor = useEditor();
   const open = useLesson((s) => s.menuOpen);
   const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
-  const [at, setAt] = useState<{ left: number; top: number } | null>(null);
   const picker = useLessonFilePicker(editor);
-
-  useLayoutEffect(() => {
-    if (!open) return;
-    const place = () => {
-      const r = button.current?.getBoundingClientRect();
-      if (!r) return;
-      const width = 320;
-      setAt({ left: Math.max(8, Math.min(r.left, window.innerWidth - width - 8)), top: r.bottom + 8 });
-    };
-    place();
-    window.addEventListener('resize', place);
-    return () => window.removeEventListener('resize', place);
-  }, [open]);
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      const t = event.target;
-      if (t instanceof Node && (menu.current?.contains(t) || button.current?.contains(t))) return;
-      lessonStore.setState({ menuOpen: false });
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') lessonStore.setState({ menuOpen: false });
-    };
-    window.addEventListener('pointerdown', onPointerDown, true);
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('pointerdown', onPointerDown, true);
-      window.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
 
   return (
     <span className="tool" title="Lessons">
@@ -87,29 +54,26 @@ export function LearnMenu() {
         <BookOpen size={17} strokeWidth={1.9} aria-hidden />
       </button>
       {picker.element}
-      {open && at && createPortal(
-        <div ref={menu} className="learn-menu" role="menu" aria-label="Learn" style={{ left: at.left, top: at.top }}>
-          {SHIPPED_LESSONS.map((lesson) => (
-            <button key={lesson.id} type="button" role="menuitem" className="learn-menu-item" onClick={() => startLesson(editor, lesson)}>
-              <span className="learn-menu-title">{lesson.title}</span>
-              {lesson.summary && <span className="learn-menu-text">{lesson.summary.replace(/\$/g, '')}</span>}
-            </button>
-          ))}
-          <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); picker.open(); }}>
-            <FolderOpen size={15} aria-hidden /> Open lesson file…
+      <PopupMenu open={open} onClose={() => lessonStore.setState({ menuOpen: false })} anchor={() => button.current} label="Learn" className="learn-menu" width={320}>
+        {SHIPPED_LESSONS.map((lesson) => (
+          <button key={lesson.id} type="button" role="menuitem" className="learn-menu-item" onClick={() => startLesson(editor, lesson)}>
+            <span className="learn-menu-title">{lesson.title}</span>
+            {lesson.summary && <span className="learn-menu-text">{lesson.summary.replace(/\$/g, '')}</span>}
           </button>
-          <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); openCalibration(); }}>
-            <Gauge size={15} aria-hidden /> Calibration: confident vs correct…
-          </button>
-          <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => lessonStore.setState({ menuOpen: false, quantizeOpen: true })}>
-            <Binary size={15} aria-hidden /> Quantize the trained network…
-          </button>
-          <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); runsStore.setState({ open: true }); }}>
-            <ChartLine size={15} aria-hidden /> Compare runs…
-          </button>
-        </div>,
-        document.body,
-      )}
+        ))}
+        <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); picker.open(); }}>
+          <FolderOpen size={15} aria-hidden /> Open lesson file…
+        </button>
+        <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); openCalibration(); }}>
+          <Gauge size={15} aria-hidden /> Calibration: confident vs correct…
+        </button>
+        <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => lessonStore.setState({ menuOpen: false, quantizeOpen: true })}>
+          <Binary size={15} aria-hidden /> Quantize the trained network…
+        </button>
+        <button type="button" role="menuitem" className="learn-menu-item learn-menu-open" onClick={() => { lessonStore.setState({ menuOpen: false }); runsStore.setState({ open: true }); }}>
+          <ChartLine size={15} aria-hidden /> Compare runs…
+        </button>
+      </PopupMenu>
     </span>
   );
 }

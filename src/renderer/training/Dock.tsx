@@ -46,15 +46,20 @@ const selectLive = (s: TrainingState) => s.snapshot;
 function LiveLine() {
   const snapshot = useTraining(selectLive);
   const status = useTraining((s) => s.status);
+  const imported = useTraining((s) => s.imported);
   if (!snapshot) {
     const text = status.kind === 'idle' ? status.reason : status.kind === 'loading' ? 'Loading the network into the trainer…' : status.kind === 'error' ? '' : 'Ready.';
     return <div className="dock-live" aria-label="Training progress">{text}</div>;
   }
   const e = snapshot.evaluation;
+  // Imported trained weights, not yet trained on here: the step they were trained to (if their file says), never a bare 0.
+  const fromImport = imported !== null && snapshot.step === (imported.step ?? 0);
   return (
     <div className="dock-live" aria-label="Training progress">
       <span data-testid="live-epoch">epoch {int(snapshot.epoch)}</span>
-      <span data-testid="live-step">step {int(snapshot.step)}</span>
+      <span data-testid="live-step" title={fromImport ? 'These are imported trained weights (Export ▸ Import trained weights)' : undefined}>
+        {fromImport && imported.step === null ? 'imported weights' : `step ${int(snapshot.step)}${fromImport ? ' · imported' : ''}`}
+      </span>
       <span data-testid="live-rate">{int(snapshot.stepsPerSecond)} steps/s</span>
       <span data-testid="live-lr">lr {snapshot.learningRate}</span>
       <span className="dock-live-metric" title={`train loss ${e.trainLoss}`}>

@@ -95,7 +95,14 @@ export interface TrainingState {
   commandError: string | null;
   /** How fast Play trains (pace.ts). */
   pace: Pace;
+  /**
+   * The trainer holds imported trained weights: `step` is the step the weights file says they were trained to (the
+   * trainer counts on from it), null when the file does not say. Null after any other load.
+   */
+  imported: { step: number | null } | null;
   setPace(pace: Pace): void;
+  /** `doc` (about to become the document) holds imported trained weights, trained to `step` if the file says. */
+  noteImportedWeights(doc: NetworkDocument, step: number | null): void;
 
   /** Send the document to the trainer now (normally automatic). */
   load(): Promise<void>;
@@ -233,6 +240,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   let acceptRev: number | null = null;
   let loadLoop: Promise<void> | null = null;
   let carryNext = false;
+  /** Imported weights waiting for their load: the document they were written into, and the step they were trained to. */
+  let pendingImport: { doc: NetworkDocument; step: number | null } | null = null;
   /** The body of the step the machine was asked to take. */
   let stepBody: CommandBody = { type: 'step', batches: 1 };
   /** The snapshot being handed to the machine, for its `show` and `write-weights` effects. */
@@ -267,10 +276,15 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     stopAfterEpochs: null,
     commandError: null,
     pace: paceFor(lastDoc),
+    imported: null,
 
     setPace(pace) {
       set({ pace });
       sendPace();
+    },
+
+    noteImportedWeights(doc, step) {
+      pendingImport = { doc, step };
     },
 
     load: async () => {
@@ -696,6 +710,8 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
   async function loadOnce(c: TrainerClient, rev: number): Promise<void> {
     const carry = carryNext;
     carryNext = false;
+    // Imported weights: this load is theirs if it starts from the document they were written into (taken when sent).
+    const importing = pendingImport !== null && pendingImport.doc === editor.document.getState().doc ? pendingImport : null;
     // An edit (not New/Open): keep what training learnt, written in where it still fits.
     const { loaded } = store.getState();
     if (carry && loadedDoc && loaded && machine.held !== null) {
@@ -709,6 +725,7 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
           writing = true;
           try {
             replaceSilently(withWeights);
+            if (importing) importing.doc = editor.document.getState().doc;
           } finally {
             writing = false;
             lastDoc = editor.document.getState().doc;
@@ -726,7 +743,10 @@ export function createTrainingStore(options: TrainingStoreOptions): TrainingStor
     acceptRev = null;
     dispatch({ type: 'load-sent', rev });
     try {
-      await c.request({ type: 'load', document: doc }, 'loaded', { timeoutMs: loadTimeoutMs });
+      if (importing && pendingImport === importing) pendingImport = null;
+      store.setState({ imported: importing ? { step: importing.step } : null });
+      const startStep = importing?.step ?? undefined;
+      await c.request({ type: 'load', document: doc, ...(startStep !== undefined ? { startStep } : {}) }, 'loaded', { timeoutMs: loadTimeoutMs });
     } catch (error) {
       if (inFlight?.rev === rev) inFlight = null;
       if (c !== client || disposed) return;

@@ -126,12 +126,17 @@ describe('PyTorch export: train.py trains as the core does', () => {
       const made = createTrainingSession(doc, ds);
       if (!made.ok) throw new Error(made.problems[0]!.message);
       const session = made.session;
+      let steps = 0;
       for (let e = 0; e < c.epochs; e++) {
-        expect(session.stepEpoch().kind).toBe('ok');
+        const result = session.stepEpoch();
+        expect(result.kind).toBe('ok');
+        if (result.kind === 'ok') steps = result.step;
       }
       const coreTest = session.evaluate().testLoss!;
       const imported = importWeights(doc, readFileSync(join(dir, 'trained-weights.json'), 'utf8'));
       if (!imported.ok) throw new Error(`${c.title}: ${imported.message}`);
+      // train.py says how many steps its weights took: the app's counter goes on from there.
+      expect(imported.step, c.title).toBe(steps);
       const compiled = compileNetwork(imported.doc, { featureNames: ds.featureNames, targetNames: ds.targetNames });
       if (!compiled.ok) throw new Error(compiled.problems[0]!.message);
       const theirs = compiled.net.params;
