@@ -51,6 +51,8 @@ export const HELLO_TIMEOUT_MS = 10_000;
  */
 export const HEARTBEAT_INTERVAL_MS = 2_000;
 export const HEARTBEAT_TIMEOUT_MS = 8_000;
+/** How long an unanswered heartbeat ping is kept (a load in progress delays its answer; see beat()). */
+const PING_KEPT_MS = 10 * 60_000;
 
 /** `?heartbeat=200,1000` in the page's address: interval and timeout in ms (end-to-end tests of a hung trainer). */
 export function heartbeatFromUrl(search: string): Pick<TrainerStoreOptions, 'heartbeatIntervalMs' | 'heartbeatTimeoutMs'> {
@@ -91,21 +93,29 @@ export function createTrainerStore(transport: TrainerTransport, options: Trainer
         heartbeat = null;
         if (mine !== generation || client.disposed) return;
         let answered = false;
-        const deadline = timers.setTimeout(() => {
+        const check = (): void => {
           if (answered || mine !== generation || client.disposed) return;
+          // A trainer busy loading a document answers the ping after the load (messages are handled in order); the
+          // load's own timeout bounds that wait, so a slow load on a slow machine is not mistaken for a hang.
+          if (client.awaiting('load')) {
+            deadline = timers.setTimeout(check, heartbeatTimeoutMs);
+            return;
+          }
           const reason = `the trainer has not answered for ${heartbeatTimeoutMs.toLocaleString('en-US')} ms`;
           generation++;
           teardown(reason);
           set({ connection: { status: 'hung', transport: kind, reason }, client: null });
-        }, heartbeatTimeoutMs);
-        client.ping('heartbeat', { timeoutMs: heartbeatTimeoutMs + 1_000 }).then(
+        };
+        let deadline = timers.setTimeout(check, heartbeatTimeoutMs);
+        // The deadline above decides when silence is a hang; the ping's own timeout only bounds how long it is kept.
+        client.ping('heartbeat', { timeoutMs: PING_KEPT_MS }).then(
           () => {
             answered = true;
             timers.clearTimeout(deadline);
             if (mine === generation && !client.disposed) beat(mine, client);
           },
           () => {
-            // A closed client is handled by onGone; a timeout by the deadline above.
+            // A closed client is handled by onGone; silence by the deadline above.
           },
         );
       }, heartbeatIntervalMs);

@@ -57,6 +57,8 @@ export interface TrainerClient {
   dispose(reason?: string): void;
   /** True once dispose() ran. */
   readonly disposed: boolean;
+  /** True while a request of this command type still waits for its reply. */
+  awaiting(command: CommandBody['type']): boolean;
 }
 
 export interface TrainerClientOptions {
@@ -181,6 +183,10 @@ export function createTrainerClient(port: TrainerPort, options: TrainerClientOpt
     },
     get disposed() {
       return disposed;
+    },
+    awaiting(command) {
+      for (const request of pending.values()) if (request.command === command) return true;
+      return false;
     },
   };
 }

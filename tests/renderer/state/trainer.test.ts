@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTrainerStore, describeConnection } from '../../../src/renderer/state/trainer';
 import { PROTOCOL_VERSION } from '../../../src/shared/protocol';
 import { inMemoryTransport } from '../helpers/transport';
+import { emptyDocument } from '../../../src/core/document';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -174,5 +175,57 @@ describe('the trainer heartbeat', () => {
     expect(store.getState().connection.status).toBe('ready');
     await clock.advance(1_000);
     expect(store.getState().connection.status).toBe('ready');
+  });
+
+  it('waits for a trainer busy loading a document, and counts silence again once the load is over', async () => {
+    const clock = manualTimers();
+    // A trainer that is busy with a load answers nothing until the load ends (its messages are handled in order).
+    let endLoad: (() => void) | null = null;
+    let hangAfterLoad = false;
+    const queued: (() => void)[] = [];
+    const fake = inMemoryTransport({
+      host: {
+        handlers: {
+          load: (_command, context) => {
+            endLoad = () => {
+              endLoad = null;
+              // How the load ends (loaded or failed) does not matter here: only that its reply came.
+              context.reply({ type: 'error', code: 'internal', message: 'the load ended' });
+              if (!hangAfterLoad) for (const answer of queued.splice(0)) answer();
+            };
+          },
+          ping: (command, context) => {
+            const answer = () => context.reply({ type: 'pong', payload: command.payload });
+            if (endLoad || hangAfterLoad) queued.push(answer);
+            else answer();
+          },
+        },
+      },
+    });
+    const store = createTrainerStore(fake.transport, { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300, timers: clock.timers });
+    await store.getState().start();
+    const client = store.getState().client!;
+    const loading = client.request({ type: 'load', document: emptyDocument() }, 'loaded', { timeoutMs: 60_000 }).catch(() => 'ended');
+    await vi.waitFor(() => expect(endLoad).not.toBeNull());
+    expect(client.awaiting('load')).toBe(true);
+    // Ten heartbeat timeouts of silence while the load runs: still ready.
+    await clock.advance(3_000);
+    expect(store.getState().connection.status).toBe('ready');
+    endLoad!();
+    await loading;
+    expect(client.awaiting('load')).toBe(false);
+    await clock.advance(1_000);
+    expect(store.getState().connection.status).toBe('ready');
+
+    // A second load after which the trainer answers nothing: once the load is over, silence is a hang again.
+    hangAfterLoad = true;
+    const second = client.request({ type: 'load', document: emptyDocument() }, 'loaded', { timeoutMs: 60_000 }).catch(() => 'ended');
+    await vi.waitFor(() => expect(endLoad).not.toBeNull());
+    await clock.advance(3_000);
+    expect(store.getState().connection.status).toBe('ready');
+    endLoad!();
+    await second;
+    await clock.advance(1_000);
+    expect(store.getState().connection).toMatchObject({ status: 'hung', reason: 'the trainer has not answered for 300 ms' });
   });
 });
