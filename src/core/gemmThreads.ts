@@ -207,6 +207,7 @@ export function createThreadedGemm(
   }
   const main = workspace(0);
   const stats = { split: 0, partsByCaller: 0, partsByWorkers: 0 };
+  const copies = { copiedIn: 0, copiedOut: 0 };
 
   /** The next part of product `seq` for the calling thread, or -1 (as `claim` in GEMM_THREAD_SOURCE). */
   const claim = (seq: number): number => {
@@ -238,6 +239,7 @@ export function createThreadedGemm(
   return {
     relaxed,
     stats: () => ({ ...stats }),
+    copies: () => ({ ...copies }),
     status: () => ({ threads: alive && problem === undefined ? threads : 1, requested: threads, ...(problem === undefined ? {} : { problem }) }),
     dispose() {
       if (alive) stopWorkers();
@@ -250,6 +252,7 @@ export function createThreadedGemm(
       heap.set(a.subarray(aOff, aOff + aLen), aPtr);
       heap.set(b.subarray(bOff, bOff + bLen), bPtr);
       heap.set(c.subarray(cOff, cOff + M * N), cPtr);
+      copies.copiedIn += aLen + bLen + M * N;
       if (!alive || threads === 1) {
         gemm(4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr, N, M, N, K, main.pa, main.pb, main.tmp);
       } else {
@@ -288,6 +291,7 @@ export function createThreadedGemm(
         stats.partsByWorkers += parts - mine;
       }
       c.set(heap.subarray(cPtr, cPtr + M * N), cOff);
+      copies.copiedOut += M * N;
     },
   };
 }

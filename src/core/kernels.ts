@@ -24,6 +24,14 @@ import { createSimdGemm, type SimdGemm } from './simd';
 let simdEnabled = true;
 let relaxedEnabled = true;
 let kernel: SimdGemm | null | undefined;
+/** Copies counted by kernels replaced since (gemmCopyStats). */
+const retiredCopies = { copiedIn: 0, copiedOut: 0 };
+function retire(k: SimdGemm | null | undefined): void {
+  if (!k) return;
+  const c = k.copies();
+  retiredCopies.copiedIn += c.copiedIn;
+  retiredCopies.copiedOut += c.copiedOut;
+}
 
 /** Products with fewer multiply-adds than this stay in TypeScript (copying into WebAssembly would cost more). */
 export const SIMD_MIN_WORK = 2048;
@@ -37,6 +45,7 @@ export function setSimdMinWork(work: number): void {
 function simdKernel(): SimdGemm | null {
   if (!simdEnabled) return null;
   if (kernel === undefined || (kernel !== null && kernel.relaxed && !relaxedEnabled)) {
+    retire(kernel);
     kernel = (relaxedEnabled ? createSimdGemm(true) : null) ?? createSimdGemm(false);
   }
   return kernel;
@@ -65,6 +74,7 @@ export function setThreadMinWork(work: number): void {
  */
 export function setGemmThreads(host: GemmThreadHost | null): GemmThreadStatus {
   threaded?.dispose();
+  retire(threaded);
   threaded = undefined;
   threadHost = host;
   return gemmThreadStatus();
@@ -76,6 +86,7 @@ function threadedKernel(): ThreadedGemm | null {
   if (single === null) return null;
   if (threaded !== undefined && threaded !== null && threaded.relaxed !== single.relaxed) {
     threaded.dispose();
+    retire(threaded);
     threaded = undefined;
   }
   if (threaded === undefined) threaded = createThreadedGemm(single.relaxed, threadHost, undefined, () => threadMinWork);
@@ -97,6 +108,22 @@ export function gemmThreadStatus(): GemmThreadStatus {
 /** Products split so far by the current pool, and the parts its calling thread and its workers computed (or null). */
 export function gemmThreadStats(): ReturnType<ThreadedGemm['stats']> | null {
   return threaded ? threaded.stats() : null;
+}
+
+/**
+ * Floats copied into the WebAssembly memory and out of it by the products so far (the single-thread kernels ever
+ * made, and the thread pools): operands that were not resident (src/core/arena.ts) are copied, resident ones not.
+ */
+export function gemmCopyStats(): { copiedIn: number; copiedOut: number } {
+  const total = { ...retiredCopies };
+  for (const k of [kernel, threaded]) {
+    if (k) {
+      const c = k.copies();
+      total.copiedIn += c.copiedIn;
+      total.copiedOut += c.copiedOut;
+    }
+  }
+  return total;
 }
 
 /** The kernel for a product of `work` multiply-adds: null for the TypeScript loops. */
@@ -125,7 +152,10 @@ export function simdInUse(): boolean {
  * engine has it). Returns whether the kernel now in use fuses.
  */
 export function setRelaxedSimdEnabled(on: boolean): boolean {
-  if (on !== relaxedEnabled) kernel = undefined;
+  if (on !== relaxedEnabled) {
+    retire(kernel);
+    kernel = undefined;
+  }
   relaxedEnabled = on;
   return relaxedSimdInUse();
 }

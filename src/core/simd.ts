@@ -1,4 +1,5 @@
-import { GEMM_RELAXED, GEMM_SIMD } from './wasm/gemm.generated';
+import { arenaOf, type Arena } from './arena';
+import { GEMM_RELAXED, GEMM_RELAXED_SHARED, GEMM_SIMD, GEMM_SIMD_SHARED } from './wasm/gemm.generated';
 
 /**
  * The WebAssembly side of the matrix products: loads the packed, cache-blocked GEMM of wasm/gemm.wat (assembled at
@@ -47,6 +48,13 @@ export interface SimdGemm {
   ): void;
   /** Whether this kernel fuses its multiply-adds (relaxed SIMD). */
   readonly relaxed: boolean;
+  /** Floats copied into the WebAssembly memory (operands) and out of it (C) so far. */
+  copies(): GemmCopies;
+}
+
+export interface GemmCopies {
+  copiedIn: number;
+  copiedOut: number;
 }
 
 export function bytesOf(hex: string): Uint8Array {
@@ -90,6 +98,71 @@ export function createSimdGemm(relaxed: boolean): SimdGemm | null {
   if (wasm === null) return null;
   const memory = wasm.mem;
   let heap = new Float32Array(memory.buffer);
+  const copies: GemmCopies = { copiedIn: 0, copiedOut: 0 };
+  /** The shared-memory build of the same kernel, instantiated over each arena it meets (compiled at the first). */
+  let sharedModule: object | null | undefined;
+  const onArena = new WeakMap<Arena, GemmExport>();
+  const arenaGemm = (arena: Arena): GemmExport | null => {
+    let g = onArena.get(arena);
+    if (g === undefined) {
+      try {
+        sharedModule ??= new WebAssembly.Module(bytesOf(relaxed ? GEMM_RELAXED_SHARED : GEMM_SIMD_SHARED));
+        g = new WebAssembly.Instance(sharedModule, { env: { mem: arena.memory } }).exports.gemm as GemmExport;
+      } catch {
+        sharedModule = null;
+        return null;
+      }
+      onArena.set(arena, g);
+    }
+    return g;
+  };
+
+  /**
+   * The product with at least one operand resident in `arena`: resident operands are passed where they are, the
+   * others copied into the arena's kernel workspace (and C copied back if it is not resident). Same loop, same order
+   * of summation as the copying path, so the same bits.
+   */
+  const resident = (
+    arena: Arena, g: GemmExport, M: number, N: number, K: number,
+    a: Float32Array, aOff: number, aLen: number, ars: number, acs: number,
+    b: Float32Array, bOff: number, bLen: number, brs: number, bcs: number,
+    c: Float32Array, cOff: number,
+  ): void => {
+    const aIn = arenaOf(a) === arena, bIn = arenaOf(b) === arena, cIn = arenaOf(c) === arena;
+    // Workspace layout (floats): [packed A block | packed B block | 4×8 scratch tile | A? | B? | C?].
+    const pa = 0;
+    const pb = pa + line(MC * Math.min(K, KC));
+    const tmp = pb + line(NC * Math.min(K, KC));
+    const aAt = tmp + 48;
+    const bAt = aAt + (aIn ? 0 : line(aLen));
+    const cAt = bAt + (bIn ? 0 : line(bLen));
+    const base = arena.workspace(cAt + (cIn ? 0 : M * N));
+    const view = new Float32Array(arena.memory.buffer);
+    let aPtr: number, bPtr: number, cPtr: number;
+    if (aIn) aPtr = a.byteOffset / 4 + aOff;
+    else {
+      aPtr = base + aAt;
+      view.set(a.subarray(aOff, aOff + aLen), aPtr);
+      copies.copiedIn += aLen;
+    }
+    if (bIn) bPtr = b.byteOffset / 4 + bOff;
+    else {
+      bPtr = base + bAt;
+      view.set(b.subarray(bOff, bOff + bLen), bPtr);
+      copies.copiedIn += bLen;
+    }
+    if (cIn) cPtr = c.byteOffset / 4 + cOff;
+    else {
+      cPtr = base + cAt;
+      view.set(c.subarray(cOff, cOff + M * N), cPtr);
+      copies.copiedIn += M * N;
+    }
+    g(4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr, N, M, N, K, 4 * (base + pa), 4 * (base + pb), 4 * (base + tmp));
+    if (!cIn) {
+      c.set(view.subarray(cPtr, cPtr + M * N), cOff);
+      copies.copiedOut += M * N;
+    }
+  };
 
   /** Make the memory at least `floats` long; the workspace stays in it from one call to the next. */
   const ensure = (floats: number): void => {
@@ -100,7 +173,14 @@ export function createSimdGemm(relaxed: boolean): SimdGemm | null {
 
   return {
     relaxed,
+    copies: () => ({ ...copies }),
     gemm(M, N, K, a, aOff, aLen, ars, acs, b, bOff, bLen, brs, bcs, c, cOff) {
+      const arena = arenaOf(c) ?? arenaOf(b) ?? arenaOf(a);
+      const g = arena === undefined ? null : arenaGemm(arena);
+      if (arena !== undefined && g !== null) {
+        resident(arena, g, M, N, K, a, aOff, aLen, ars, acs, b, bOff, bLen, brs, bcs, c, cOff);
+        return;
+      }
       // Layout (floats): [A | B | C | packed A block | packed B block | 4×8 scratch tile].
       const aPtr = 0;
       const bPtr = line(aLen);
@@ -114,6 +194,8 @@ export function createSimdGemm(relaxed: boolean): SimdGemm | null {
       heap.set(c.subarray(cOff, cOff + M * N), cPtr);
       wasm.gemm(4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr, N, M, N, K, 4 * paPtr, 4 * pbPtr, 4 * tmpPtr);
       c.set(heap.subarray(cPtr, cPtr + M * N), cOff);
+      copies.copiedIn += aLen + bLen + M * N;
+      copies.copiedOut += M * N;
     },
   };
 }

@@ -155,7 +155,8 @@ export function createTrainingSession(
     let b = batches.get(size);
     if (b === undefined) {
       if (batches.size >= MAX_BATCH_BUFFERS) batches.clear();
-      b = { x: new Float32Array(size * inW), y: new Float32Array(size * outW) };
+      // x in the network's arena where it has one: the first layer's products then read it without copying it.
+      b = { x: net.floats(size * inW), y: new Float32Array(size * outW) };
       batches.set(size, b);
     }
     return b;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
-import { addInto, type KindDef, type KindNode } from './kind';
+import { addInto, type KindDef, type KindNode, floats } from './kind';
 import { activationField, checkActivationAttributes, exampleNetwork, ONNX_ACTIVATION_OF, ONNX_ACTIVATION_SCHEMAS, origin, referenceActivation } from './common';
 
 const props = z.object({ activation: activationField() });
@@ -28,10 +28,10 @@ export const activation: KindDef<'activation', typeof props> = {
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
     ws.z[i] = ws.a[p.inputs[0]!]!;
-    ws.a[i] = p.activation!.name === 'linear' ? ws.z[i]! : new Float32Array(n);
+    ws.a[i] = p.activation!.name === 'linear' ? ws.z[i]! : floats(ws, n);
     if (p.needsGrad) {
-      ws.da[i] = new Float32Array(n);
-      ws.dz[i] = new Float32Array(n);
+      ws.da[i] = floats(ws, n);
+      ws.dz[i] = floats(ws, n);
     }
   },
   forward(c, p, i) {

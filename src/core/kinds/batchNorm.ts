@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { exampleNetwork, finite, onnxOp, origin } from './common';
 import { asImage, fromNchw, imageInput, toNchw } from './image';
-import { type KindDef, type KindNode, type PlanNode } from './kind';
+import { type KindDef, type KindNode, type PlanNode, floats } from './kind';
 
 const props = z.object({
   /** How much of the running statistics each training batch keeps: running ← momentum·running + (1 − momentum)·batch. */
@@ -57,10 +57,10 @@ export const batchNorm: KindDef<'batchNorm', typeof props> = {
   slots: [slot('gamma', 'ones'), slot('beta', 'zeros'), slot('mean', 'zeros'), slot('variance', 'ones')],
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
-    ws.a[i] = new Float32Array(n);
-    if (p.needsGrad) ws.da[i] = new Float32Array(n);
+    ws.a[i] = floats(ws, n);
+    if (p.needsGrad) ws.da[i] = floats(ws, n);
     // x̂ (batch × size), then 1/√(σ² + ε) of each channel, then two sums per channel for backward.
-    ws.scratch[i] = new Float32Array(n + 3 * channels(p));
+    ws.scratch[i] = floats(ws, n + 3 * channels(p));
   },
   forward(c, p, i) {
     const { ws, params } = c;

@@ -11,6 +11,7 @@ import type {
   CodeContext, ExplainContext, ExplainForward, ExplainTerm, NumpyCode, OnnxExportContext, OnnxImportContext, OnnxOpSchema, PlanNode, PyTorchCode, PyTorchParam,
   RunContext, Workspace,
 } from './kind';
+import { floats } from './kind';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field builders (the messages are the file format's plain words)
@@ -26,11 +27,11 @@ const isLinear = (p: PlanNode) => p.activation?.name === 'linear';
 
 export function allocateWeighted(ws: Workspace, p: PlanNode, i: number): void {
   const n = ws.batch * p.size;
-  ws.z[i] = new Float32Array(n);
-  ws.a[i] = isLinear(p) ? ws.z[i]! : new Float32Array(n);
+  ws.z[i] = floats(ws, n);
+  ws.a[i] = isLinear(p) ? ws.z[i]! : floats(ws, n);
   if (p.needsGrad) {
-    ws.da[i] = new Float32Array(n);
-    ws.dz[i] = isLinear(p) ? ws.da[i] : new Float32Array(n);
+    ws.da[i] = floats(ws, n);
+    ws.dz[i] = isLinear(p) ? ws.da[i] : floats(ws, n);
   }
 }
 

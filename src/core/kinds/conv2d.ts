@@ -12,7 +12,7 @@ import { gemmNN, gemmNT, gemmTN } from '../kernels';
 import { UNITS } from '../limits';
 import { activationField, exampleNetwork, finite, onnxOp, origin, positiveInt, referenceActivation } from './common';
 import { addColumnSums, asImage, attrInts, col2im, fillRows, imageChainExample, fromNchw, geometry, im2col, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
-import { type KindDef, type KindNode, type PlanNode } from './kind';
+import { type KindDef, type KindNode, type PlanNode, floats } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
 
@@ -95,13 +95,13 @@ export const conv2d: KindDef<'conv2d', typeof props> = {
   workspace: (node, shape, input, needsGrad) => patchValues(node, shape, asImage(input)?.[2] ?? 0, needsGrad),
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
-    ws.z[i] = new Float32Array(n);
-    ws.a[i] = isLinear(p) ? ws.z[i]! : new Float32Array(n);
+    ws.z[i] = floats(ws, n);
+    ws.a[i] = isLinear(p) ? ws.z[i]! : floats(ws, n);
     if (p.needsGrad) {
-      ws.da[i] = new Float32Array(n);
-      ws.dz[i] = isLinear(p) ? ws.da[i] : new Float32Array(n);
+      ws.da[i] = floats(ws, n);
+      ws.dz[i] = isLinear(p) ? ws.da[i] : floats(ws, n);
     }
-    ws.scratch[i] = new Float32Array(ws.batch * patchValues(p.node as Conv2DNode, p.shape, p.slots.kernel!.shape[2]!, p.needsGrad));
+    ws.scratch[i] = floats(ws, ws.batch * patchValues(p.node as Conv2DNode, p.shape, p.slots.kernel!.shape[2]!, p.needsGrad));
   },
   forward(c, p, i) {
     const { ws, params } = c;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { DROPOUT_RATE } from '../limits';
-import { addInto, nodeLabel, problem, type KindDef, type KindNode } from './kind';
+import { addInto, nodeLabel, problem, type KindDef, type KindNode, floats } from './kind';
 import { exampleNetwork, finite, onnxOp, origin } from './common';
 
 const props = z.object({
@@ -38,9 +38,9 @@ export const dropout: KindDef<'dropout', typeof props> = {
   slots: [],
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
-    ws.scratch[i] = new Float32Array(n);
-    ws.a[i] = new Float32Array(n);
-    if (p.needsGrad) ws.da[i] = new Float32Array(n);
+    ws.scratch[i] = floats(ws, n);
+    ws.a[i] = floats(ws, n);
+    if (p.needsGrad) ws.da[i] = floats(ws, n);
   },
   forward(c, p, i) {
     const ws = c.ws;

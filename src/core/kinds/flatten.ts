@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
 import { asImage, imageInput } from './image';
-import { addInto, shapeSize, type ImportValue, type KindDef, type KindNode, type OnnxImportContext } from './kind';
+import { addInto, shapeSize, type ImportValue, type KindDef, type KindNode, type OnnxImportContext, floats } from './kind';
 import { exampleNetwork, onnxOp, origin } from './common';
 
 const props = z.object({});
@@ -78,8 +78,8 @@ export const flatten: KindDef<'flatten', typeof props> = {
   slots: [],
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
-    ws.a[i] = new Float32Array(n);
-    if (p.needsGrad) ws.da[i] = new Float32Array(n);
+    ws.a[i] = floats(ws, n);
+    if (p.needsGrad) ws.da[i] = floats(ws, n);
   },
   forward(c, p, i) {
     c.ws.a[i]!.set(c.ws.a[p.inputs[0]!]!);

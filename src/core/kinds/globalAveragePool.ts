@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { exampleNetwork, onnxOp, origin } from './common';
 import { asImage, imageChainExample, imageInput, nchwSource, toNchw } from './image';
-import { nodeLabel, problem, type KindDef, type KindNode } from './kind';
+import { nodeLabel, problem, type KindDef, type KindNode, floats } from './kind';
 
 const props = z.object({});
 export type GlobalAveragePoolNode = KindNode<'globalAveragePool', z.infer<typeof props>>;
@@ -32,8 +32,8 @@ export const globalAveragePool: KindDef<'globalAveragePool', typeof props> = {
   slots: [],
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
-    ws.a[i] = new Float32Array(n);
-    if (p.needsGrad) ws.da[i] = new Float32Array(n);
+    ws.a[i] = floats(ws, n);
+    if (p.needsGrad) ws.da[i] = floats(ws, n);
   },
   forward(c, p, i) {
     const x = c.ws.a[p.inputs[0]!]!;

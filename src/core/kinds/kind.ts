@@ -222,6 +222,13 @@ export interface Workspace {
   target: Float32Array;
   /** The last forward ran with dropout on. */
   training: boolean;
+  /** Makes the buffers (`floats`): in the network's arena where it has one (src/core/arena.ts), else plain arrays. */
+  alloc?: (n: number) => Float32Array;
+}
+
+/** A zeroed buffer of n floats for a workspace: resident in the network's arena where it has one. */
+export function floats(ws: Workspace, n: number): Float32Array {
+  return ws.alloc ? ws.alloc(n) : new Float32Array(n);
 }
 
 /** What a kind's forward and backward read and write. One object per network, its fields set before each pass. */
@@ -249,8 +256,8 @@ export function addInto(ws: Workspace, s: number, g: Float32Array, n: number): v
 /** Allocate a node's output (and its gradient when it needs one): what most kinds need. */
 export function allocatePlain(ws: Workspace, p: PlanNode, i: number): void {
   const n = ws.batch * p.size;
-  ws.a[i] = new Float32Array(n);
-  if (p.needsGrad) ws.da[i] = new Float32Array(n);
+  ws.a[i] = floats(ws, n);
+  if (p.needsGrad) ws.da[i] = floats(ws, n);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { NetworkNode } from '../document';
-import { type KindDef, type KindNode, type PlanNode } from './kind';
+import { type KindDef, type KindNode, type PlanNode, floats } from './kind';
 import { exampleNetwork, finite, onnxOp, origin } from './common';
 import { asImage, imageInput } from './image';
 
@@ -53,10 +53,10 @@ export const layerNorm: KindDef<'layerNorm', typeof props> = {
   ],
   allocate(ws, p, i) {
     const n = ws.batch * p.size;
-    ws.a[i] = new Float32Array(n);
-    if (p.needsGrad) ws.da[i] = new Float32Array(n);
+    ws.a[i] = floats(ws, n);
+    if (p.needsGrad) ws.da[i] = floats(ws, n);
     // x̂ (batch × size), then 1/√(σ² + ε) of each row, then a row of g = dy·γ for backward.
-    ws.scratch[i] = new Float32Array(n + n / lastAxis(p) + lastAxis(p));
+    ws.scratch[i] = floats(ws, n + n / lastAxis(p) + lastAxis(p));
   },
   forward(c, p, i) {
     const { ws, params } = c;

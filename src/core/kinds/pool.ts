@@ -11,6 +11,7 @@ import type { NetworkNode } from '../document';
 import { exampleNetwork, onnxOp, origin, positiveInt } from './common';
 import { asImage, attrInts, fromNchw, geometry, imageInput, inferWindowed, intsAttr, nchwSource, PADDINGS, padsOf, paddingFromPads, toNchw, windowOf, type Geometry, codeGeometry, numpyCol2im, numpyWindows, torchFlat, torchNchw } from './image';
 import type { KindDef, KindNode, PlanNode } from './kind';
+import { floats } from './kind';
 
 const pair = () => z.tuple([positiveInt(), positiveInt()]);
 const props = z.object({
@@ -112,10 +113,10 @@ function makePool<T extends 'maxPool2d' | 'averagePool2d'>(type: T, mode: 'max' 
     slots: [],
     allocate(ws, p, i) {
       const n = ws.batch * p.size;
-      ws.a[i] = new Float32Array(n);
-      if (p.needsGrad) ws.da[i] = new Float32Array(n);
+      ws.a[i] = floats(ws, n);
+      if (p.needsGrad) ws.da[i] = floats(ws, n);
       // Max: the input index of each output's maximum (exact in float32 below 2^24 values).
-      if (mode === 'max') ws.scratch[i] = new Float32Array(n);
+      if (mode === 'max') ws.scratch[i] = floats(ws, n);
     },
     forward(c, p, i) {
       const x = c.ws.a[p.inputs[0]!]!;

@@ -8,9 +8,11 @@
  * (or dz when fused with its sigmoid/softmax).
  * Gradients are of the batch loss (mean over examples), so every dW is already averaged over the batch.
  */
+import { createArena } from '../arena';
 import type { NetworkDocument } from '../document';
 import { featureMap, isPlaneFeature, type FeatureMapper } from '../data/features';
 import type { AnyKind, RunContext, Workspace } from '../kinds/kind';
+import { simdInUse } from '../kernels';
 import { writeParams } from '../kinds/params';
 import { createRng, type Rng } from '../random';
 import { compilePlan, type CompileOptions, type CompileProblem, type ParamLayout, type Plan } from './compile';
@@ -100,7 +102,21 @@ export interface Network {
   gridOutputs(nodeIds: readonly string[], options: GridOptions): Record<string, Float32Array>;
   /** Replace all parameters (length must match). */
   setParams(values: Float32Array): void;
+  /**
+   * A zeroed buffer of n floats for the caller to fill step after step (a training loop's batch rows): resident in
+   * the network's WebAssembly arena where it has one, so the products read it without copying it (docs/kernels.md).
+   */
+  floats(n: number): Float32Array;
 }
+
+/**
+ * Networks with at least this many parameters keep their buffers in a WebAssembly arena of their own
+ * (src/core/arena.ts) where the SIMD kernel and shared memory are available. Smaller ones (the Playground nets) run
+ * most products in TypeScript anyway, and stay in plain arrays.
+ */
+export const RESIDENT_MIN_PARAMS = 1024;
+/** An arena takes no more than this many floats, or 16 × the parameter count if larger; later buffers are plain. */
+const RESIDENT_MIN_CAP = 1 << 22;
 
 /** Heatmaps larger than this per side are not useful on a screen and would take a lot of memory. */
 export const MAX_GRID_RESOLUTION = 512;
@@ -116,8 +132,15 @@ export function compileNetwork(doc: NetworkDocument, options: CompileOptions = {
   return { ok: true, net: createNetwork(plan, layout, params, seed, analysis) };
 }
 
-function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, seed: number, analysis: GraphAnalysis): Network {
-  const grads = new Float32Array(layout.size);
+function createNetwork(plan: Plan, layout: ParamLayout, initial: Float32Array, seed: number, analysis: GraphAnalysis): Network {
+  // The arena (if any) is allocated from for the whole life of the network and never frees: a cap bounds it (buffers
+  // of evicted workspaces and of new batch sizes beyond it are plain arrays, which the kernel copies as before).
+  const arena = layout.size >= RESIDENT_MIN_PARAMS && simdInUse() ? createArena(4 * layout.size) : null;
+  const cap = Math.max(RESIDENT_MIN_CAP, 16 * layout.size);
+  const alloc = (n: number): Float32Array => (arena !== null && arena.used() + n <= cap ? arena.floats(n) : new Float32Array(n));
+  const params = alloc(layout.size);
+  params.set(initial);
+  const grads = alloc(layout.size);
   const nodes = plan.nodes;
   const count = nodes.length;
   const ownRng = createRng(seed ^ 0x5bd1e995);
@@ -131,15 +154,16 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
   const backwardOrder: number[] = [];
   for (let i = count - 1; i >= 0; i--) if (nodes[i]!.needsGrad) backwardOrder.push(i);
 
-  function makeWorkspace(batch: number): Workspace {
+  function makeWorkspace(batch: number, resident = true): Workspace {
     const ws: Workspace = {
+      ...(resident ? { alloc } : {}),
       batch,
       a: new Array<Float32Array>(count),
       z: new Array<Float32Array | null>(count).fill(null),
       da: new Array<Float32Array | null>(count).fill(null),
       dz: new Array<Float32Array | null>(count).fill(null),
       scratch: new Array<Float32Array | null>(count).fill(null),
-      target: new Float32Array(batch * nodes[plan.outputIndex]!.size),
+      target: resident ? alloc(batch * nodes[plan.outputIndex]!.size) : new Float32Array(batch * nodes[plan.outputIndex]!.size),
       training: false,
     };
     for (let i = 0; i < count; i++) kinds[i]!.allocate(ws, nodes[i]!, i);
@@ -321,7 +345,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
         const y = y0 + (iy / (res - 1)) * (y1 - y0);
         for (let ix = 0; ix < res; ix++) map(x0 + (ix / (res - 1)) * (x1 - x0), y, x, (iy * res + ix) * plan.inputWidth);
       }
-      if (gridWorkspace === null || gridWorkspace.batch !== n) gridWorkspace = makeWorkspace(n);
+      if (gridWorkspace === null || gridWorkspace.batch !== n) gridWorkspace = makeWorkspace(n, false);
       const ws = gridWorkspace;
       ws.training = false;
       runForward(ws, x, ownRng);
@@ -341,6 +365,7 @@ function createNetwork(plan: Plan, layout: ParamLayout, params: Float32Array, se
     setParams(values) {
       params.set(values);
     },
+    floats: alloc,
   };
   return net;
 }
