@@ -1,3 +1,4 @@
+import { arenaOf, type Arena } from './arena';
 import { GEMM_RELAXED_SHARED, GEMM_SIMD_SHARED } from './wasm/gemm.generated';
 import { KC, MC, NC, bytesOf, line, type GemmExport, type SimdGemm } from './simd';
 
@@ -17,7 +18,11 @@ import { KC, MC, NC, bytesOf, line, type GemmExport, type SimdGemm } from './sim
  * wasm/gemm.wat's `gemm` fixes (k in order within KC blocks), so results are bit for bit the same for any number of
  * threads, and for any thread computing any part.
  *
- * Control block (Int32, at byte 0 of the memory), written by the caller, read by the workers:
+ * The memory is the pool's own, or a network's arena (src/core/arena.ts): then the control block and the workspaces
+ * are allocated in the arena, and the network's resident buffers are passed to the threads where they are (only
+ * operands that are not resident are copied in, and C out).
+ *
+ * Control block (Int32, at byte `ctl` of the memory), written by the caller, read by the workers:
  *   SEQ     bumped for each product (workers Atomics.wait on it)
  *   CLAIM   (product's SEQ & 0xffff) << 16 | parts << 8 | the next part, one word: a part is claimed by
  *           compare-and-swap, only while the word names the product the thread woke for and has parts left (a late
@@ -38,6 +43,8 @@ export interface GemmThreadInit {
   memory: unknown;
   /** The compiled shared-memory module (a WebAssembly.Module; structured-cloneable). */
   module: unknown;
+  /** Byte address of the control block. */
+  ctl: number;
   /** This worker's thread number (1…threads-1; the caller is 0). */
   index: number;
   /** Byte addresses of its workspace: packed A, packed B, the scratch tile. */
@@ -73,6 +80,8 @@ export interface GemmThreadStatus {
 }
 
 export interface ThreadedGemm extends SimdGemm {
+  /** The arena whose memory the threads share, if the pool was made over one. */
+  readonly arena: Arena | undefined;
   status(): GemmThreadStatus;
   /** Products split so far, and how many of their parts the calling thread and the workers computed. */
   stats(): { split: number; partsByCaller: number; partsByWorkers: number };
@@ -108,7 +117,7 @@ function claim(ctl, seq) {
 }
 function serve(init) {
   const gemm = new WebAssembly.Instance(init.module, { env: { mem: init.memory } }).exports.gemm;
-  const ctl = new Int32Array(init.memory.buffer, 0, 32);
+  const ctl = new Int32Array(init.memory.buffer, init.ctl, 32);
   let seen = Atomics.load(ctl, SEQ);
   for (;;) {
     Atomics.wait(ctl, SEQ, seen);
@@ -147,25 +156,27 @@ export const STALL_MS = 30_000;
  * for splitting at all: products of 16 times that are cut into 4 parts per thread.
  */
 export function createThreadedGemm(
-  relaxed: boolean, host: GemmThreadHost, stallMs = STALL_MS, splitFrom: () => number = () => 1 << 20,
+  relaxed: boolean, host: GemmThreadHost, stallMs = STALL_MS, splitFrom: () => number = () => 1 << 20, arena?: Arena,
 ): ThreadedGemm | null {
   let memory: SharedMemory;
   let module: object;
   let gemm: GemmExport;
   try {
     if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return null;
-    memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    memory = arena ? (arena.memory as SharedMemory) : new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
     module = new WebAssembly.Module(bytesOf(relaxed ? GEMM_RELAXED_SHARED : GEMM_SIMD_SHARED));
     gemm = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.gemm as GemmExport;
   } catch {
     return null;
   }
   const threads = Math.max(1, Math.floor(host.threads));
-  // Layout (floats): [control | a workspace per thread: packed A, packed B, scratch tile | A | B | C].
+  // Layout (floats from `base`): [control | a workspace per thread: packed A, packed B, scratch tile | A | B | C]
+  // (in an arena, A, B and C, when not resident, go to the arena's kernel workspace instead).
   const wsFloats = line(MC * KC) + line(NC * KC) + line(32);
   const dataStart = CONTROL_INTS + threads * wsFloats;
+  const base = arena ? arena.floats(dataStart).byteOffset / 4 : 0;
   const workspace = (t: number) => {
-    const pa = CONTROL_INTS + t * wsFloats;
+    const pa = base + CONTROL_INTS + t * wsFloats;
     return { pa: 4 * pa, pb: 4 * (pa + line(MC * KC)), tmp: 4 * (pa + line(MC * KC) + line(NC * KC)) };
   };
   let heap = new Float32Array(memory.buffer);
@@ -174,8 +185,18 @@ export function createThreadedGemm(
     if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
     if (heap.length * 4 !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
   };
-  ensure(dataStart);
-  const ctl = new Int32Array(memory.buffer, 0, CONTROL_INTS);
+  if (!arena) ensure(dataStart);
+  const ctl = new Int32Array(memory.buffer, base * 4, CONTROL_INTS);
+  /** Float address of `floats` floats for operands that are not resident. */
+  const staging = (floats: number): number => {
+    if (!arena) {
+      ensure(dataStart + floats);
+      return dataStart;
+    }
+    const at = arena.workspace(floats);
+    if (heap.length * 4 !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
+    return at;
+  };
 
   const workers: GemmWorkerHandle[] = [];
   let problem: string | undefined;
@@ -195,7 +216,7 @@ export function createThreadedGemm(
   };
   for (let t = 1; t < threads && problem === undefined; t++) {
     try {
-      workers.push(host.spawn({ memory, module, index: t, ...workspace(t) }, (reason) => {
+      workers.push(host.spawn({ memory, module, ctl: base * 4, index: t, ...workspace(t) }, (reason) => {
         if (!alive) return;
         problem = `worker thread ${t} stopped (${reason}); large products now run on one thread (same results)`;
         stopWorkers();
@@ -238,6 +259,7 @@ export function createThreadedGemm(
 
   return {
     relaxed,
+    arena,
     stats: () => ({ ...stats }),
     copies: () => ({ ...copies }),
     status: () => ({ threads: alive && problem === undefined ? threads : 1, requested: threads, ...(problem === undefined ? {} : { problem }) }),
@@ -245,14 +267,32 @@ export function createThreadedGemm(
       if (alive) stopWorkers();
     },
     gemm(M, N, K, a, aOff, aLen, ars, acs, b, bOff, bLen, brs, bcs, c, cOff) {
-      const aPtr = dataStart;
-      const bPtr = aPtr + line(aLen);
-      const cPtr = bPtr + line(bLen);
-      ensure(cPtr + line(M * N));
-      heap.set(a.subarray(aOff, aOff + aLen), aPtr);
-      heap.set(b.subarray(bOff, bOff + bLen), bPtr);
-      heap.set(c.subarray(cOff, cOff + M * N), cPtr);
-      copies.copiedIn += aLen + bLen + M * N;
+      const aIn = arena !== undefined && arenaOf(a) === arena;
+      const bIn = arena !== undefined && arenaOf(b) === arena;
+      const cIn = arena !== undefined && arenaOf(c) === arena;
+      const aAt = 0;
+      const bAt = aAt + (aIn ? 0 : line(aLen));
+      const cAt = bAt + (bIn ? 0 : line(bLen));
+      const at = staging(cAt + (cIn ? 0 : line(M * N)));
+      let aPtr: number, bPtr: number, cPtr: number;
+      if (aIn) aPtr = a.byteOffset / 4 + aOff;
+      else {
+        aPtr = at + aAt;
+        heap.set(a.subarray(aOff, aOff + aLen), aPtr);
+        copies.copiedIn += aLen;
+      }
+      if (bIn) bPtr = b.byteOffset / 4 + bOff;
+      else {
+        bPtr = at + bAt;
+        heap.set(b.subarray(bOff, bOff + bLen), bPtr);
+        copies.copiedIn += bLen;
+      }
+      if (cIn) cPtr = c.byteOffset / 4 + cOff;
+      else {
+        cPtr = at + cAt;
+        heap.set(c.subarray(cOff, cOff + M * N), cPtr);
+        copies.copiedIn += M * N;
+      }
       if (!alive || threads === 1) {
         gemm(4 * aPtr, ars, acs, 4 * bPtr, brs, bcs, 4 * cPtr, N, M, N, K, main.pa, main.pb, main.tmp);
       } else {
@@ -290,8 +330,10 @@ export function createThreadedGemm(
         stats.partsByCaller += mine;
         stats.partsByWorkers += parts - mine;
       }
-      c.set(heap.subarray(cPtr, cPtr + M * N), cOff);
-      copies.copiedOut += M * N;
+      if (!cIn) {
+        c.set(heap.subarray(cPtr, cPtr + M * N), cOff);
+        copies.copiedOut += M * N;
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { arenaOf, type Arena } from './arena';
 import { createThreadedGemm, type GemmThreadHost, type GemmThreadStatus, type ThreadedGemm } from './gemmThreads';
 import { createSimdGemm, type SimdGemm } from './simd';
 
@@ -80,16 +81,21 @@ export function setGemmThreads(host: GemmThreadHost | null): GemmThreadStatus {
   return gemmThreadStatus();
 }
 
-function threadedKernel(): ThreadedGemm | null {
+/**
+ * The thread pool, made over `arena` when the product has operands resident in one (a network's arena: the threads
+ * then share its memory and read its buffers in place). A pool over another arena (the previous network's) is
+ * replaced, with new workers; products with no resident operand use whichever pool there is.
+ */
+function threadedKernel(arena: Arena | undefined): ThreadedGemm | null {
   if (threadHost === null) return null;
   const single = simdKernel();
   if (single === null) return null;
-  if (threaded !== undefined && threaded !== null && threaded.relaxed !== single.relaxed) {
+  if (threaded !== undefined && threaded !== null && (threaded.relaxed !== single.relaxed || (arena !== undefined && threaded.arena !== arena))) {
     threaded.dispose();
     retire(threaded);
     threaded = undefined;
   }
-  if (threaded === undefined) threaded = createThreadedGemm(single.relaxed, threadHost, undefined, () => threadMinWork);
+  if (threaded === undefined) threaded = createThreadedGemm(single.relaxed, threadHost, undefined, () => threadMinWork, arena);
   return threaded;
 }
 
@@ -127,10 +133,10 @@ export function gemmCopyStats(): { copiedIn: number; copiedOut: number } {
 }
 
 /** The kernel for a product of `work` multiply-adds: null for the TypeScript loops. */
-function kernelFor(work: number): SimdGemm | null {
+function kernelFor(work: number, a: Float32Array, b: Float32Array, c: Float32Array): SimdGemm | null {
   if (work < minWork) return null;
   if (work >= threadMinWork && threadHost !== null) {
-    const pool = threadedKernel();
+    const pool = threadedKernel(arenaOf(c) ?? arenaOf(b) ?? arenaOf(a));
     if (pool !== null && pool.status().threads > 1) return pool;
   }
   return simdKernel();
@@ -228,7 +234,7 @@ export function gemmNN(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
-  const fast = kernelFor(M * N * K);
+  const fast = kernelFor(M * N * K, A, B, C);
   if (fast !== null) return fast.gemm(M, N, K, A, aOff, M * K, K, 1, B, bOff, K * N, N, 1, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
@@ -273,7 +279,7 @@ export function gemmTN(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
-  const fast = kernelFor(M * N * K);
+  const fast = kernelFor(M * N * K, A, B, C);
   if (fast !== null) return fast.gemm(M, N, K, A, aOff, K * M, 1, M, B, bOff, K * N, N, 1, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
@@ -315,7 +321,7 @@ export function gemmNT(
   M: number, N: number, K: number,
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
 ): void {
-  const fast = kernelFor(M * N * K);
+  const fast = kernelFor(M * N * K, A, B, C);
   if (fast !== null) return fast.gemm(M, N, K, A, aOff, M * K, K, 1, B, bOff, N * K, 1, K, C, cOff);
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);

@@ -5,11 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { arenaOf, createArena } from '../../src/core/arena';
 import {
-  gemmCopyStats, gemmNN, gemmNT, gemmTN, setRelaxedSimdEnabled, setSimdEnabled, setSimdMinWork, simdInUse,
+  gemmCopyStats, gemmNN, gemmThreadStats, gemmThreadStatus, gemmNT, gemmTN, setRelaxedSimdEnabled, setSimdEnabled, setSimdMinWork, simdInUse,
 } from '../../src/core/kernels';
 import type { Network } from '../../src/core/network';
 import { compileOrThrow, mlp, randomBatch } from './nn-helpers';
-import { useDefaultKernels } from './helpers/kernel-modes';
+import { useDefaultKernels, useThreads } from './helpers/kernel-modes';
 
 afterEach(() => useDefaultKernels());
 
@@ -109,4 +109,40 @@ describe('resident buffers', () => {
       expect(Array.from(train(residentNet, 3))).toEqual(Array.from(plain));
     });
   }
+
+  it('2 threads: the pool shares the network\'s arena, a training step copies no whole matrix, and the bits are those of one thread', () => {
+    const one = train(compileOrThrow(MNIST()), 3);
+    useThreads(2, true); // every product split
+    expect(gemmThreadStatus().threads).toBe(2);
+    const threaded = compileOrThrow(MNIST());
+    expect(Array.from(train(threaded, 3))).toEqual(Array.from(one));
+    const before = gemmCopyStats();
+    const split = gemmThreadStats()!.split;
+    train(threaded, 2);
+    const after = gemmCopyStats();
+    // Every product of the 2 steps was split (3 forward, 3 weight gradients, 2 input gradients each).
+    expect(gemmThreadStats()!.split - split).toBe(2 * 8);
+    expect(after.copiedIn - before.copiedIn).toBeLessThan(BATCH * 10);
+    expect(after.copiedOut - before.copiedOut).toBeLessThan(BATCH * 10);
+  });
+
+  it('2 threads: products on resident, partly resident and plain operands give the same bits', () => {
+    const arena = createArena()!;
+    const [M, N, K] = [97, 521, 257];
+    const [a0, b0, c0] = [random(M * K, 1), random(K * N, 2), random(M * N, 3)];
+    setSimdMinWork(1);
+    gemmNN(M, N, K, a0, 0, b0, 0, c0, 0);
+    useThreads(2, true);
+    for (let mask = 0; mask < 8; mask++) {
+      const put = (bit: number, n: number, seed: number): { v: Float32Array; off: number } => {
+        if ((mask & bit) === 0) return { v: random(n, seed), off: 0 };
+        const v = arena.floats(n + 3);
+        random(n, seed, v.subarray(3));
+        return { v, off: 3 };
+      };
+      const a = put(1, M * K, 1), b = put(2, K * N, 2), c = put(4, M * N, 3);
+      gemmNN(M, N, K, a.v, a.off, b.v, b.off, c.v, c.off);
+      expect(Array.from(c.v.subarray(c.off, c.off + M * N)), `mask ${mask}`).toEqual(Array.from(c0));
+    }
+  });
 });
