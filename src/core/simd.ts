@@ -137,7 +137,7 @@ export function createSimdGemm(relaxed: boolean): SimdGemm | null {
     const bAt = aAt + (aIn ? 0 : line(aLen));
     const cAt = bAt + (bIn ? 0 : line(bLen));
     const base = arena.workspace(cAt + (cIn ? 0 : M * N));
-    const view = new Float32Array(arena.memory.buffer);
+    const view = aIn && bIn && cIn ? heap : new Float32Array(arena.memory.buffer);
     let aPtr: number, bPtr: number, cPtr: number;
     if (aIn) aPtr = a.byteOffset / 4 + aOff;
     else {
