@@ -55,10 +55,11 @@ function simdKernel(): SimdGemm | null {
 /**
  * Products of at least this many multiply-adds are split across threads when a thread host is installed
  * (setGemmThreads). Measured, not guessed: `npx tsx bench/threads.ts` times products of growing size on one thread and
- * on two on this 2-core machine; docs/kernels.md has the table. Below it, waking a worker and packing the shared
- * operand twice costs more than the second core gives back (all the Playground nets and the small MLPs stay here).
+ * on two on this 2-core machine, quiet; docs/kernels.md has the table. Below it, waking a worker and packing the
+ * shared operand twice costs more than the second core gives back (all the Playground nets and the MNIST-sized MLP's
+ * training products stay here; evaluating a whole test set, 1024³ and the bigger layers split).
  */
-export const THREAD_MIN_WORK = 1 << 20;
+export const THREAD_MIN_WORK = 1 << 24;
 let threadMinWork = THREAD_MIN_WORK;
 let threadHost: GemmThreadHost | null = null;
 let threaded: ThreadedGemm | null | undefined;
