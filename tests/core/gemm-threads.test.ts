@@ -91,12 +91,15 @@ describe('matrix products on worker threads', () => {
     const shapes = [[3, 2, 2], [48, 40, 36], [5, 9, 1], [64, 24, 30]] as const; // 3 parts, 12 parts (≥ 16 multiply-adds split 4 per thread)
     const one = shapes.map(([M, N, K]) => product(gemmNN, M, N, K, M * N));
     useThreads(3, true);
-    for (let round = 0; round < 300; round++) {
+    // At least 300 rounds, and on until the workers (which start with the first split product, later on a loaded
+    // machine) have taken parts too: the check is about late workers, so they must have been in the race.
+    const workersTookParts = () => (gemmThreadStats()?.partsByWorkers ?? 0) > 0;
+    for (let round = 0; round < 300 || (!workersTookParts() && round < 20_000); round++) {
       const [M, N, K] = shapes[round % shapes.length]!;
       expect(Array.from(product(gemmNN, M, N, K, M * N))).toEqual(Array.from(one[round % shapes.length]!));
       if (round % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    expect(gemmThreadStats()!.partsByWorkers).toBeGreaterThan(0);
+    expect(workersTookParts()).toBe(true);
   });
 
   it('training gives bit-identical parameters on 1, 2 and 3 threads (every product split)', () => {
